@@ -1,0 +1,451 @@
+// dossier: cybersecurity news in, cited incident dossiers out. This file is the command line only;
+// every behaviour lives in the library (src/dossier).
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+#include <thread>
+
+#include "cli/output.h"
+#include "dossier/ingest/document.h"
+#include "dossier/ingest/html.h"
+#include "dossier/ingest/ingest.h"
+#include "dossier/store/store.h"
+#include "dossier/util/text.h"
+#include "dossier/util/time.h"
+
+namespace {
+
+using namespace dossier;
+using json = nlohmann::json;
+
+constexpr int kExitOk = 0;
+constexpr int kExitSomeFailed = 1;
+constexpr int kExitUsage = 2;
+
+std::atomic<bool> g_stop{false};
+void on_signal(int) { g_stop = true; }
+
+struct Globals {
+  std::string db;
+  bool quiet = false;
+  bool allow_private = false;
+  bool no_robots = false;
+  double timeout_s = 30;
+  double delay_s = 1.0;
+  double max_mib = 20;
+};
+
+FetchOptions fetch_options(const Globals& g) {
+  FetchOptions f;
+  f.allow_private = g.allow_private;
+  f.honour_robots = !g.no_robots;
+  f.timeout_ms = static_cast<long>(g.timeout_s * 1000);
+  f.connect_timeout_ms = std::min<long>(f.timeout_ms, 10'000);
+  f.per_host_delay_s = g.delay_s;
+  f.max_bytes = static_cast<size_t>(g.max_mib * 1024 * 1024);
+  return f;
+}
+
+std::unique_ptr<Store> open_or_die(const Globals& g) {
+  std::string path = g.db.empty() ? default_store_path() : g.db;
+  auto s = open_store(path);
+  if (!s.ok()) {
+    std::fprintf(stderr, "error: %s\n", s.error().c_str());
+    std::exit(kExitSomeFailed);
+  }
+  return std::move(s).value();
+}
+
+std::string counts_line(const IngestCounts& c) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "stored %zu (near-duplicates %zu), already stored %zu, failed %zu, warnings %zu",
+                c.stored, c.duplicates, c.already_stored, c.failed, c.warnings);
+  return buf;
+}
+
+IngestEvents make_events(cli::Progress& progress, const IngestCounts* const* counts, bool quiet) {
+  IngestEvents ev;
+  ev.on_error = [&progress](const std::string& item, const std::string& reason) {
+    progress.message("error: " + json_escape_for_log(item) + ": " + json_escape_for_log(reason));
+  };
+  ev.on_warning = [&progress, quiet](const std::string& item, const std::string& note) {
+    if (!quiet) progress.message("warning: " + json_escape_for_log(item) + ": " + json_escape_for_log(note));
+  };
+  ev.on_article = [&progress, counts](const Article&, ItemOutcome) {
+    if (*counts) {
+      const IngestCounts& c = **counts;
+      progress.update(counts_line(c), c.stored + c.already_stored + c.failed);
+    }
+  };
+  return ev;
+}
+
+int cmd_ingest(const Globals& g, const std::vector<std::string>& targets, bool no_pages) {
+  auto store = open_or_die(g);
+  cli::Progress progress(!g.quiet);
+  const IngestCounts* counts = nullptr;
+  IngestOptions opts;
+  opts.fetch = fetch_options(g);
+  opts.fetch_linked_pages = !no_pages;
+  opts.max_file_bytes = opts.fetch.max_bytes;
+  Ingestor ing(*store, opts, make_events(progress, &counts, g.quiet));
+  counts = &ing.counts();
+  for (const auto& t : targets) {
+    if (g_stop) break;
+    ing.ingest(t);
+  }
+  progress.finish();
+  auto total = store->count_articles();
+  if (!g.quiet)
+    std::fprintf(stderr, "%s; %zu articles in the store\n", counts_line(ing.counts()).c_str(), total.ok() ? *total : 0);
+  return ing.counts().failed ? kExitSomeFailed : kExitOk;
+}
+
+int cmd_parse(const Globals& g, const std::string& target, bool as_json) {
+  std::string bytes;
+  FetchInfo info;
+  info.source = target;
+  info.fetched_at = now_iso8601();
+  if (target == "-") {
+    bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    info.source = "<stdin>";
+  } else if (starts_with_icase(target, "http://") || starts_with_icase(target, "https://")) {
+    Fetcher f(fetch_options(g));
+    FetchRequest rq;
+    rq.url = target;
+    auto r = f.get(rq);
+    if (!r.ok()) {
+      std::fprintf(stderr, "error: %s: %s\n", target.c_str(), r.error().c_str());
+      return kExitSomeFailed;
+    }
+    bytes = std::move(r->body);
+    info.final_url = r->final_url;
+    info.http_status = static_cast<int>(r->status);
+    info.content_type = r->content_type;
+  } else {
+    FILE* fp = std::fopen(target.c_str(), "rb");
+    if (!fp) {
+      std::fprintf(stderr, "error: %s: cannot open for reading\n", target.c_str());
+      return kExitSomeFailed;
+    }
+    char buf[65536];
+    size_t n;
+    size_t limit = fetch_options(g).max_bytes;
+    while ((n = std::fread(buf, 1, sizeof buf, fp)) > 0 && bytes.size() <= limit) bytes.append(buf, n);
+    std::fclose(fp);
+    if (bytes.size() > limit) {
+      std::fprintf(stderr, "error: %s: file too large (limit %.0f MiB)\n", target.c_str(), g.max_mib);
+      return kExitSomeFailed;
+    }
+  }
+  auto doc = parse_document(bytes, info);
+  if (!doc.ok()) {
+    std::fprintf(stderr, "error: %s: %s\n", info.source.c_str(), doc.error().c_str());
+    return kExitSomeFailed;
+  }
+  std::vector<Article> articles;
+  if (doc->kind == DocumentKind::Feed) {
+    for (const auto& item : doc->feed.items) {
+      Article a = article_from_feed_item(item, doc->feed, info);
+      finalize_article(a);
+      articles.push_back(std::move(a));
+    }
+  } else {
+    articles.push_back(std::move(doc->article));
+  }
+  if (as_json) {
+    auto one = [&](const Article& a) {
+      json j = cli::article_json(a, true);
+      j.erase("ingested_at");
+      j.erase("duplicate_of");
+      j.erase("duplicate_similarity");
+      return j;
+    };
+    if (doc->kind == DocumentKind::Feed) {
+      json arr = json::array();
+      for (const auto& a : articles) arr.push_back(one(a));
+      std::cout << arr.dump(2) << "\n";
+    } else {
+      std::cout << one(articles.front()).dump(2) << "\n";
+    }
+  } else {
+    for (size_t i = 0; i < articles.size(); ++i) {
+      if (i) std::printf("\n----\n\n");
+      cli::print_article(articles[i]);
+    }
+  }
+  return kExitOk;
+}
+
+int cmd_articles(const Globals& g, bool as_json, size_t limit, const std::string& since, bool no_dups) {
+  auto store = open_or_die(g);
+  ArticleQuery q;
+  q.limit = limit;
+  q.include_duplicates = !no_dups;
+  if (!since.empty()) {
+    auto t = parse_datetime(since);
+    if (!t) {
+      std::fprintf(stderr, "error: --since: not a date: %s\n", since.c_str());
+      return kExitUsage;
+    }
+    q.since = format_iso8601(*t);
+  }
+  auto list = store->list_articles(q);
+  if (!list.ok()) {
+    std::fprintf(stderr, "error: %s\n", list.error().c_str());
+    return kExitSomeFailed;
+  }
+  if (as_json) {
+    json arr = json::array();
+    for (const auto& a : *list) arr.push_back(cli::article_json(a, false));
+    std::cout << arr.dump(2) << "\n";
+  } else {
+    cli::print_articles_table(*list);
+  }
+  return kExitOk;
+}
+
+int cmd_article(const Globals& g, const std::string& id, bool as_json, bool raw) {
+  auto store = open_or_die(g);
+  auto a = store->get_article(id, raw);
+  if (!a.ok()) {
+    std::fprintf(stderr, "error: %s\n", a.error().c_str());
+    return kExitSomeFailed;
+  }
+  if (!*a) {
+    std::fprintf(stderr, "error: no article %s\n", id.c_str());
+    return kExitSomeFailed;
+  }
+  const Article& art = **a;
+  if (raw) {
+    std::fwrite(art.raw.data(), 1, art.raw.size(), stdout);
+  } else if (as_json) {
+    std::cout << cli::article_json(art, true).dump(2) << "\n";
+  } else {
+    cli::print_article(art);
+  }
+  return kExitOk;
+}
+
+int cmd_feeds_add(const Globals& g, const std::vector<std::string>& targets, const std::string& title) {
+  auto store = open_or_die(g);
+  int rc = kExitOk;
+  for (const auto& t : targets) {
+    std::vector<std::string> urls;
+    bool is_url = starts_with_icase(t, "http://") || starts_with_icase(t, "https://");
+    if (!is_url) {
+      // A local OPML file registers every feed it lists.
+      FILE* fp = std::fopen(t.c_str(), "rb");
+      if (!fp) {
+        std::fprintf(stderr, "error: %s: not a URL and not a readable OPML file\n", t.c_str());
+        rc = kExitSomeFailed;
+        continue;
+      }
+      std::string bytes;
+      char buf[65536];
+      size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, fp)) > 0 && bytes.size() < (8u << 20)) bytes.append(buf, n);
+      std::fclose(fp);
+      FetchInfo info;
+      info.source = t;
+      auto doc = parse_document(bytes, info);
+      if (!doc.ok() || doc->kind != DocumentKind::Feed || doc->feed.format != "opml") {
+        std::fprintf(stderr, "error: %s: %s\n", t.c_str(), doc.ok() ? "not an OPML list" : doc.error().c_str());
+        rc = kExitSomeFailed;
+        continue;
+      }
+      urls = doc->feed.feed_urls;
+    } else {
+      urls.push_back(t);
+    }
+    for (const auto& u : urls) {
+      auto f = store->add_feed(u, title);
+      if (!f.ok()) {
+        std::fprintf(stderr, "error: %s: %s\n", u.c_str(), f.error().c_str());
+        rc = kExitSomeFailed;
+      } else if (!g.quiet) {
+        std::printf("feed %lld: %s\n", static_cast<long long>(f->id), f->url.c_str());
+      }
+    }
+  }
+  return rc;
+}
+
+int cmd_feeds_list(const Globals& g, bool as_json) {
+  auto store = open_or_die(g);
+  auto feeds = store->list_feeds();
+  if (!feeds.ok()) {
+    std::fprintf(stderr, "error: %s\n", feeds.error().c_str());
+    return kExitSomeFailed;
+  }
+  if (as_json) {
+    json arr = json::array();
+    for (const auto& f : *feeds) arr.push_back(cli::feed_json(f));
+    std::cout << arr.dump(2) << "\n";
+  } else {
+    cli::print_feeds_table(*feeds);
+  }
+  return kExitOk;
+}
+
+int cmd_feeds_remove(const Globals& g, const std::vector<std::string>& targets) {
+  auto store = open_or_die(g);
+  int rc = kExitOk;
+  for (const auto& t : targets) {
+    auto r = store->remove_feed(t);
+    if (!r.ok() || !*r) {
+      std::fprintf(stderr, "error: %s: %s\n", t.c_str(), r.ok() ? "no such feed" : r.error().c_str());
+      rc = kExitSomeFailed;
+    }
+  }
+  return rc;
+}
+
+// One pass over the registered feeds. Only feeds that are due when `only_due`.
+int poll_once(const Globals& g, Store& store, long interval_s, bool only_due, bool no_pages) {
+  auto feeds = store.list_feeds();
+  if (!feeds.ok()) {
+    std::fprintf(stderr, "error: %s\n", feeds.error().c_str());
+    return kExitSomeFailed;
+  }
+  cli::Progress progress(!g.quiet);
+  const IngestCounts* counts = nullptr;
+  IngestOptions opts;
+  opts.fetch = fetch_options(g);
+  opts.fetch_linked_pages = !no_pages;
+  Ingestor ing(store, opts, make_events(progress, &counts, g.quiet));
+  counts = &ing.counts();
+  std::string now = now_iso8601();
+  size_t polled = 0;
+  for (auto& f : *feeds) {
+    if (g_stop) break;
+    if (only_due && !f.next_due.empty() && f.next_due > now) continue;
+    ++polled;
+    ing.poll_feed(f, interval_s);
+    if (auto st = store.update_feed(f); !st.ok()) std::fprintf(stderr, "error: %s: %s\n", f.url.c_str(), st.error().c_str());
+  }
+  progress.finish();
+  if (!g.quiet)
+    std::fprintf(stderr, "polled %zu feed%s (%zu not modified); %s\n", polled, polled == 1 ? "" : "s",
+                 ing.counts().feeds_not_modified, counts_line(ing.counts()).c_str());
+  return ing.counts().failed ? kExitSomeFailed : kExitOk;
+}
+
+int cmd_watch(const Globals& g, const std::string& every, int rounds, bool no_pages) {
+  auto interval = parse_duration_seconds(every);
+  if (!interval || *interval <= 0) {
+    std::fprintf(stderr, "error: --every: not a duration: %s (use e.g. 15m, 1h, 90s)\n", every.c_str());
+    return kExitUsage;
+  }
+  auto store = open_or_die(g);
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  int rc = kExitOk;
+  for (int round = 0; !g_stop && (rounds <= 0 || round < rounds); ++round) {
+    if (poll_once(g, *store, *interval, true, no_pages) != kExitOk) rc = kExitSomeFailed;
+    if (rounds > 0 && round + 1 >= rounds) break;
+    // Sleep until the next feed is due (at most one interval), waking up for signals.
+    auto feeds = store->list_feeds();
+    std::string soonest;
+    if (feeds.ok())
+      for (const auto& f : *feeds)
+        if (soonest.empty() || (!f.next_due.empty() && f.next_due < soonest)) soonest = f.next_due;
+    long wait = *interval;
+    if (auto t = parse_datetime(soonest)) {
+      long until = static_cast<long>(*t - std::time(nullptr));
+      wait = std::clamp<long>(until, 1, *interval);
+    }
+    for (long s = 0; s < wait * 10 && !g_stop; ++s) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  init_xml_library();
+  CLI::App app{"dossier: turns cybersecurity news into cited incident dossiers"};
+  app.set_version_flag("--version", "dossier 0.1.0");
+  app.require_subcommand(1);
+  Globals g;
+  app.add_option("--db", g.db, "Store path (default: $DOSSIER_DB, else $XDG_DATA_HOME/dossier/dossier.db)");
+  app.add_flag("-q,--quiet", g.quiet, "No progress line, warnings or summary");
+  app.add_flag("--allow-private", g.allow_private, "Allow fetching from loopback and private network addresses");
+  app.add_flag("--no-robots", g.no_robots, "Do not consult robots.txt before fetching pages");
+  app.add_option("--timeout", g.timeout_s, "Total time limit per HTTP request, seconds")->default_val(30)->check(CLI::PositiveNumber);
+  app.add_option("--delay", g.delay_s, "Politeness delay between requests to one host, seconds")->default_val(1.0)->check(CLI::NonNegativeNumber);
+  app.add_option("--max-size", g.max_mib, "Largest document accepted, MiB")->default_val(20)->check(CLI::PositiveNumber);
+
+  std::vector<std::string> targets;
+  bool as_json = false, no_pages = false, raw = false, no_dups = false;
+  size_t limit = 0;
+  std::string since, id, every = "15m", title;
+  int rounds = 0;
+
+  auto* ingest = app.add_subcommand("ingest", "Ingest files, directories, web pages, feeds and OPML lists");
+  ingest->add_option("targets", targets, "Paths or URLs")->required();
+  ingest->add_flag("--no-fetch-pages", no_pages, "Do not fetch linked pages for summary-only feed items");
+
+  auto* feeds = app.add_subcommand("feeds", "Manage registered feeds");
+  feeds->require_subcommand(1);
+  auto* feeds_add = feeds->add_subcommand("add", "Register feeds (URLs, or a local OPML file)");
+  feeds_add->add_option("urls", targets, "Feed URLs or OPML files")->required();
+  feeds_add->add_option("--title", title, "Title to show for the feed");
+  auto* feeds_list = feeds->add_subcommand("list", "List feeds with their polling state");
+  feeds_list->add_flag("--json", as_json, "JSON output");
+  auto* feeds_remove = feeds->add_subcommand("remove", "Unregister feeds by URL or id");
+  feeds_remove->add_option("feeds", targets, "Feed URLs or ids")->required();
+
+  auto* poll = app.add_subcommand("poll", "Fetch every registered feed once");
+  poll->add_flag("--no-fetch-pages", no_pages, "Do not fetch linked pages for summary-only feed items");
+  auto* watch = app.add_subcommand("watch", "Poll feeds repeatedly, backing off from failing ones");
+  watch->add_option("--every", every, "Interval between polls of a feed (e.g. 15m, 1h)")->default_val("15m");
+  watch->add_option("--rounds", rounds, "Stop after this many rounds (0: run until interrupted)")->default_val(0);
+  watch->add_flag("--no-fetch-pages", no_pages, "Do not fetch linked pages for summary-only feed items");
+
+  auto* articles = app.add_subcommand("articles", "List stored articles");
+  articles->add_flag("--json", as_json, "JSON output");
+  articles->add_option("--limit", limit, "At most this many");
+  articles->add_option("--since", since, "Published (or ingested, if undated) at or after this date");
+  articles->add_flag("--no-duplicates", no_dups, "Hide near-duplicate copies");
+
+  auto* article = app.add_subcommand("article", "Show one stored article");
+  article->add_option("id", id, "Article id or unique prefix")->required();
+  article->add_flag("--json", as_json, "JSON output");
+  article->add_flag("--raw", raw, "Print the original bytes as received");
+
+  auto* parse = app.add_subcommand("parse", "Print one document as an article, without touching the store");
+  parse->add_option("source", id, "File, URL, or - for standard input")->required();
+  parse->add_flag("--json", as_json, "JSON output");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  if (*ingest) return cmd_ingest(g, targets, no_pages);
+  if (*feeds_add) return cmd_feeds_add(g, targets, title);
+  if (*feeds_list) return cmd_feeds_list(g, as_json);
+  if (*feeds_remove) return cmd_feeds_remove(g, targets);
+  if (*poll) {
+    auto store = open_or_die(g);
+    return poll_once(g, *store, 15 * 60, false, no_pages);
+  }
+  if (*watch) return cmd_watch(g, every, rounds, no_pages);
+  if (*articles) return cmd_articles(g, as_json, limit, since, no_dups);
+  if (*article) return cmd_article(g, id, as_json, raw);
+  if (*parse) return cmd_parse(g, id, as_json);
+  return kExitUsage;
+}

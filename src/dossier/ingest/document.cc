@@ -1,0 +1,152 @@
+#include "dossier/ingest/document.h"
+
+#include "dossier/ingest/encoding.h"
+#include "dossier/ingest/html.h"
+#include "dossier/ingest/language.h"
+#include "dossier/ingest/plaintext.h"
+#include "dossier/util/hash.h"
+#include "dossier/util/text.h"
+
+namespace dossier {
+namespace {
+
+bool is_url(std::string_view s) { return starts_with_icase(s, "http://") || starts_with_icase(s, "https://"); }
+
+bool utf16_signature(std::string_view b) {
+  if (b.size() < 2) return false;
+  unsigned char b0 = b[0], b1 = b[1];
+  if ((b0 == 0xFF && b1 == 0xFE) || (b0 == 0xFE && b1 == 0xFF)) return true;
+  return b.size() >= 4 && ((b[0] == '<' && b[1] == 0) || (b[0] == 0 && b[1] == '<'));
+}
+
+std::string ext_of(std::string_view source) {
+  size_t slash = source.find_last_of('/');
+  size_t dot = source.find_last_of('.');
+  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return {};
+  return ascii_lower(source.substr(dot + 1));
+}
+
+}  // namespace
+
+std::string normalize_url(std::string_view url_in) {
+  std::string url = trim(url_in);
+  size_t frag = url.find('#');
+  if (frag != std::string::npos) url.resize(frag);
+  size_t p = url.find("://");
+  if (p == std::string::npos) return url;
+  size_t host_end = url.find_first_of("/?", p + 3);
+  if (host_end == std::string::npos) host_end = url.size();
+  for (size_t i = 0; i < host_end; ++i) url[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(url[i])));
+  if (host_end == url.size()) url += "/";
+  size_t q = url.find('?');
+  if (q == std::string::npos) return url;
+  std::string base = url.substr(0, q), kept;
+  std::string_view query = std::string_view(url).substr(q + 1);
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t amp = query.find('&', start);
+    std::string_view param = query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    std::string key = ascii_lower(param.substr(0, param.find('=')));
+    bool tracking = key.rfind("utm_", 0) == 0 || key == "fbclid" || key == "gclid" || key == "mc_cid" || key == "mc_eid";
+    if (!param.empty() && !tracking) {
+      kept += kept.empty() ? "?" : "&";
+      kept += param;
+    }
+    if (amp == std::string_view::npos) break;
+    start = amp + 1;
+  }
+  return base + kept;
+}
+
+void finalize_article(Article& a) {
+  if (a.canonical_url.empty()) a.canonical_url = !a.url.empty() ? a.url : (is_url(a.fetch.final_url) ? a.fetch.final_url : "");
+  if (!a.canonical_url.empty()) a.canonical_url = normalize_url(a.canonical_url);
+  if (a.url.empty()) a.url = a.canonical_url;
+  a.id = hex_id(!a.canonical_url.empty() ? a.canonical_url : a.text);
+  if (a.language.empty()) a.language = detect_language(a.text);
+}
+
+bool is_summary_only(const Article& a) { return utf8_length(a.text) < 600; }
+
+Article article_from_feed_item(const FeedItem& item, const ParsedFeed& feed, const FetchInfo& fetch) {
+  Article a;
+  a.url = item.link;
+  a.title = item.title;
+  a.author = item.author;
+  a.published = item.published;
+  a.outlet = feed.title;
+  a.feed_url = fetch.final_url.empty() ? fetch.source : fetch.final_url;
+  a.language = normalize_language_tag(feed.language);
+  const std::string& body = !item.content.empty() ? item.content : item.summary;
+  a.text = looks_like_html(body) || body.find('<') != std::string::npos || body.find('&') != std::string::npos
+               ? html_fragment_to_text(body)
+               : extract_plain_text(body).text;
+  a.raw = !item.content.empty() ? item.content : item.summary;
+  a.fetch = fetch;
+  a.fetch.source = item.link.empty() ? fetch.source : item.link;
+  return a;
+}
+
+void merge_page_into_item(Article& a, const Article& page) {
+  if (utf8_length(page.text) > utf8_length(a.text)) {
+    a.text = page.text;
+    a.raw = page.raw;
+    a.fetch = page.fetch;
+  }
+  if (a.title.empty()) a.title = page.title;
+  if (a.author.empty()) a.author = page.author;
+  if (a.published.empty()) a.published = page.published;
+  if (!page.outlet.empty()) a.outlet = page.outlet;  // the site's own name beats the feed title
+  if (!page.canonical_url.empty()) a.canonical_url = page.canonical_url;
+  if (!page.language.empty() && page.language != "und") a.language = page.language;
+}
+
+Result<ParsedDocument> parse_document(std::string_view bytes, const FetchInfo& fetch) {
+  if (bytes.empty()) return Error{"empty document"};
+  if (!utf16_signature(bytes) && looks_binary(bytes)) return Error{"binary content (not text, HTML or a feed)"};
+  Decoded dec = decode_to_utf8(bytes, fetch.content_type);
+  if (trim(dec.text).empty()) return Error{"empty document"};
+
+  ParsedDocument doc;
+  std::string page_url = is_url(fetch.final_url) ? fetch.final_url : is_url(fetch.source) ? fetch.source : "";
+  std::string ct = ascii_lower(fetch.content_type);
+  std::string ext = ext_of(fetch.source);
+  std::string_view head = std::string_view(dec.text).substr(0, 4096);
+
+  FetchInfo info = fetch;
+  info.charset = dec.charset;
+
+  if (looks_like_feed(head)) {
+    auto feed = parse_feed(dec.text, page_url);
+    if (!feed.ok()) return Error{feed.error()};
+    doc.kind = DocumentKind::Feed;
+    doc.feed = std::move(feed).value();
+    return doc;
+  }
+  bool html = ct.find("html") != std::string::npos || ext == "html" || ext == "htm" || ext == "xhtml" ||
+              (ct.find("text/plain") == std::string::npos && ext != "txt" && ext != "md" && looks_like_html(head));
+  if (!html && (ct.find("xml") != std::string::npos || ext == "xml" || ext == "rss" || ext == "atom")) {
+    // Claimed to be XML but not a feed we know: let the feed parser name the problem.
+    auto feed = parse_feed(dec.text, page_url);
+    return Error{feed.ok() ? "not a feed" : feed.error()};
+  }
+  ExtractedText ex = html ? extract_html_article(dec.text, page_url) : extract_plain_text(dec.text);
+  if (trim(ex.text).empty()) return Error{html ? "no article text found in the page" : "no article text found"};
+  doc.kind = html ? DocumentKind::Html : DocumentKind::Text;
+  Article& a = doc.article;
+  a.title = ex.title;
+  a.author = ex.author;
+  a.published = ex.published;
+  a.outlet = ex.outlet;
+  a.text = std::move(ex.text);
+  a.language = normalize_language_tag(ex.language);
+  a.canonical_url = ex.url;
+  a.url = page_url.empty() ? ex.url : page_url;
+  a.raw = std::string(bytes);
+  a.fetch = info;
+  if (a.fetch.content_type.empty()) a.fetch.content_type = html ? "text/html" : "text/plain";
+  finalize_article(a);
+  return doc;
+}
+
+}  // namespace dossier

@@ -1,0 +1,46 @@
+// The embedded SQLite backend of Store: one file, WAL journal, versioned migrations.
+// Durability: each put_article is one transaction (article row and its LSH band rows together),
+// so a kill -9 loses at most the article being written and never leaves half of one.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "dossier/store/store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace dossier {
+
+class SqliteStore final : public Store {
+ public:
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+  ~SqliteStore() override;
+
+  std::string backend() const override { return "sqlite"; }
+  Result<PutOutcome> put_article(const Article& article, const std::optional<MinHash>& signature) override;
+  Result<bool> has_article(const std::string& id) override;
+  Result<std::optional<Article>> get_article(const std::string& id_or_prefix, bool with_raw) override;
+  Result<std::vector<Article>> list_articles(const ArticleQuery& query) override;
+  Result<size_t> count_articles() override;
+  Result<std::optional<DuplicateMatch>> find_near_duplicate(const MinHash& signature, double threshold) override;
+  Result<Feed> add_feed(const std::string& url, const std::string& title) override;
+  Result<bool> remove_feed(const std::string& url_or_id) override;
+  Result<std::vector<Feed>> list_feeds() override;
+  Status update_feed(const Feed& feed) override;
+
+  // The schema version after migrations (for tests and `dossier info`).
+  int schema_version() const { return schema_version_; }
+
+ private:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  Status migrate();
+  Status exec(const char* sql);
+  std::string errmsg() const;
+
+  sqlite3* db_;
+  int schema_version_ = 0;
+};
+
+}  // namespace dossier

@@ -1,0 +1,37 @@
+#include "dossier/util/hash.h"
+
+#include <xxhash.h>
+#include <zstd.h>
+
+#include <cstdio>
+
+namespace dossier {
+
+uint64_t hash64(std::string_view data, uint64_t seed) { return XXH3_64bits_withSeed(data.data(), data.size(), seed); }
+
+std::string hex_id(std::string_view data) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash64(data)));
+  return buf;
+}
+
+std::string zstd_compress(std::string_view data, int level) {
+  std::string out(ZSTD_compressBound(data.size()), '\0');
+  size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), level);
+  if (ZSTD_isError(n)) return {};
+  out.resize(n);
+  return out;
+}
+
+Result<std::string> zstd_decompress(std::string_view data) {
+  unsigned long long size = ZSTD_getFrameContentSize(data.data(), data.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) return Error{"not a zstd frame"};
+  if (size > (1ull << 31)) return Error{"zstd frame too large"};
+  std::string out(size, '\0');
+  size_t n = ZSTD_decompress(out.data(), out.size(), data.data(), data.size());
+  if (ZSTD_isError(n)) return Error{ZSTD_getErrorName(n)};
+  out.resize(n);
+  return out;
+}
+
+}  // namespace dossier

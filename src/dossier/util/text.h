@@ -1,0 +1,43 @@
+// UTF-8 text helpers shared by every stage: whitespace folding, case folding of ASCII, splitting,
+// and validation. All functions take and return UTF-8; invalid input never crashes them.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dossier {
+
+// Collapses every run of Unicode-ish white space (ASCII space, tab, CR, LF, NBSP, thin spaces,
+// zero-width space) into one ASCII space and trims both ends.
+std::string collapse_whitespace(std::string_view s);
+
+std::string trim(std::string_view s);
+std::string ascii_lower(std::string_view s);
+bool starts_with_icase(std::string_view s, std::string_view prefix);
+bool contains_icase(std::string_view haystack, std::string_view needle);
+bool iequals(std::string_view a, std::string_view b);
+
+std::vector<std::string> split_lines(std::string_view s);
+std::vector<std::string_view> split_words(std::string_view s);  // on ASCII white space
+size_t count_words(std::string_view s);
+
+// Replaces invalid UTF-8 sequences with U+FFFD. Valid input is returned unchanged.
+std::string sanitize_utf8(std::string_view s);
+bool is_valid_utf8(std::string_view s);
+// Number of code points (invalid bytes count one each).
+size_t utf8_length(std::string_view s);
+// Cuts to at most max_chars code points on a word boundary, appending "..." when cut.
+std::string truncate_words(std::string_view s, size_t max_chars);
+
+// Word tokens for hashing and shingling: lower-cased, letters and digits only (ASCII folded;
+// non-ASCII bytes kept as part of words).
+std::vector<std::string> word_tokens(std::string_view s);
+
+// True when the string ends with sentence-final punctuation (optionally followed by a closing
+// quote or bracket).
+bool ends_sentence(std::string_view s);
+
+std::string json_escape_for_log(std::string_view s);
+
+}  // namespace dossier
