@@ -10,6 +10,15 @@
 namespace dossier {
 namespace {
 
+bool ends_with_any(const std::string& s, std::initializer_list<const char*> suffixes) {
+  std::string t = trim(s);
+  for (const char* suf : suffixes) {
+    std::string_view v(suf);
+    if (t.size() >= v.size() && t.compare(t.size() - v.size(), v.size(), v) == 0) return true;
+  }
+  return false;
+}
+
 bool is_url(std::string_view s) { return starts_with_icase(s, "http://") || starts_with_icase(s, "https://"); }
 
 bool utf16_signature(std::string_view b) {
@@ -66,7 +75,12 @@ void finalize_article(Article& a) {
   if (a.language.empty()) a.language = detect_language(a.text);
 }
 
-bool is_summary_only(const Article& a) { return utf8_length(a.text) < 600; }
+bool is_summary_only(const FeedItem& item, const Article& a) {
+  std::string tail = ascii_lower(a.text.substr(a.text.size() > 40 ? a.text.size() - 40 : 0));
+  bool cut_off = ends_with_any(tail, {"...", "\xe2\x80\xa6", "[...]", "[\xe2\x80\xa6]", "read more", "continue reading", "read the full story"});
+  if (!trim(item.content).empty()) return cut_off && utf8_length(a.text) < 2000;
+  return utf8_length(a.text) < 1500 || cut_off;
+}
 
 Article article_from_feed_item(const FeedItem& item, const ParsedFeed& feed, const FetchInfo& fetch) {
   Article a;

@@ -36,7 +36,9 @@ void finalize_article(Article& a);
 // Lower-cases scheme and host, drops the fragment and tracking parameters (utm_*, fbclid, gclid).
 std::string normalize_url(std::string_view url);
 
-// Whether a feed item's own text is too short to be the article (a summary or teaser).
-bool is_summary_only(const Article& item_article);
+// Whether a feed item carries only a teaser, so the linked page should be fetched: it has no full
+// content (content:encoded, atom:content) and its summary is short, or its content is cut off
+// ("...", "[...]", "Read more").
+bool is_summary_only(const FeedItem& item, const Article& item_article);
 
 }  // namespace dossier

@@ -154,7 +154,7 @@ size_t Ingestor::ingest_feed_items(const ParsedFeed& feed, const FetchInfo& info
     ++n;
     std::string label = info.source + " item \"" + truncate_words(item.title.empty() ? item.link : item.title, 60) + "\"";
     Article a = article_from_feed_item(item, feed, info);
-    if (options_.fetch_linked_pages && is_summary_only(a) && is_url(item.link)) {
+    if (options_.fetch_linked_pages && is_summary_only(item, a) && is_url(item.link)) {
       Article probe = a;
       finalize_article(probe);
       auto have = store_.has_article(probe.id);
@@ -207,8 +207,24 @@ void Ingestor::store_article(Article a) {
       a.duplicate_similarity = (*dup)->similarity;
     }
   }
+  // The original is the earliest-published copy: if the stored match was published later than this
+  // article, this one becomes the original and the stored copies are relinked to it.
+  std::string relink_from;
+  double relink_similarity = a.duplicate_similarity;
+  if (!a.duplicate_of.empty() && !a.published.empty()) {
+    auto other = store_.article_header(a.duplicate_of);
+    if (other.ok() && *other && !(*other)->published.empty() && a.published < (*other)->published) {
+      relink_from = a.duplicate_of;
+      a.duplicate_of.clear();
+      a.duplicate_similarity = 0;
+    }
+  }
   auto put = store_.put_article(a, sig);
   if (!put.ok()) return fail(a.fetch.source, "store: " + put.error());
+  if (!relink_from.empty() && *put == PutOutcome::Inserted) {
+    if (auto st = store_.relink_duplicates(relink_from, a.id, relink_similarity); !st.ok())
+      warn(a.fetch.source, "store: cannot relink copies: " + st.error());
+  }
   ItemOutcome outcome = ItemOutcome::AlreadyStored;
   if (*put == PutOutcome::Inserted) {
     ++counts_.stored;

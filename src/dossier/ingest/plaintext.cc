@@ -120,16 +120,18 @@ std::vector<std::string> to_paragraphs(const std::vector<std::string>& lines) {
   std::vector<std::string> block;
   auto flush = [&] {
     if (block.empty()) return;
-    size_t ends = 0, total = 0;
-    for (const auto& l : block) {
-      total += l.size();
-      if (ends_sentence(l) || is_list_item(l) || is_markdown_heading(l)) ++ends;
-    }
-    bool wrapped = block.size() >= 2 && ends * 2 < block.size() && total / block.size() >= 40;
+    // A hard-wrapped block has lines of a consistent width (all but the last near the longest, which
+    // is at most ~100 columns). Blocks of one-line paragraphs vary far more, or run longer.
+    size_t max_len = 0;
+    for (const auto& l : block) max_len = std::max(max_len, utf8_length(l));
+    bool wrapped = block.size() >= 2 && max_len >= 40 && max_len <= 100;
+    for (size_t k = 0; wrapped && k + 1 < block.size(); ++k)
+      if (utf8_length(block[k]) * 10 < max_len * 6) wrapped = false;
     if (wrapped) {
       std::string joined;
       for (const auto& l : block) {
-        if (is_list_item(l) || is_markdown_heading(l)) {
+        // Lines that stand alone by nature are never glued to their neighbours.
+        if (is_list_item(l) || is_markdown_heading(l) || is_date_line(l, nullptr) || is_byline(l, nullptr)) {
           if (!joined.empty()) paras.push_back(joined);
           joined.clear();
           paras.push_back(l);
@@ -262,6 +264,21 @@ ExtractedText extract_plain_text(std::string_view utf8_text) {
     lines.erase(lines.begin(), lines.begin() + static_cast<long>(fm.end_line));
   }
   std::vector<std::string> paras = to_paragraphs(lines);
+  // A short first line without sentence punctuation, followed by more text, is the headline.
+  std::string headline;
+  {
+    size_t first = 0;
+    while (first < paras.size() && is_boilerplate_line(paras[first])) ++first;
+    if (first + 1 < paras.size()) {
+      const std::string& p = paras[first];
+      size_t w = count_words(p);
+      if (w >= 2 && w <= 25 && !ends_sentence(p) && !is_generic_heading(p) && !is_markdown_heading(p) &&
+          !is_list_item(p) && !is_date_line(p, nullptr) && !is_byline(p, nullptr) && p.back() != ':') {
+        headline = p;
+        paras.erase(paras.begin() + static_cast<long>(first));
+      }
+    }
+  }
 
   // Lead: everything before the first prose paragraph. Tail: everything after the last one.
   size_t first_prose = paras.size(), last_prose = 0;
@@ -313,6 +330,7 @@ ExtractedText extract_plain_text(std::string_view utf8_text) {
 
   if (out.title.empty()) {
     if (!md_title.empty()) out.title = md_title;
+    else if (!headline.empty()) out.title = headline;
     else if (!lead_title.empty()) out.title = lead_title;
   }
   // The title line is not part of the body.

@@ -365,6 +365,32 @@ Result<std::optional<DuplicateMatch>> SqliteStore::find_near_duplicate(const Min
   return best;
 }
 
+Status SqliteStore::relink_duplicates(const std::string& former_original, const std::string& original, double similarity) {
+  if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
+  Stmt copies(db_, "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ? AND id <> ?");
+  copies.bind(1, original).bind(2, former_original).bind(3, original);
+  Stmt self(db_, "UPDATE articles SET duplicate_of = ?, duplicate_similarity = ? WHERE id = ?");
+  self.bind(1, original).bind(2, similarity).bind(3, former_original);
+  Stmt clear(db_, "UPDATE articles SET duplicate_of = NULL, duplicate_similarity = 0 WHERE id = ?");
+  clear.bind(1, original);
+  if (copies.step() != SQLITE_DONE || self.step() != SQLITE_DONE || clear.step() != SQLITE_DONE) {
+    std::string msg = errmsg();
+    exec("ROLLBACK");
+    return Error{msg};
+  }
+  return exec("COMMIT");
+}
+
+Result<std::optional<Article>> SqliteStore::article_header(const std::string& id) {
+  std::string sql = std::string("SELECT ") + kArticleColumns + " FROM articles WHERE id = ?";
+  Stmt q(db_, sql.c_str());
+  q.bind(1, id);
+  int rc = q.step();
+  if (rc == SQLITE_ROW) return std::optional<Article>(read_article_row(q, false, false));
+  if (rc == SQLITE_DONE) return std::optional<Article>();
+  return Error{errmsg()};
+}
+
 Result<Feed> SqliteStore::add_feed(const std::string& url, const std::string& title) {
   Stmt ins(db_, "INSERT INTO feeds (url, title, added_at) VALUES (?, ?, ?) ON CONFLICT(url) DO NOTHING");
   ins.bind(1, url).bind(2, title).bind(3, now_iso8601());

@@ -25,6 +25,8 @@ class SqliteStore final : public Store {
   Result<std::vector<Article>> list_articles(const ArticleQuery& query) override;
   Result<size_t> count_articles() override;
   Result<std::optional<DuplicateMatch>> find_near_duplicate(const MinHash& signature, double threshold) override;
+  Status relink_duplicates(const std::string& former_original, const std::string& original, double similarity) override;
+  Result<std::optional<Article>> article_header(const std::string& id) override;
   Result<Feed> add_feed(const std::string& url, const std::string& title) override;
   Result<bool> remove_feed(const std::string& url_or_id) override;
   Result<std::vector<Feed>> list_feeds() override;

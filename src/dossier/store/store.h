@@ -47,8 +47,14 @@ class Store {
   virtual Result<std::optional<Article>> get_article(const std::string& id_or_prefix, bool with_raw) = 0;
   virtual Result<std::vector<Article>> list_articles(const ArticleQuery& query) = 0;
   virtual Result<size_t> count_articles() = 0;
-  // The most similar stored article with estimated Jaccard >= threshold, if any.
+  // The most similar stored article with estimated Jaccard >= threshold, if any. When the match is
+  // itself a copy, the result names its original.
   virtual Result<std::optional<DuplicateMatch>> find_near_duplicate(const MinHash& signature, double threshold) = 0;
+  // Makes `original` the original of `former_original` and of every copy linked to it (used when an
+  // earlier-published copy arrives after its reposts).
+  virtual Status relink_duplicates(const std::string& former_original, const std::string& original, double similarity) = 0;
+  // Published time and duplicate link of an article, for near-duplicate decisions.
+  virtual Result<std::optional<Article>> article_header(const std::string& id) = 0;
 
   // Feeds. add_feed returns the feed (existing one if the URL is already registered).
   virtual Result<Feed> add_feed(const std::string& url, const std::string& title) = 0;
