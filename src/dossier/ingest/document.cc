@@ -92,9 +92,19 @@ Article article_from_feed_item(const FeedItem& item, const ParsedFeed& feed, con
   a.feed_url = fetch.final_url.empty() ? fetch.source : fetch.final_url;
   a.language = normalize_language_tag(feed.language);
   const std::string& body = !item.content.empty() ? item.content : item.summary;
-  a.text = looks_like_html(body) || body.find('<') != std::string::npos || body.find('&') != std::string::npos
-               ? html_fragment_to_text(body)
-               : extract_plain_text(body).text;
+  // Item bodies are the article itself, not a page: paragraph them, never trim "furniture" from them.
+  if (body.find('<') != std::string::npos) {
+    a.text = html_fragment_to_text(body);
+  } else {
+    std::string text;
+    for (const auto& line : split_lines(body)) {
+      std::string l = collapse_whitespace(line);
+      if (l.empty()) continue;
+      if (!text.empty()) text += "\n\n";
+      text += l;
+    }
+    a.text = std::move(text);
+  }
   a.raw = !item.content.empty() ? item.content : item.summary;
   a.fetch = fetch;
   a.fetch.source = item.link.empty() ? fetch.source : item.link;

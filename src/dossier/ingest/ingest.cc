@@ -224,6 +224,8 @@ void Ingestor::store_article(Article a) {
   if (!relink_from.empty() && *put == PutOutcome::Inserted) {
     if (auto st = store_.relink_duplicates(relink_from, a.id, relink_similarity); !st.ok())
       warn(a.fetch.source, "store: cannot relink copies: " + st.error());
+    else
+      ++counts_.duplicates;  // the former original is now known to be a copy
   }
   ItemOutcome outcome = ItemOutcome::AlreadyStored;
   if (*put == PutOutcome::Inserted) {

@@ -1,0 +1,83 @@
+#include "dossier/ingest/plaintext.h"
+
+#include <gtest/gtest.h>
+
+namespace dossier {
+namespace {
+
+TEST(PlainText, FrontMatterGivesMetadata) {
+  ExtractedText ex = extract_plain_text(
+      "---\ntitle: \"Bank trojan returns\"\noutlet: Example Wire\nurl: https://wire.example/a\nauthor: Sam Lee\n"
+      "date: 2024-02-03T10:00:00Z\n---\n\nA banking trojan thought dormant has resurfaced in a new spam campaign.\n");
+  EXPECT_EQ(ex.title, "Bank trojan returns");
+  EXPECT_EQ(ex.outlet, "Example Wire");
+  EXPECT_EQ(ex.url, "https://wire.example/a");
+  EXPECT_EQ(ex.author, "Sam Lee");
+  EXPECT_EQ(ex.published, "2024-02-03T10:00:00Z");
+  EXPECT_EQ(ex.text, "A banking trojan thought dormant has resurfaced in a new spam campaign.");
+}
+
+TEST(PlainText, HardWrappedParagraphsAreRejoined) {
+  ExtractedText ex = extract_plain_text(
+      "Headline here\n\nThe first paragraph was wrapped at a fixed width by the tool that\n"
+      "saved it, and it continues on a second line that also runs long.\nIt ends on a third one.\n\n"
+      "A second paragraph stands alone on one line and ends with a period.\n");
+  EXPECT_EQ(ex.title, "Headline here");
+  EXPECT_EQ(ex.text,
+            "The first paragraph was wrapped at a fixed width by the tool that saved it, and it continues on a second "
+            "line that also runs long. It ends on a third one.\n\nA second paragraph stands alone on one line and ends "
+            "with a period.");
+}
+
+TEST(PlainText, PageFurnitureAroundTheArticleIsRemoved) {
+  ExtractedText ex = extract_plain_text(
+      "Skip to content\nMenu\nHospital network recovers from attack\nIcon\nIcon Analysis Icon\nBy Ana Ruiz\n"
+      "March 3, 2024\nMain Image\n"
+      "The hospital said its emergency department is accepting ambulances again after a week of diversions.\n"
+      "Surgery schedules will return to normal next week, according to a statement from its director.\n"
+      "Share this article\nNewsletter\nCity Health Newsroom\n");
+  EXPECT_EQ(ex.title, "Hospital network recovers from attack");
+  EXPECT_EQ(ex.author, "Ana Ruiz");
+  EXPECT_EQ(ex.published, "2024-03-03T00:00:00Z");
+  EXPECT_EQ(ex.text,
+            "The hospital said its emergency department is accepting ambulances again after a week of diversions.\n\n"
+            "Surgery schedules will return to normal next week, according to a statement from its director.");
+}
+
+TEST(PlainText, SectionHeadingsAndBulletsAreKept) {
+  ExtractedText ex = extract_plain_text(
+      "Key Points\n- The regulator fined the company for failing to patch a known flaw.\n"
+      "- The company said it would appeal the decision in court.\n"
+      "The regulator announced the fine on Monday after an investigation that lasted two years.\n");
+  EXPECT_EQ(ex.title, "The regulator fined the company for failing to patch a known flaw.");
+  EXPECT_EQ(ex.text.rfind("Key Points\n\n- The regulator fined", 0), 0u);
+}
+
+TEST(PlainText, MarkdownH1IsTheTitle) {
+  ExtractedText ex = extract_plain_text(
+      "Report\n# Breach at a logistics firm\n## Summary\nThe firm disclosed unauthorised access to its shipment "
+      "tracking database on Friday.\n");
+  EXPECT_EQ(ex.title, "Breach at a logistics firm");
+  EXPECT_EQ(ex.text, "Summary\n\nThe firm disclosed unauthorised access to its shipment tracking database on Friday.");
+}
+
+TEST(PlainText, ProseIsNeverDropped) {
+  // Every prose line survives, even short final sentences and ones that mention "cookies".
+  std::string in =
+      "The malware steals browser cookies and session tokens from infected machines.\n"
+      "It was first seen in March.\n";
+  ExtractedText ex = extract_plain_text(in);
+  EXPECT_NE(ex.text.find("steals browser cookies"), std::string::npos);
+  EXPECT_NE(ex.text.find("It was first seen in March."), std::string::npos);
+}
+
+TEST(PlainText, BoilerplateLineClassifier) {
+  for (const char* s : {"Share this article", "Advertisement", "Icon Icon News & Analysis Icon", "\xC2\xA9 2024 Example",
+                        "Skip to main content", "Sign up for our newsletter"})
+    EXPECT_TRUE(is_boilerplate_line(s)) << s;
+  for (const char* s : {"The ministry said the attack began in 2022.", "Attribution", "NATO condemned the attack."})
+    EXPECT_FALSE(is_boilerplate_line(s)) << s;
+}
+
+}  // namespace
+}  // namespace dossier

@@ -1,0 +1,167 @@
+#include "dossier/store/sqlite_store.h"
+
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+
+namespace dossier {
+namespace {
+
+using namespace dossier::testing;
+
+Article make_article(const std::string& id, const std::string& text, const std::string& published = "") {
+  Article a;
+  a.id = id;
+  a.url = "https://example.org/" + id;
+  a.canonical_url = a.url;
+  a.title = "Title " + id;
+  a.text = text;
+  a.published = published;
+  a.raw = "<html>" + text + "</html>";
+  a.fetch.source = a.url;
+  return a;
+}
+
+const char* kText =
+    "Investigators said the intruders used a stolen password to reach the mail server and stayed for months before "
+    "anyone noticed the unusual traffic leaving the network at night.";
+
+TEST(Store, PutIsIdempotentAndRoundTripsEverything) {
+  TempDir dir;
+  auto s = SqliteStore::open((dir / "db.sqlite").string());
+  ASSERT_TRUE(s.ok()) << s.error();
+  Article a = make_article("aaaa000000000001", kText, "2024-01-02T03:04:05Z");
+  a.fetch.charset = "windows-1252";
+  auto sig = minhash_signature(a.text);
+  auto r1 = (*s)->put_article(a, sig);
+  ASSERT_TRUE(r1.ok()) << r1.error();
+  EXPECT_EQ(*r1, PutOutcome::Inserted);
+  auto r2 = (*s)->put_article(a, sig);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(*r2, PutOutcome::AlreadyStored);
+  EXPECT_EQ(*(*s)->count_articles(), 1u);
+
+  auto got = (*s)->get_article("aaaa", true);
+  ASSERT_TRUE(got.ok() && *got);
+  EXPECT_EQ((*got)->text, a.text);
+  EXPECT_EQ((*got)->raw, a.raw);  // zstd round trip
+  EXPECT_EQ((*got)->published, a.published);
+  EXPECT_EQ((*got)->fetch.charset, "windows-1252");
+  EXPECT_FALSE((*got)->ingested_at.empty());
+}
+
+TEST(Store, PrefixLookupRejectsAmbiguityAndShortPrefixes) {
+  TempDir dir;
+  auto s = SqliteStore::open((dir / "db.sqlite").string());
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE((*s)->put_article(make_article("abcd000000000001", "one"), std::nullopt).ok());
+  ASSERT_TRUE((*s)->put_article(make_article("abcd000000000002", "two"), std::nullopt).ok());
+  EXPECT_FALSE((*s)->get_article("abcd", false).ok());
+  EXPECT_FALSE((*s)->get_article("ab", false).ok());
+  auto one = (*s)->get_article("abcd000000000001", false);
+  ASSERT_TRUE(one.ok() && *one);
+  EXPECT_EQ((*one)->text, "one");
+  auto none = (*s)->get_article("ffff", false);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(*none);
+}
+
+TEST(Store, MigrationsRunOnceAndDataSurvivesReopen) {
+  TempDir dir;
+  std::string path = (dir / "db.sqlite").string();
+  {
+    auto s = SqliteStore::open(path);
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ((*s)->schema_version(), 1);
+    ASSERT_TRUE((*s)->put_article(make_article("0000000000000001", kText), std::nullopt).ok());
+  }
+  auto s = SqliteStore::open(path);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)->schema_version(), 1);
+  EXPECT_EQ(*(*s)->count_articles(), 1u);
+}
+
+TEST(Store, OpenFailsCleanlyOnGarbageFile) {
+  TempDir dir;
+  write_file(dir / "not-a-db", std::string(8192, 'x'));
+  auto s = SqliteStore::open((dir / "not-a-db").string());
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.error().find("not-a-db"), std::string::npos);
+}
+
+TEST(Store, NearDuplicateLookupAndRelinking) {
+  TempDir dir;
+  auto s = SqliteStore::open((dir / "db.sqlite").string());
+  ASSERT_TRUE(s.ok());
+  Article later = make_article("1111111111111111", kText, "2024-02-01T00:00:00Z");
+  auto sig = minhash_signature(later.text);
+  ASSERT_TRUE((*s)->put_article(later, sig).ok());
+  Article copy = make_article("2222222222222222", std::string("Republished. ") + kText, "2024-02-02T00:00:00Z");
+  auto csig = minhash_signature(copy.text);
+  auto m = (*s)->find_near_duplicate(*csig, kDefaultDuplicateThreshold);
+  ASSERT_TRUE(m.ok() && *m);
+  EXPECT_EQ((*m)->id, later.id);
+  copy.duplicate_of = later.id;
+  copy.duplicate_similarity = (*m)->similarity;
+  ASSERT_TRUE((*s)->put_article(copy, csig).ok());
+
+  // An earlier original arrives: both stored articles become its copies.
+  Article original = make_article("3333333333333333", std::string(kText) + " Updated.", "2024-01-15T00:00:00Z");
+  ASSERT_TRUE((*s)->put_article(original, minhash_signature(original.text)).ok());
+  ASSERT_TRUE((*s)->relink_duplicates(later.id, original.id, 0.9).ok());
+  auto l = (*s)->article_header(later.id);
+  auto c = (*s)->article_header(copy.id);
+  auto o = (*s)->article_header(original.id);
+  EXPECT_EQ((*l)->duplicate_of, original.id);
+  EXPECT_EQ((*c)->duplicate_of, original.id);
+  EXPECT_EQ((*o)->duplicate_of, "");
+
+  ArticleQuery q;
+  q.include_duplicates = false;
+  auto list = (*s)->list_articles(q);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].id, original.id);
+}
+
+TEST(Store, ListSinceUsesPublishedElseIngested) {
+  TempDir dir;
+  auto s = SqliteStore::open((dir / "db.sqlite").string());
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE((*s)->put_article(make_article("a000000000000001", "old", "2020-01-01T00:00:00Z"), std::nullopt).ok());
+  ASSERT_TRUE((*s)->put_article(make_article("a000000000000002", "new", "2024-06-01T00:00:00Z"), std::nullopt).ok());
+  ASSERT_TRUE((*s)->put_article(make_article("a000000000000003", "undated"), std::nullopt).ok());
+  ArticleQuery q;
+  q.since = "2024-01-01T00:00:00Z";
+  auto list = (*s)->list_articles(q);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);  // the new one, and the undated one ingested just now
+  EXPECT_EQ((*list)[0].id, "a000000000000002");
+}
+
+TEST(Store, FeedsLifecycle) {
+  TempDir dir;
+  auto s = SqliteStore::open((dir / "db.sqlite").string());
+  ASSERT_TRUE(s.ok());
+  auto f = (*s)->add_feed("https://a.example/feed", "A");
+  ASSERT_TRUE(f.ok());
+  auto again = (*s)->add_feed("https://a.example/feed", "");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->id, f->id);
+  Feed upd = *f;
+  upd.consecutive_failures = 3;
+  upd.last_error = "HTTP 503";
+  upd.etag = "\"v1\"";
+  ASSERT_TRUE((*s)->update_feed(upd).ok());
+  auto list = (*s)->list_feeds();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].consecutive_failures, 3);
+  EXPECT_EQ((*list)[0].last_error, "HTTP 503");
+  EXPECT_EQ((*list)[0].etag, "\"v1\"");
+  EXPECT_TRUE(*(*s)->remove_feed(std::to_string(f->id)));
+  EXPECT_FALSE(*(*s)->remove_feed("https://a.example/feed"));
+}
+
+}  // namespace
+}  // namespace dossier
