@@ -102,6 +102,33 @@ TEST(Cli, FeedsAddListRemoveAndOfflinePoll) {
   EXPECT_FALSE(feeds[0]["next_due"].get<std::string>().empty());
 }
 
+TEST(Cli, WatchRecordsFailuresAndBacksOff) {
+  TempDir dir;
+  std::string db = q(dir / "w.db");
+  std::string out;
+  // Port 9 on loopback refuses connections; --allow-private lets the attempt happen.
+  ASSERT_EQ(run_command(bin() + " --db " + db + " feeds add http://127.0.0.1:9/feed.xml", &out), 0) << out;
+  EXPECT_EQ(run_command(bin() + " --db " + db + " --allow-private --delay 0 --timeout 2 watch --every 1s --rounds 2", &out), 1);
+  ASSERT_EQ(run_command(bin() + " --db " + db + " feeds list --json", &out), 0);
+  json feeds = json::parse(out);
+  ASSERT_EQ(feeds.size(), 1u);
+  EXPECT_GE(feeds[0]["consecutive_failures"].get<int>(), 1);
+  EXPECT_FALSE(feeds[0]["last_error"].get<std::string>().empty());
+  EXPECT_EQ(feeds[0]["last_success"], "");
+  ASSERT_EQ(run_command(bin() + " --db " + db + " feeds list", &out), 0);
+  EXPECT_NE(out.find("last error:"), std::string::npos) << out;
+}
+
+TEST(Cli, UnreachableHostIsOneLineAndTheRunGoesOn) {
+  TempDir dir;
+  std::string db = q(dir / "u.db");
+  write_file(dir / "ok.txt", "Headline\n\nA sentence with enough words to be treated as the body of an article.\n");
+  std::string out;
+  EXPECT_EQ(run_command(bin() + " --db " + db + " --timeout 5 ingest https://unreachable.invalid/x " + q(dir / "ok.txt"), &out), 1);
+  EXPECT_NE(out.find("error: https://unreachable.invalid/x: "), std::string::npos) << out;
+  EXPECT_NE(out.find("stored 1"), std::string::npos) << out;
+}
+
 // kill -9 in the middle of an ingest loses nothing that was committed and leaves no half-written
 // article: the store passes an integrity check, every article has its text and all its LSH bands,
 // and a second run completes the job.
