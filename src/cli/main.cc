@@ -9,6 +9,7 @@
 #include <iterator>
 #include <thread>
 
+#include "cli/kb_commands.h"
 #include "cli/output.h"
 #include "dossier/ingest/document.h"
 #include "dossier/ingest/html.h"
@@ -37,6 +38,7 @@ struct Globals {
   double timeout_s = 30;
   double delay_s = 1.0;
   double max_mib = 20;
+  std::string kb;
 };
 
 FetchOptions fetch_options(const Globals& g) {
@@ -378,6 +380,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-robots", g.no_robots, "Do not consult robots.txt before fetching pages");
   app.add_option("--timeout", g.timeout_s, "Total time limit per HTTP request, seconds")->default_val(30)->check(CLI::PositiveNumber);
   app.add_option("--delay", g.delay_s, "Politeness delay between requests to one host, seconds")->default_val(1.0)->check(CLI::NonNegativeNumber);
+  app.add_option("--kb", g.kb, "Knowledge base file (default: $DOSSIER_KB, the user KB, or the shipped one)");
   app.add_option("--max-size", g.max_mib, "Largest document accepted, MiB")->default_val(20)->check(CLI::PositiveNumber);
 
   std::vector<std::string> targets;
@@ -418,6 +421,8 @@ int main(int argc, char** argv) {
   article->add_flag("--json", as_json, "JSON output");
   article->add_flag("--raw", raw, "Print the original bytes as received");
 
+  auto kb_cmd = cli::add_kb_commands(app, g.kb, g.allow_private, g.quiet);
+
   auto* parse = app.add_subcommand("parse", "Print one document as an article, without touching the store");
   parse->add_option("source", id, "File, URL, or - for standard input")->required();
   parse->add_flag("--json", as_json, "JSON output");
@@ -447,5 +452,6 @@ int main(int argc, char** argv) {
   if (*articles) return cmd_articles(g, as_json, limit, since, no_dups);
   if (*article) return cmd_article(g, id, as_json, raw);
   if (*parse) return cmd_parse(g, id, as_json);
+  if (*kb_cmd.kb && *kb_cmd.run) return (*kb_cmd.run)();
   return kExitUsage;
 }

@@ -1,0 +1,374 @@
+#include "cli/kb_commands.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "dossier/ingest/fetch.h"
+#include "dossier/kb/build.h"
+#include "dossier/kb/kb.h"
+#include "dossier/util/text.h"
+
+namespace dossier::cli {
+namespace {
+
+using json = nlohmann::json;
+
+json aliases_json(const std::vector<Alias>& aliases) {
+  json arr = json::array();
+  for (const auto& a : aliases)
+    arr.push_back({{"name", a.name}, {"sources", alias_sources_text(a.sources)}, {"ambiguous", a.ambiguous}});
+  return arr;
+}
+
+std::string country_name(const KnowledgeBase& kb, const std::string& code) {
+  const Country* c = kb.country(code);
+  return c ? c->name : code;
+}
+
+json actor_json(const KnowledgeBase& kb, const Actor& a) {
+  json sponsors = json::array();
+  for (const auto& id : a.sponsor_agencies)
+    if (const Agency* g = kb.agency(id)) sponsors.push_back({{"id", g->id}, {"name", g->name}, {"acronyms", g->acronyms}});
+  return {{"id", a.id},
+          {"name", a.name},
+          {"attack_id", a.attack_id},
+          {"attack_name", a.attack_name},
+          {"country", a.country},
+          {"country_name", a.country.empty() ? "" : country_name(kb, a.country)},
+          {"sponsor_state", a.sponsor_state},
+          {"sponsor_agencies", sponsors},
+          {"aliases", aliases_json(a.aliases)},
+          {"target_sectors", a.target_sectors},
+          {"techniques", a.techniques},
+          {"software", a.software}};
+}
+
+json technique_json(const KnowledgeBase& kb, const Technique& t) {
+  json tactics = json::array(), mitigations = json::array();
+  for (const auto& id : t.tactics)
+    if (const Tactic* tc = kb.tactic(id)) tactics.push_back({{"id", tc->id}, {"name", tc->name}});
+  for (const auto& id : t.mitigations)
+    if (const Mitigation* m = kb.mitigation(id)) mitigations.push_back({{"id", m->id}, {"name", m->name}});
+  json j = {{"id", t.id}, {"name", t.name}, {"tactics", tactics}, {"mitigations", mitigations},
+            {"platforms", t.platforms}, {"deprecated", t.deprecated}};
+  if (!t.parent.empty()) {
+    const Technique* p = kb.technique(t.parent);
+    j["parent"] = {{"id", t.parent}, {"name", p ? p->name : ""}};
+  }
+  return j;
+}
+
+void print_aliases(const std::vector<Alias>& aliases) {
+  for (const auto& a : aliases)
+    std::printf("  %-28s %s%s\n", a.name.c_str(), alias_sources_text(a.sources).c_str(), a.ambiguous ? "  (ambiguous)" : "");
+}
+
+int not_found(const char* what, const std::string& q) {
+  std::fprintf(stderr, "error: no %s named %s in the knowledge base\n", what, q.c_str());
+  return 1;
+}
+
+std::unique_ptr<KnowledgeBase> open_kb(const std::string& path) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto kb = load_kb(path);
+  if (!kb.ok()) {
+    std::fprintf(stderr, "error: %s\n", kb.error().c_str());
+    std::exit(1);
+  }
+  (void)t0;
+  return std::move(kb).value();
+}
+
+int build_and_save(const KbSources& src, const std::string& out, bool quiet) {
+  std::vector<std::string> warnings;
+  auto t0 = std::chrono::steady_clock::now();
+  auto kb = build_kb(src, &warnings);
+  for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  if (!kb.ok()) {
+    std::fprintf(stderr, "error: %s\n", kb.error().c_str());
+    return 1;
+  }
+  if (auto st = (*kb)->save(out); !st.ok()) {
+    std::fprintf(stderr, "error: %s\n", st.error().c_str());
+    return 1;
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!quiet)
+    std::fprintf(stderr, "built %s in %.1f s: %zu actors, %zu software, %zu techniques, %zu mitigations, %zu countries, %zu agencies, %zu sectors\n",
+                 out.c_str(), secs, (*kb)->actors.size(), (*kb)->software.size(), (*kb)->techniques.size(),
+                 (*kb)->mitigations.size(), (*kb)->countries.size(), (*kb)->agencies.size(), (*kb)->sectors.size());
+  return 0;
+}
+
+}  // namespace
+
+KbCommand add_kb_commands(CLI::App& app, const std::string& kb_path, const bool& allow_private, const bool& quiet) {
+  KbCommand cmd;
+  cmd.kb = app.add_subcommand("kb", "Build, update, inspect and correct the knowledge base");
+  cmd.kb->require_subcommand(1);
+  struct State {
+    std::string from, out, query, alias;
+    bool json = false;
+  };
+  auto state = std::make_shared<State>();
+  std::function<int()>* run = cmd.run.get();  // owned by cmd.run, which main keeps alive
+
+  auto* build = cmd.kb->add_subcommand("build", "Compile the KB from ATT&CK and MISP files");
+  build->add_option("--from", state->from, "Directory with attack/ and misp-galaxy/ (like ../shared/kb)")->required();
+  build->add_option("--out", state->out, "Where to write the KB (default: the user KB, " + user_kb_path() + ")");
+  build->callback([=, &quiet] {
+    *run = [=, &quiet] {
+      KbSources src;
+      src.dir = state->from;
+      return build_and_save(src, state->out.empty() ? user_kb_path() : state->out, quiet);
+    };
+  });
+
+  auto* update = cmd.kb->add_subcommand("update", "Download the newest ATT&CK and MISP files and rebuild the KB");
+  update->add_option("--out", state->out, "Where to write the KB (default: the user KB)");
+  update->callback([=, &quiet, &allow_private] {
+    *run = [=, &quiet, &allow_private] {
+      // Official locations; DOSSIER_KB_ATTACK_URL and DOSSIER_KB_MISP_BASE point at mirrors.
+      const char* attack_env = std::getenv("DOSSIER_KB_ATTACK_URL");
+      const char* misp_env = std::getenv("DOSSIER_KB_MISP_BASE");
+      std::string attack_url = attack_env && *attack_env ? attack_env
+          : "https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/enterprise-attack/enterprise-attack.json";
+      std::string misp_base = misp_env && *misp_env ? misp_env : "https://raw.githubusercontent.com/MISP/misp-galaxy/main/clusters";
+      FetchOptions fo;
+      fo.max_bytes = 256u << 20;
+      fo.timeout_ms = 300'000;
+      fo.per_host_delay_s = 0;
+      fo.allow_private = allow_private;
+      Fetcher f(fo);
+      auto tmp = std::filesystem::temp_directory_path() / ("dossier-kb-" + std::to_string(getpid()));
+      std::filesystem::create_directories(tmp / "attack");
+      std::filesystem::create_directories(tmp / "misp-galaxy");
+      struct Cleanup {
+        std::filesystem::path p;
+        ~Cleanup() {
+          std::error_code ec;
+          std::filesystem::remove_all(p, ec);
+        }
+      } cleanup{tmp};
+      auto get = [&](const std::string& url, const std::filesystem::path& to) -> bool {
+        FetchRequest rq;
+        rq.url = url;
+        rq.is_page = false;
+        auto r = f.get(rq);
+        if (!r.ok()) {
+          std::fprintf(stderr, "error: %s: %s\n", url.c_str(), r.error().c_str());
+          return false;
+        }
+        std::ofstream(to, std::ios::binary) << r->body;
+        return true;
+      };
+      if (!get(attack_url, tmp / "attack" / "enterprise-attack.json")) {
+        std::fprintf(stderr, "kb update: cannot download ATT&CK (offline?); keeping the current knowledge base\n");
+        return 1;
+      }
+      for (const char* name : {"mitre-intrusion-set", "threat-actor", "microsoft-activity-group", "malpedia", "ransomware",
+                               "tool", "intelligence-agencies", "country"})
+        if (!get(misp_base + "/" + name + ".json", tmp / "misp-galaxy" / (std::string(name) + ".json"))) {
+          std::fprintf(stderr, "kb update: cannot download the MISP galaxies (offline?); keeping the current knowledge base\n");
+          return 1;
+        }
+      KbSources src;
+      src.dir = tmp.string();
+      return build_and_save(src, state->out.empty() ? user_kb_path() : state->out, quiet);
+    };
+  });
+
+  auto* info = cmd.kb->add_subcommand("info", "Versions and counts of the loaded KB");
+  info->add_flag("--json", state->json, "JSON output");
+  info->callback([=, &kb_path] {
+    *run = [=, &kb_path] {
+      std::string path = kb_path.empty() ? default_kb_path() : kb_path;
+      auto t0 = std::chrono::steady_clock::now();
+      auto kb = open_kb(path);
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      size_t aliases = 0, ambiguous = 0;
+      for (const auto& a : kb->actors)
+        for (const auto& al : a.aliases) {
+          ++aliases;
+          ambiguous += al.ambiguous;
+        }
+      json j = {{"path", path},
+                {"format", kb->info.format},
+                {"built_at", kb->info.built_at},
+                {"attack_version", kb->info.attack_version},
+                {"misp_versions", kb->info.misp_versions},
+                {"load_ms", ms},
+                {"counts",
+                 {{"actors", kb->actors.size()},
+                  {"actor_aliases", aliases},
+                  {"ambiguous_actor_aliases", ambiguous},
+                  {"software", kb->software.size()},
+                  {"tactics", kb->tactics.size()},
+                  {"techniques", kb->techniques.size()},
+                  {"mitigations", kb->mitigations.size()},
+                  {"campaigns", kb->campaigns.size()},
+                  {"revoked_ids", kb->revoked.size()},
+                  {"countries", kb->countries.size()},
+                  {"agencies", kb->agencies.size()},
+                  {"sectors", kb->sectors.size()}}}};
+      if (state->json) {
+        std::cout << j.dump(2) << "\n";
+      } else {
+        std::printf("knowledge base  %s\nbuilt           %s\nATT&CK          %s\nMISP            %s\nloaded in       %.1f ms\n",
+                    path.c_str(), kb->info.built_at.c_str(), kb->info.attack_version.c_str(), kb->info.misp_versions.c_str(), ms);
+        for (auto& [k, v] : j["counts"].items()) std::printf("%-24s %s\n", k.c_str(), v.dump().c_str());
+      }
+      return 0;
+    };
+  });
+
+  auto add_lookup = [&](const char* name, const char* help, std::function<int(const KnowledgeBase&, const std::string&, bool)> fn) {
+    auto* sub = cmd.kb->add_subcommand(name, help);
+    sub->add_option("query", state->query, "Name, alias or id")->required();
+    sub->add_flag("--json", state->json, "JSON output");
+    sub->callback([=, &kb_path] {
+      *run = [=, &kb_path] {
+        auto kb = open_kb(kb_path);
+        return fn(*kb, state->query, state->json);
+      };
+    });
+  };
+
+  add_lookup("actor", "Show a threat actor by any of its names", [](const KnowledgeBase& kb, const std::string& q, bool as_json) {
+    auto found = kb.find_actors(q);
+    if (found.empty()) return not_found("actor", q);
+    if (as_json) {
+      json arr = json::array();
+      for (const Actor* a : found) arr.push_back(actor_json(kb, *a));
+      std::cout << arr.dump(2) << "\n";
+      return 0;
+    }
+    for (const Actor* a : found) {
+      std::printf("%s", a->name.c_str());
+      if (!a->attack_id.empty()) std::printf(" (%s, ATT&CK name %s)", a->attack_id.c_str(), a->attack_name.c_str());
+      std::printf("\n");
+      if (!a->country.empty()) std::printf("origin: %s (%s)\n", country_name(kb, a->country).c_str(), a->country.c_str());
+      if (!a->sponsor_state.empty()) std::printf("suspected state sponsor: %s\n", country_name(kb, a->sponsor_state).c_str());
+      for (const auto& id : a->sponsor_agencies)
+        if (const Agency* g = kb.agency(id)) std::printf("sponsoring organisation: %s\n", g->name.c_str());
+      std::printf("aliases (source):\n");
+      print_aliases(a->aliases);
+      if (!a->techniques.empty()) std::printf("techniques used: %zu; software used: %zu\n", a->techniques.size(), a->software.size());
+      if (found.size() > 1) std::printf("\n");
+    }
+    if (found.size() > 1) std::printf("%zu actors share this name\n", found.size());
+    return 0;
+  });
+
+  add_lookup("software", "Show malware or a tool by any of its names", [](const KnowledgeBase& kb, const std::string& q, bool as_json) {
+    auto found = kb.find_software(q);
+    if (found.empty()) return not_found("software", q);
+    if (as_json) {
+      json arr = json::array();
+      for (const Software* s : found)
+        arr.push_back({{"id", s->id}, {"name", s->name}, {"kind", s->kind}, {"attack_id", s->attack_id},
+                       {"aliases", aliases_json(s->aliases)}, {"techniques", s->techniques}});
+      std::cout << arr.dump(2) << "\n";
+      return 0;
+    }
+    for (const Software* s : found) {
+      std::printf("%s (%s, %s)\naliases (source):\n", s->name.c_str(), s->id.c_str(), s->kind.c_str());
+      print_aliases(s->aliases);
+    }
+    return 0;
+  });
+
+  add_lookup("technique", "Show an ATT&CK technique by id or name", [](const KnowledgeBase& kb, const std::string& q, bool as_json) {
+    auto found = kb.find_techniques(q);
+    if (found.empty()) return not_found("technique", q);
+    std::string asked = q;
+    for (auto& c : asked) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    auto rev = kb.revoked.find(asked);
+    if (as_json) {
+      json arr = json::array();
+      for (const Technique* t : found) {
+        json j = technique_json(kb, *t);
+        if (rev != kb.revoked.end()) j["revoked_id"] = asked;
+        arr.push_back(j);
+      }
+      std::cout << arr.dump(2) << "\n";
+      return 0;
+    }
+    if (rev != kb.revoked.end()) std::printf("%s is revoked; replaced by %s\n", asked.c_str(), found.front()->id.c_str());
+    for (const Technique* t : found) {
+      json j = technique_json(kb, *t);
+      std::printf("%s %s%s\n", t->id.c_str(), t->name.c_str(), t->deprecated ? " (deprecated)" : "");
+      if (j.contains("parent")) std::printf("parent: %s %s\n", t->parent.c_str(), j["parent"]["name"].get<std::string>().c_str());
+      for (const auto& tc : j["tactics"]) std::printf("tactic: %s %s\n", tc["id"].get<std::string>().c_str(), tc["name"].get<std::string>().c_str());
+      for (const auto& m : j["mitigations"]) std::printf("mitigation: %s %s\n", m["id"].get<std::string>().c_str(), m["name"].get<std::string>().c_str());
+    }
+    return 0;
+  });
+
+  add_lookup("country", "Show a country by name, adjective, code or capital", [](const KnowledgeBase& kb, const std::string& q, bool as_json) {
+    auto found = kb.find_countries(q);
+    if (found.empty()) return not_found("country", q);
+    if (as_json) {
+      json arr = json::array();
+      for (const Country* c : found)
+        arr.push_back({{"code", c->code}, {"code3", c->code3}, {"name", c->name}, {"official_name", c->official_name},
+                       {"aliases", aliases_json(c->aliases)}});
+      std::cout << arr.dump(2) << "\n";
+      return 0;
+    }
+    for (const Country* c : found) {
+      std::printf("%s (%s, %s)\n", c->name.c_str(), c->code.c_str(), c->code3.c_str());
+      if (!c->official_name.empty()) std::printf("official name: %s\n", c->official_name.c_str());
+      std::printf("also known as:\n");
+      print_aliases(c->aliases);
+    }
+    return 0;
+  });
+
+  add_lookup("agency", "Show a government cyber body by name or acronym", [](const KnowledgeBase& kb, const std::string& q, bool as_json) {
+    auto found = kb.find_agencies(q);
+    if (found.empty()) return not_found("agency", q);
+    if (as_json) {
+      json arr = json::array();
+      for (const Agency* g : found)
+        arr.push_back({{"id", g->id}, {"name", g->name}, {"acronyms", g->acronyms}, {"country", g->country},
+                       {"country_name", country_name(kb, g->country)}, {"kind", g->kind}, {"aliases", aliases_json(g->aliases)}});
+      std::cout << arr.dump(2) << "\n";
+      return 0;
+    }
+    for (const Agency* g : found) {
+      std::string acr;
+      for (const auto& a : g->acronyms) acr += (acr.empty() ? "" : ", ") + a;
+      std::printf("%s%s — %s, %s\n", g->name.c_str(), acr.empty() ? "" : (" (" + acr + ")").c_str(),
+                  country_name(kb, g->country).c_str(), g->kind.c_str());
+    }
+    return 0;
+  });
+
+  auto* alias = cmd.kb->add_subcommand("alias", "Add or veto an actor alias locally (kept in " + local_overrides_path() + ")");
+  alias->require_subcommand(1);
+  for (const char* op : {"add", "veto"}) {
+    auto* sub = alias->add_subcommand(op, std::string(op) == "add" ? "Teach the KB that ALIAS names ACTOR" : "Remove ALIAS from ACTOR");
+    sub->add_option("actor", state->query, "The actor (any name or id)")->required();
+    sub->add_option("alias", state->alias, "The alias")->required();
+    std::string opname = op;
+    sub->callback([=, &kb_path] {
+      *run = [=, &kb_path] {
+        auto kb = open_kb(kb_path);
+        auto found = kb->find_actors(state->query);
+        if (found.empty()) return not_found("actor", state->query);
+        std::filesystem::create_directories(std::filesystem::path(local_overrides_path()).parent_path());
+        std::ofstream(local_overrides_path(), std::ios::app) << opname << "\t" << found.front()->id << "\t" << state->alias << "\n";
+        std::printf("%s: %s %s %s\n", local_overrides_path().c_str(), opname.c_str(), found.front()->name.c_str(), state->alias.c_str());
+        return 0;
+      };
+    });
+  }
+  return cmd;
+}
+
+}  // namespace dossier::cli

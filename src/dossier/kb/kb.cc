@@ -1,0 +1,442 @@
+#include "dossier/kb/kb.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "dossier/util/hash.h"
+#include "dossier/util/text.h"
+
+#ifndef DOSSIER_DATA_DIR
+#define DOSSIER_DATA_DIR "data"
+#endif
+
+namespace dossier {
+
+std::string alias_sources_text(uint8_t s) {
+  std::string out;
+  auto add = [&](uint8_t bit, const char* name) {
+    if (!(s & bit)) return;
+    if (!out.empty()) out += ", ";
+    out += name;
+  };
+  add(kFromAttack, "ATT&CK");
+  add(kFromMisp, "MISP");
+  add(kFromMicrosoft, "Microsoft");
+  add(kFromCurated, "curated");
+  add(kFromLocal, "local");
+  return out;
+}
+
+std::string fold_name(std::string_view s) {
+  utf8proc_uint8_t* out = nullptr;
+  std::string clean = sanitize_utf8(s);
+  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(clean.data()),
+                                    static_cast<utf8proc_ssize_t>(clean.size()), &out,
+                                    static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
+                                                                   UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD));
+  std::string folded = n >= 0 ? std::string(reinterpret_cast<char*>(out), static_cast<size_t>(n)) : ascii_lower(clean);
+  std::free(out);
+  // Runs of anything but letters and digits become one space. Apostrophes vanish so that
+  // "People's" and "Peoples" meet.
+  std::string r;
+  r.reserve(folded.size());
+  bool space = false;
+  for (size_t i = 0; i < folded.size(); ++i) {
+    unsigned char c = folded[i];
+    if (c == '\'') continue;
+    if (c >= 0x80 && folded.compare(i, 3, "\xE2\x80\x99") == 0) { i += 2; continue; }  // right single quote
+    bool word = std::isalnum(c) || c >= 0x80;
+    if (word) {
+      if (space && !r.empty()) r.push_back(' ');
+      space = false;
+      r.push_back(static_cast<char>(c));
+    } else {
+      space = true;
+    }
+  }
+  return r;
+}
+
+namespace {
+
+// ---- Serialisation: one visitor per struct, shared by writer and reader. ----
+
+class Writer {
+ public:
+  static constexpr bool kReading = false;
+  void varint(uint64_t v) {
+    while (v >= 0x80) {
+      buf_.push_back(static_cast<char>((v & 0x7F) | 0x80));
+      v >>= 7;
+    }
+    buf_.push_back(static_cast<char>(v));
+  }
+  void operator()(std::string& s) {
+    varint(s.size());
+    buf_.append(s);
+  }
+  void operator()(uint8_t& v) { buf_.push_back(static_cast<char>(v)); }
+  void operator()(bool& v) { buf_.push_back(v ? 1 : 0); }
+  void operator()(uint32_t& v) { varint(v); }
+  template <typename T>
+  void operator()(std::vector<T>& v) {
+    varint(v.size());
+    for (auto& e : v) (*this)(e);
+  }
+  void operator()(std::unordered_map<std::string, std::string>& m) {
+    std::vector<std::pair<std::string, std::string>> sorted(m.begin(), m.end());
+    std::sort(sorted.begin(), sorted.end());
+    varint(sorted.size());
+    for (auto& [k, v] : sorted) {
+      (*this)(k);
+      (*this)(v);
+    }
+  }
+  template <typename T>
+  void operator()(T& v) {
+    visit(*this, v);
+  }
+  std::string& buffer() { return buf_; }
+
+ private:
+  std::string buf_;
+};
+
+class Reader {
+ public:
+  static constexpr bool kReading = true;
+  explicit Reader(std::string_view data) : d_(data) {}
+  bool failed() const { return failed_; }
+  uint64_t varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ >= d_.size()) { failed_ = true; return 0; }
+      unsigned char c = d_[p_++];
+      v |= static_cast<uint64_t>(c & 0x7F) << shift;
+      if (!(c & 0x80)) return v;
+    }
+    failed_ = true;
+    return 0;
+  }
+  void operator()(std::string& s) {
+    uint64_t n = varint();
+    if (failed_ || n > d_.size() - p_) { failed_ = true; return; }
+    s.assign(d_.substr(p_, n));
+    p_ += n;
+  }
+  void operator()(uint8_t& v) {
+    if (p_ >= d_.size()) { failed_ = true; return; }
+    v = static_cast<uint8_t>(d_[p_++]);
+  }
+  void operator()(bool& v) {
+    uint8_t b = 0;
+    (*this)(b);
+    v = b != 0;
+  }
+  void operator()(uint32_t& v) { v = static_cast<uint32_t>(varint()); }
+  template <typename T>
+  void operator()(std::vector<T>& v) {
+    uint64_t n = varint();
+    if (failed_ || n > d_.size()) { failed_ = true; return; }
+    v.clear();
+    v.resize(n);
+    for (auto& e : v) {
+      (*this)(e);
+      if (failed_) return;
+    }
+  }
+  void operator()(std::unordered_map<std::string, std::string>& m) {
+    uint64_t n = varint();
+    if (failed_ || n > d_.size()) { failed_ = true; return; }
+    for (uint64_t i = 0; i < n && !failed_; ++i) {
+      std::string k, v;
+      (*this)(k);
+      (*this)(v);
+      m.emplace(std::move(k), std::move(v));
+    }
+  }
+  template <typename T>
+  void operator()(T& v) {
+    visit(*this, v);
+  }
+
+ private:
+  std::string_view d_;
+  size_t p_ = 0;
+  bool failed_ = false;
+};
+
+template <typename A> void visit(A& a, Alias& x) { a(x.name); a(x.sources); a(x.ambiguous); }
+template <typename A> void visit(A& a, Actor& x) {
+  a(x.id); a(x.name); a(x.attack_id); a(x.attack_name); a(x.aliases); a(x.country); a(x.sponsor_state);
+  a(x.sponsor_agencies); a(x.target_sectors); a(x.techniques); a(x.software);
+}
+template <typename A> void visit(A& a, Software& x) { a(x.id); a(x.name); a(x.kind); a(x.attack_id); a(x.aliases); a(x.techniques); }
+template <typename A> void visit(A& a, Tactic& x) { a(x.id); a(x.name); a(x.shortname); }
+template <typename A> void visit(A& a, Technique& x) {
+  a(x.id); a(x.name); a(x.parent); a(x.tactics); a(x.mitigations); a(x.platforms); a(x.deprecated);
+}
+template <typename A> void visit(A& a, Mitigation& x) { a(x.id); a(x.name); a(x.techniques); }
+template <typename A> void visit(A& a, Campaign& x) { a(x.id); a(x.name); a(x.aliases); a(x.actor); a(x.first_seen); a(x.last_seen); }
+template <typename A> void visit(A& a, Country& x) { a(x.code); a(x.code3); a(x.name); a(x.official_name); a(x.region); a(x.aliases); }
+template <typename A> void visit(A& a, Agency& x) { a(x.id); a(x.name); a(x.acronyms); a(x.country); a(x.kind); a(x.aliases); }
+template <typename A> void visit(A& a, Sector& x) { a(x.id); a(x.name); a(x.parent); a(x.aliases); a(x.cues); }
+template <typename A> void visit(A& a, KbInfo& x) { a(x.format); a(x.built_at); a(x.attack_version); a(x.misp_versions); a(x.sources); }
+
+template <typename A>
+void visit_kb(A& a, KnowledgeBase& kb) {
+  a(kb.info);
+  a(kb.actors);
+  a(kb.software);
+  a(kb.tactics);
+  a(kb.techniques);
+  a(kb.mitigations);
+  a(kb.campaigns);
+  a(kb.countries);
+  a(kb.agencies);
+  a(kb.sectors);
+  a(kb.revoked);
+}
+
+constexpr char kMagic[8] = {'D', 'O', 'S', 'S', 'I', 'E', 'R', 'K'};
+
+template <typename T>
+void add_name(std::unordered_map<std::string, std::vector<const T*>>& idx, const std::string& name, const T* e) {
+  std::string f = fold_name(name);
+  if (f.empty()) return;
+  auto& v = idx[f];
+  if (std::find(v.begin(), v.end(), e) == v.end()) v.push_back(e);
+}
+
+template <typename T>
+std::vector<const T*> lookup(const std::unordered_map<std::string, std::vector<const T*>>& idx, std::string_view name) {
+  auto it = idx.find(fold_name(name));
+  if (it == idx.end()) return {};
+  std::vector<const T*> out = it->second;
+  // Best first: entities whose display name is the query.
+  std::string f = fold_name(name);
+  std::stable_sort(out.begin(), out.end(), [&](const T* a, const T* b) {
+    return (fold_name(a->name) == f) > (fold_name(b->name) == f);
+  });
+  return out;
+}
+
+template <typename T>
+const T* by_id(const std::unordered_map<std::string, const T*>& idx, std::string_view id) {
+  auto it = idx.find(std::string(id));
+  return it == idx.end() ? nullptr : it->second;
+}
+
+std::string data_home() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/dossier";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/share/dossier";
+  return ".";
+}
+
+}  // namespace
+
+void KnowledgeBase::index() {
+  actor_names_.clear();
+  software_names_.clear();
+  technique_names_.clear();
+  country_names_.clear();
+  agency_names_.clear();
+  sector_names_.clear();
+  actor_ids_.clear();
+  software_ids_.clear();
+  technique_ids_.clear();
+  tactic_ids_.clear();
+  mitigation_ids_.clear();
+  country_codes_.clear();
+  agency_ids_.clear();
+  for (const auto& a : actors) {
+    actor_ids_[a.id] = &a;
+    if (!a.attack_id.empty()) actor_ids_[a.attack_id] = &a;
+    add_name(actor_names_, a.name, &a);
+    for (const auto& al : a.aliases) add_name(actor_names_, al.name, &a);
+    add_name(actor_names_, a.id, &a);
+  }
+  for (const auto& s : software) {
+    software_ids_[s.id] = &s;
+    add_name(software_names_, s.name, &s);
+    for (const auto& al : s.aliases) add_name(software_names_, al.name, &s);
+    add_name(software_names_, s.id, &s);
+  }
+  for (const auto& t : techniques) {
+    technique_ids_[t.id] = &t;
+    if (!t.deprecated) add_name(technique_names_, t.name, &t);
+  }
+  for (const auto& t : tactics) tactic_ids_[t.id] = &t;
+  for (const auto& m : mitigations) mitigation_ids_[m.id] = &m;
+  for (const auto& c : countries) {
+    country_codes_[c.code] = &c;
+    add_name(country_names_, c.name, &c);
+    add_name(country_names_, c.official_name, &c);
+    add_name(country_names_, c.code3, &c);
+    for (const auto& al : c.aliases) add_name(country_names_, al.name, &c);
+  }
+  for (const auto& g : agencies) {
+    agency_ids_[g.id] = &g;
+    add_name(agency_names_, g.name, &g);
+    for (const auto& ac : g.acronyms) add_name(agency_names_, ac, &g);
+    for (const auto& al : g.aliases) add_name(agency_names_, al.name, &g);
+  }
+  for (const auto& s : sectors) {
+    add_name(sector_names_, s.name, &s);
+    for (const auto& al : s.aliases) add_name(sector_names_, al, &s);
+  }
+}
+
+std::vector<const Actor*> KnowledgeBase::find_actors(std::string_view name) const {
+  if (const Actor* a = actor(name)) return {a};
+  return lookup(actor_names_, name);
+}
+std::vector<const Software*> KnowledgeBase::find_software(std::string_view name) const {
+  if (const Software* s = software_by_id(name)) return {s};
+  return lookup(software_names_, name);
+}
+std::vector<const Technique*> KnowledgeBase::find_techniques(std::string_view id_or_name) const {
+  std::string id = trim(id_or_name);
+  for (auto& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (const Technique* t = technique(id)) return {t};
+  return lookup(technique_names_, id_or_name);
+}
+std::vector<const Country*> KnowledgeBase::find_countries(std::string_view name) const {
+  std::string code = trim(name);
+  if (code.size() == 2) {
+    for (auto& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (const Country* c = country(code)) return {c};
+  }
+  return lookup(country_names_, name);
+}
+std::vector<const Agency*> KnowledgeBase::find_agencies(std::string_view name) const { return lookup(agency_names_, name); }
+std::vector<const Sector*> KnowledgeBase::find_sectors(std::string_view name) const { return lookup(sector_names_, name); }
+
+const Actor* KnowledgeBase::actor(std::string_view id) const { return by_id(actor_ids_, id); }
+const Software* KnowledgeBase::software_by_id(std::string_view id) const { return by_id(software_ids_, id); }
+const Technique* KnowledgeBase::technique(std::string_view id) const {
+  std::string key(id);
+  for (int hops = 0; hops < 4; ++hops) {  // revoked chains are short; bounded anyway
+    auto r = revoked.find(key);
+    if (r == revoked.end()) break;
+    key = r->second;
+  }
+  return by_id(technique_ids_, key);
+}
+const Tactic* KnowledgeBase::tactic(std::string_view id) const { return by_id(tactic_ids_, id); }
+const Mitigation* KnowledgeBase::mitigation(std::string_view id) const { return by_id(mitigation_ids_, id); }
+const Country* KnowledgeBase::country(std::string_view code) const { return by_id(country_codes_, code); }
+const Agency* KnowledgeBase::agency(std::string_view id) const { return by_id(agency_ids_, id); }
+
+void KnowledgeBase::apply_local_overrides(
+    const std::vector<std::pair<std::string, std::pair<std::string, std::string>>>& ops) {
+  for (const auto& [op, target] : ops) {
+    const auto& [actor_ref, alias] = target;
+    auto found = find_actors(actor_ref);
+    if (found.empty()) continue;
+    Actor* a = const_cast<Actor*>(found.front());
+    std::string f = fold_name(alias);
+    auto it = std::find_if(a->aliases.begin(), a->aliases.end(), [&](const Alias& al) { return fold_name(al.name) == f; });
+    if (op == "add") {
+      if (it == a->aliases.end()) a->aliases.push_back(Alias{alias, kFromLocal, false});
+      else it->sources |= kFromLocal;
+    } else if (op == "veto" && it != a->aliases.end()) {
+      a->aliases.erase(it);
+    }
+  }
+  index();
+}
+
+Status KnowledgeBase::save(const std::string& path) const {
+  Writer w;
+  KnowledgeBase& self = const_cast<KnowledgeBase&>(*this);  // the visitor is shared with the reader
+  visit_kb(w, self);
+  std::string out(kMagic, sizeof kMagic);
+  uint32_t fmt = kFormat;
+  out.append(reinterpret_cast<const char*>(&fmt), sizeof fmt);
+  out += zstd_compress(w.buffer(), 19);
+  std::error_code ec;
+  std::filesystem::path p(path);
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) return Error{"cannot write " + tmp};
+    f.write(out.data(), static_cast<std::streamsize>(out.size()));
+    if (!f) return Error{"cannot write " + tmp};
+  }
+  std::filesystem::rename(tmp, path, ec);  // atomic replace: a reader never sees half a KB
+  if (ec) return Error{"cannot replace " + path + ": " + ec.message()};
+  return {};
+}
+
+Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::load(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Error{"cannot read knowledge base " + path};
+  std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (data.size() < sizeof kMagic + 4 || data.compare(0, sizeof kMagic, std::string(kMagic, sizeof kMagic)) != 0)
+    return Error{path + " is not a dossier knowledge base"};
+  uint32_t fmt = 0;
+  std::memcpy(&fmt, data.data() + sizeof kMagic, sizeof fmt);
+  if (fmt != kFormat)
+    return Error{path + " has knowledge-base format " + std::to_string(fmt) + ", this dossier reads " +
+                 std::to_string(kFormat) + "; rebuild it with `dossier kb build`"};
+  auto raw = zstd_decompress(std::string_view(data).substr(sizeof kMagic + 4));
+  if (!raw.ok()) return Error{path + ": " + raw.error()};
+  auto kb = std::make_unique<KnowledgeBase>();
+  Reader r(raw.value());
+  visit_kb(r, *kb);
+  if (r.failed()) return Error{path + ": truncated or corrupt knowledge base"};
+  kb->index();
+  return kb;
+}
+
+std::string shipped_kb_path() {
+  // Next to the executable's install prefix first, then the source tree the binary was built from.
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (const char* rel : {"../share/dossier/dossier-kb.bin", "../data/kb/dossier-kb.bin"}) {
+      auto p = exe.parent_path() / rel;
+      if (std::filesystem::exists(p, ec)) return p.lexically_normal().string();
+    }
+  }
+  return std::string(DOSSIER_DATA_DIR) + "/kb/dossier-kb.bin";
+}
+
+std::string user_kb_path() { return data_home() + "/kb.bin"; }
+std::string local_overrides_path() { return data_home() + "/kb-local.tsv"; }
+
+std::string default_kb_path() {
+  if (const char* env = std::getenv("DOSSIER_KB"); env && *env) return env;
+  std::error_code ec;
+  if (std::filesystem::exists(user_kb_path(), ec)) return user_kb_path();
+  return shipped_kb_path();
+}
+
+Result<std::unique_ptr<KnowledgeBase>> load_kb(const std::string& path) {
+  auto kb = KnowledgeBase::load(path.empty() ? default_kb_path() : path);
+  if (!kb.ok()) return kb;
+  std::ifstream f(local_overrides_path());
+  if (f) {
+    std::vector<std::pair<std::string, std::pair<std::string, std::string>>> ops;
+    std::string line;
+    while (std::getline(f, line)) {
+      std::vector<std::string> parts;
+      std::stringstream ss(line);
+      std::string part;
+      while (std::getline(ss, part, '\t')) parts.push_back(part);
+      if (parts.size() == 3 && (parts[0] == "add" || parts[0] == "veto")) ops.push_back({parts[0], {parts[1], parts[2]}});
+    }
+    if (!ops.empty()) (*kb)->apply_local_overrides(ops);
+  }
+  return kb;
+}
+
+}  // namespace dossier
