@@ -17,10 +17,6 @@ namespace {
 using nlohmann::json;
 using namespace dossier::testing;
 
-std::string bin() { return DOSSIER_BINARY; }
-
-std::string q(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
-
 TEST(Cli, IngestListShowAndReingest) {
   TempDir dir;
   std::string db = q(dir / "cli.db");

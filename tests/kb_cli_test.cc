@@ -14,9 +14,6 @@ namespace {
 using nlohmann::json;
 using namespace dossier::testing;
 
-std::string bin() { return DOSSIER_BINARY; }
-std::string q(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
-
 // Every command runs with a private data home so that no test touches the user's KB or overrides.
 struct Env {
   TempDir home;

@@ -47,6 +47,10 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// The dossier binary under test, and a path quoted for the shell.
+inline std::string bin() { return DOSSIER_BINARY; }
+inline std::string q(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+
 // Runs a shell command, returning its exit status and capturing stdout+stderr into *output.
 inline int run_command(const std::string& cmd, std::string* output) {
   std::string full = cmd + " 2>&1";

@@ -23,7 +23,7 @@ ARTICLES = [
          title="Prague names APT31 as the group behind a years-long intrusion at its foreign ministry",
          paras=[
              "The Czech government on Wednesday publicly identified APT31, a hacking group tied to China's Ministry of State Security, as responsible for a campaign against the Ministry of Foreign Affairs that reached one of its unclassified networks.",
-             "Officials said the activity dates back to 2022. Prague considers the affected network part of its critical infrastructure, and the investigation drew on the Security Information Service (BIS), Military Intelligence (VZ), the Office for Foreign Relations and Information (ÚZSI) and the National Cyber and Information Security Agency (NÚKIB).",
+             "Officials said the activity dates back to 2022. Prague considers the affected network part of its critical infrastructure, and the investigation drew on four bodies: NÚKIB, the National Cyber and Information Security Agency; the Security Information Service (BIS); Military Intelligence (VZ); and the Office for Foreign Relations and Information (ÚZSI).",
              "It is the first time the Czech Republic has attributed a cyber operation to a foreign state by name. Foreign Minister Jan Lipavský said the Chinese ambassador would be summoned.",
              "APT31 is tracked by vendors under several names, among them ZIRCONIUM, Judgment Panda and Violet Typhoon. The group has previously been linked to operations against parliamentarians and government bodies in Europe and North America.",
              "Beijing's embassy in Prague dismissed the accusation. China says it opposes all forms of hacking.",

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "dossier/ingest/html.h"
+#include "dossier/ingest/xml_util.h"
 #include "dossier/util/text.h"
 #include "dossier/util/time.h"
 
@@ -17,18 +18,11 @@ namespace {
 constexpr size_t kFieldBudget = 64 * 1024;
 constexpr int kEntityDepth = 4;
 
-std::string_view local(const xmlNode* n) { return n->name ? reinterpret_cast<const char*>(n->name) : ""; }
+using xml::attr;
+constexpr auto local = xml::name_of;
 
 std::string ns_href(const xmlNode* n) {
   return n->ns && n->ns->href ? reinterpret_cast<const char*>(n->ns->href) : "";
-}
-
-std::string attr(const xmlNode* n, const char* name) {
-  xmlChar* v = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
-  if (!v) return {};
-  std::string s(reinterpret_cast<const char*>(v));
-  xmlFree(v);
-  return s;
 }
 
 // Expands "&name;" references in an internal entity's replacement text, within the budget.

@@ -18,6 +18,7 @@
 
 #include "dossier/ingest/language.h"
 #include "dossier/ingest/plaintext.h"
+#include "dossier/ingest/xml_util.h"
 #include "dossier/util/text.h"
 #include "dossier/util/time.h"
 
@@ -25,19 +26,11 @@ namespace dossier {
 namespace {
 
 using json = nlohmann::json;
+using xml::attr;
+using xml::name_of;
 
 void silent_error(void*, const char*, ...) {}
 void silent_structured_error(void*, xmlErrorPtr) {}
-
-std::string_view name_of(const xmlNode* n) { return n->name ? reinterpret_cast<const char*>(n->name) : ""; }
-
-std::string attr(const xmlNode* n, const char* name) {
-  xmlChar* v = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
-  if (!v) return {};
-  std::string s(reinterpret_cast<const char*>(v));
-  xmlFree(v);
-  return s;
-}
 
 bool is_tag(const xmlNode* n, std::string_view t) { return n->type == XML_ELEMENT_NODE && iequals(name_of(n), t); }
 

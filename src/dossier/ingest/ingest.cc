@@ -16,6 +16,18 @@ namespace {
 
 bool is_url(std::string_view s) { return starts_with_icase(s, "http://") || starts_with_icase(s, "https://"); }
 
+FetchInfo fetch_info_from(const std::string& source, const FetchResponse& r) {
+  FetchInfo info;
+  info.source = source;
+  info.final_url = r.final_url;
+  info.http_status = static_cast<int>(r.status);
+  info.content_type = r.content_type;
+  info.etag = r.etag;
+  info.last_modified = r.last_modified;
+  info.fetched_at = now_iso8601();
+  return info;
+}
+
 std::string mib(size_t bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
@@ -120,15 +132,7 @@ void Ingestor::ingest_url(const std::string& url) {
   rq.is_page = true;
   auto r = fetcher().get(rq);
   if (!r.ok()) return fail(url, r.error());
-  FetchInfo info;
-  info.source = url;
-  info.final_url = r->final_url;
-  info.http_status = static_cast<int>(r->status);
-  info.content_type = r->content_type;
-  info.etag = r->etag;
-  info.last_modified = r->last_modified;
-  info.fetched_at = now_iso8601();
-  ingest_bytes(r->body, info);
+  ingest_bytes(r->body, fetch_info_from(url, *r));
 }
 
 void Ingestor::ingest_bytes(std::string_view bytes, const FetchInfo& info) {
@@ -167,13 +171,7 @@ size_t Ingestor::ingest_feed_items(const ParsedFeed& feed, const FetchInfo& info
       rq.url = item.link;
       auto r = fetcher().get(rq);
       if (r.ok()) {
-        FetchInfo page_info;
-        page_info.source = item.link;
-        page_info.final_url = r->final_url;
-        page_info.http_status = static_cast<int>(r->status);
-        page_info.content_type = r->content_type;
-        page_info.fetched_at = now_iso8601();
-        auto page = parse_document(r->body, page_info);
+        auto page = parse_document(r->body, fetch_info_from(item.link, *r));
         if (page.ok() && page->kind != DocumentKind::Feed) merge_page_into_item(a, page->article);
         else warn(label, "linked page unusable (" + (page.ok() ? std::string("it is a feed") : page.error()) + "); kept the feed's summary");
       } else {
@@ -260,14 +258,7 @@ bool Ingestor::poll_feed(Feed& feed, long interval_s) {
   if (r->not_modified) {
     ++counts_.feeds_not_modified;
   } else {
-    FetchInfo info;
-    info.source = feed.url;
-    info.final_url = r->final_url;
-    info.http_status = static_cast<int>(r->status);
-    info.content_type = r->content_type;
-    info.etag = r->etag;
-    info.last_modified = r->last_modified;
-    info.fetched_at = now_iso8601();
+    FetchInfo info = fetch_info_from(feed.url, *r);
     auto doc = parse_document(r->body, info);
     if (!doc.ok()) return failed(doc.error());
     if (doc->kind != DocumentKind::Feed || doc->feed.format == "opml") return failed("not an RSS or Atom feed");

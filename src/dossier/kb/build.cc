@@ -285,6 +285,30 @@ struct Builder {
     return std::nullopt;
   }
 
+  // The actor a MISP/Microsoft cluster belongs to (joined, or new), with the cluster's value and
+  // synonyms added as aliases from `source`.
+  Actor& actor_for_cluster(const json& c, const std::unordered_map<std::string, std::vector<size_t>>& names, uint8_t source) {
+    auto joined = join(c, names);
+    size_t idx;
+    if (joined) {
+      idx = *joined;
+    } else {
+      Actor a;
+      a.id = misp_id(str(c, "uuid"));
+      idx = kb.actors.size();
+      kb.actors.push_back(std::move(a));
+    }
+    actor_by_uuid[str(c, "uuid")] = idx;
+    Actor& a = kb.actors[idx];
+    add_alias(a.aliases, str(c, "value"), source);
+    const json meta = c.value("meta", json::object());
+    if (meta.contains("synonyms"))
+      for (const auto& syn : meta["synonyms"])
+        if (syn.is_string()) add_alias(a.aliases, syn.get<std::string>(), source);
+    if (a.country.empty()) a.country = str(meta, "country");
+    return a;
+  }
+
   std::string country_code_for_name(const std::string& name) {
     if (name.empty() || iequals(name, "Unknown")) return {};
     std::string base = name.substr(0, name.find(" ("));  // "Iran (Islamic Republic of)"
@@ -316,25 +340,9 @@ struct Builder {
       for (const auto& c : (*ta)["values"]) {
         std::string value = str(c, "value");
         if (value.empty()) continue;
-        auto joined = join(c, names);
-        size_t idx;
-        if (joined) {
-          idx = *joined;
-        } else {
-          Actor a;
-          a.id = misp_id(str(c, "uuid"));
-          idx = kb.actors.size();
-          kb.actors.push_back(std::move(a));
-        }
-        actor_by_uuid[str(c, "uuid")] = idx;
-        Actor& a = kb.actors[idx];
+        Actor& a = actor_for_cluster(c, names, kFromMisp);
         if (!misp_value.count(a.id)) misp_value[a.id] = value;
-        add_alias(a.aliases, value, kFromMisp);
         const json meta = c.value("meta", json::object());
-        if (meta.contains("synonyms"))
-          for (const auto& s : meta["synonyms"])
-            if (s.is_string()) add_alias(a.aliases, s.get<std::string>(), kFromMisp);
-        if (a.country.empty()) a.country = str(meta, "country");
         if (a.sponsor_state.empty()) a.sponsor_state = country_code_for_name(str(meta, "cfr-suspected-state-sponsor"));
         for (const char* key : {"targeted-sector", "cfr-target-category"})
           if (meta.contains(key) && meta[key].is_array())
@@ -353,24 +361,7 @@ struct Builder {
     auto names = actor_name_index();
     for (const auto& c : (*ms)["values"]) {
       std::string value = str(c, "value");
-      auto joined = join(c, names);
-      size_t idx;
-      if (joined) {
-        idx = *joined;
-      } else {
-        Actor a;
-        a.id = misp_id(str(c, "uuid"));
-        idx = kb.actors.size();
-        kb.actors.push_back(std::move(a));
-      }
-      actor_by_uuid[str(c, "uuid")] = idx;
-      Actor& a = kb.actors[idx];
-      add_alias(a.aliases, value, kFromMicrosoft);
-      const json meta = c.value("meta", json::object());
-      if (meta.contains("synonyms"))
-        for (const auto& s : meta["synonyms"])
-          if (s.is_string()) add_alias(a.aliases, s.get<std::string>(), kFromMicrosoft);
-      if (a.country.empty()) a.country = str(meta, "country");
+      Actor& a = actor_for_cluster(c, names, kFromMicrosoft);
       if (!misp_value.count(a.id) && a.attack_name.empty()) misp_value[a.id] = value;
     }
   }
