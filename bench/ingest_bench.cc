@@ -9,6 +9,7 @@
 
 #include <filesystem>
 
+#include "dossier/extract/indicators.h"
 #include "dossier/ingest/document.h"
 #include "dossier/ingest/encoding.h"
 #include "dossier/ingest/feed.h"
@@ -153,5 +154,22 @@ void BM_StoreWrites(benchmark::State& state) {
 BENCHMARK(BM_StoreWrites)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
+
+void BM_IndicatorScan(benchmark::State& state) {
+  static auto scanner = IndicatorScanner::create();
+  bench::Generator g(9);
+  std::string text;
+  while (text.size() < 64 * 1024) text += g.paragraph() + "\n\n";
+  size_t found = 0;
+  for (auto _ : state) {
+    auto inds = (*scanner)->scan(text);
+    found = inds.size();
+    benchmark::DoNotOptimize(inds.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(text.size() * state.iterations()));
+  state.counters["indicators_per_64k"] = static_cast<double>(found);
+  state.counters["peak_rss_mb"] = peak_rss_mb();
+}
+BENCHMARK(BM_IndicatorScan);
 
 BENCHMARK_MAIN();

@@ -1,0 +1,698 @@
+#include "dossier/extract/indicators.h"
+
+#include <arpa/inet.h>
+#include <hs.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+
+#include "dossier/util/text.h"
+
+namespace dossier {
+namespace {
+
+// ---- Patterns. One Vectorscan database; ids index kPatterns. ----
+
+#define DOT R"((?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\}| dot | \. |\\\.))"
+// Bounded repeats ({0,61}) explode the automaton; label lengths are checked after matching.
+#define LABEL R"((?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?))"
+#define AT R"((?:@|\[@\]|\(@\)|\{@\}|\[at\]|\(at\)|\{at\}))"
+
+struct Pattern {
+  IndicatorType type;
+  const char* regex;
+  unsigned flags;
+};
+
+const Pattern kPatterns[] = {
+    {IndicatorType::Url,
+     R"((?:h(?:tt|xx|\*\*)ps?|fxp|ftp|sftp)(?:://|\[://\]|\[:\]//|\(:\)//|\[:/\]/)[^\s<>"'`]+)", HS_FLAG_CASELESS},
+    {IndicatorType::Email, R"([a-z0-9][a-z0-9._%+\-]*)" AT LABEL "(?:" DOT LABEL ")+", HS_FLAG_CASELESS},
+    {IndicatorType::Domain, LABEL "(?:" DOT LABEL ")+", HS_FLAG_CASELESS},
+    {IndicatorType::IPv4, R"(\d{1,3}(?:)" DOT R"(\d{1,3}){3}(?:(?::|\[:\])\d{1,5})?(?:/\d{1,2})?)", HS_FLAG_CASELESS},
+    {IndicatorType::IPv6, R"([0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:/\d{1,3})?)", HS_FLAG_CASELESS},
+    {IndicatorType::Md5, R"(\b[0-9a-f]{32}\b)", HS_FLAG_CASELESS},
+    {IndicatorType::Sha1, R"(\b[0-9a-f]{40}\b)", HS_FLAG_CASELESS},
+    {IndicatorType::Sha256, R"(\b[0-9a-f]{64}\b)", HS_FLAG_CASELESS},
+    {IndicatorType::Sha512, R"(\b[0-9a-f]{128}\b)", HS_FLAG_CASELESS},
+    {IndicatorType::Cve, R"(\bCVE(?:-|\xE2\x80\x93|\xE2\x80\x91)\d{4}(?:-|\xE2\x80\x93|\xE2\x80\x91)\d{4,7}\b)", HS_FLAG_CASELESS},
+    {IndicatorType::AttackId, R"(\b(?:TA\d{4}|T\d{4}(?:\.\d{3})?|G\d{4}|S\d{4}|M\d{4}|C\d{4})\b)", 0},
+    {IndicatorType::Asn, R"(\bAS(?:N ?)?\d{1,10}\b)", 0},
+    {IndicatorType::Bitcoin, R"(\b(?:bc1[ac-hj-np-z02-9]{11,71}|[13][a-km-zA-HJ-NP-Z1-9]{25,34})\b)", 0},
+    {IndicatorType::Monero, R"(\b[48][0-9AB][1-9A-HJ-NP-Za-km-z]{93}\b)", 0},
+    {IndicatorType::FileName,
+     R"([a-z0-9_\-][a-z0-9_\-\.]*\.(?:exe|dll|sys|ps1|psm1|bat|cmd|vbs|vbe|js|jse|wsf|hta|jar|sh|py|scr|msi|lnk|docm|xlsm|pptm|iso|img|vhdx?|aspx|ashx|asp|php|jsp|elf|apk|dmg|pkg|so|zip|rar|7z|docx?|xlsx?|pdf|rtf|one|md)\b)",
+     HS_FLAG_CASELESS},
+    {IndicatorType::RegistryKey,
+     R"(\b(?:HKLM|HKCU|HKCR|HKU|HKCC|HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_CURRENT_CONFIG)\\[^\s"'<>,;]+)",
+     0},
+};
+constexpr size_t kPatternCount = sizeof(kPatterns) / sizeof(kPatterns[0]);
+
+struct Raw {
+  unsigned id;
+  size_t from, to;
+};
+
+int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
+  static_cast<std::vector<Raw>*>(ctx)->push_back(Raw{id, static_cast<size_t>(from), static_cast<size_t>(to)});
+  return 0;
+}
+
+// ---- Refanging and defanging. ----
+
+void replace_all_icase(std::string& s, std::string_view from, std::string_view to) {
+  if (from.empty()) return;
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    if (i + from.size() <= s.size() && iequals(std::string_view(s).substr(i, from.size()), from)) {
+      out += to;
+      i += from.size();
+    } else {
+      out.push_back(s[i++]);
+    }
+  }
+  s = std::move(out);
+}
+
+bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+// ---- Validation helpers. ----
+
+const char* kBase58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+bool base58check_ok(std::string_view s) {
+  std::vector<unsigned char> num(32, 0);  // big-endian, enough for 25 bytes
+  for (char c : s) {
+    const char* p = std::strchr(kBase58, c);
+    if (!p || !c) return false;
+    int carry = static_cast<int>(p - kBase58);
+    for (auto it = num.rbegin(); it != num.rend(); ++it) {
+      carry += 58 * (*it);
+      *it = static_cast<unsigned char>(carry & 0xFF);
+      carry >>= 8;
+    }
+    if (carry) return false;
+  }
+  size_t leading = 0;
+  while (leading < s.size() && s[leading] == '1') ++leading;
+  auto first = std::find_if(num.begin(), num.end(), [](unsigned char b) { return b != 0; });
+  std::vector<unsigned char> bytes(leading, 0);
+  bytes.insert(bytes.end(), first, num.end());
+  if (bytes.size() != 25) return false;
+  unsigned char h1[SHA256_DIGEST_LENGTH], h2[SHA256_DIGEST_LENGTH];
+  SHA256(bytes.data(), 21, h1);
+  SHA256(h1, sizeof h1, h2);
+  return std::memcmp(h2, bytes.data() + 21, 4) == 0;
+}
+
+bool bech32_ok(std::string_view s) {
+  // BIP 173 / BIP 350: checksum constant 1 (bech32) or 0x2bc830a3 (bech32m).
+  static const char* charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+  size_t sep = s.rfind('1');
+  if (sep == std::string_view::npos || sep == 0 || sep + 7 > s.size()) return false;
+  auto polymod = [](const std::vector<int>& v) {
+    uint32_t chk = 1;
+    static const uint32_t gen[5] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3};
+    for (int x : v) {
+      uint32_t top = chk >> 25;
+      chk = ((chk & 0x1ffffff) << 5) ^ static_cast<uint32_t>(x);
+      for (int i = 0; i < 5; ++i)
+        if ((top >> i) & 1) chk ^= gen[i];
+    }
+    return chk;
+  };
+  std::vector<int> v;
+  for (size_t i = 0; i < sep; ++i) v.push_back(std::tolower(s[i]) >> 5);
+  v.push_back(0);
+  for (size_t i = 0; i < sep; ++i) v.push_back(std::tolower(s[i]) & 31);
+  for (size_t i = sep + 1; i < s.size(); ++i) {
+    const char* p = std::strchr(charset, std::tolower(s[i]));
+    if (!p || !s[i]) return false;
+    v.push_back(static_cast<int>(p - charset));
+  }
+  uint32_t pm = polymod(v);
+  return pm == 1 || pm == 0x2bc830a3;
+}
+
+// Special IPv4 ranges, as a flag name, or empty.
+std::string ipv4_range_flag(uint32_t a) {
+  auto in = [a](uint32_t net, int bits) { return (a >> (32 - bits)) == (net >> (32 - bits)); };
+  if (in(0xC0000200, 24) || in(0xC6336400, 24) || in(0xCB007100, 24)) return "documentation-range";
+  if (in(0x0A000000, 8) || in(0xAC100000, 12) || in(0xC0A80000, 16)) return "private-range";
+  if (in(0x7F000000, 8)) return "loopback";
+  if (in(0xA9FE0000, 16)) return "link-local";
+  if (in(0x64400000, 10)) return "shared-address-space";
+  if (in(0xE0000000, 4)) return "multicast";
+  if (in(0x00000000, 8) || in(0xF0000000, 4)) return "reserved";
+  return {};
+}
+
+std::string ipv6_range_flag(const in6_addr& v6) {
+  const unsigned char* b = v6.s6_addr;
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return "documentation-range";
+  if ((b[0] & 0xFE) == 0xFC) return "private-range";
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return "link-local";
+  if (b[0] == 0xFF) return "multicast";
+  static const unsigned char loop[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  if (std::memcmp(b, loop, 16) == 0) return "loopback";
+  return {};
+}
+
+// Extensions that are also top-level domains: "readme.md" is a file unless written defanged.
+bool file_extension_tld(std::string_view tld) {
+  static const char* exts[] = {"md", "zip", "mov", "sh", "py", "pl", "rs", "ps", "cc", "so", "sys", "bat", "exe", "txt", "doc", "json", "yaml", "log", "csv"};
+  return std::any_of(std::begin(exts), std::end(exts), [&](const char* e) { return tld == e; });
+}
+
+// Special-use names (RFC 2606 / 6761 / 7686) are not on the Public Suffix List. Documentation
+// names are accepted and flagged; .onion services are real indicators.
+std::string special_use_flag(const std::string& host) {
+  std::string tld = host.substr(host.rfind('.') + 1);
+  if (tld == "example" || tld == "test" || tld == "invalid" || tld == "localhost") return "documentation-domain";
+  if (tld == "onion") return "onion-service";
+  return {};
+}
+
+bool has_weak_defang(std::string_view original) {
+  return contains_icase(original, " dot ") || original.find(" . ") != std::string_view::npos;
+}
+
+// Shrinks a span past trailing punctuation that belongs to the sentence, keeping balanced brackets.
+void trim_trailing(std::string_view text, size_t begin, size_t& end) {
+  while (end > begin) {
+    char c = text[end - 1];
+    if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\'' || c == '"') { --end; continue; }
+    if (c == ')' || c == ']' || c == '}') {
+      char open = c == ')' ? '(' : c == ']' ? '[' : '{';
+      std::string_view span = text.substr(begin, end - begin);
+      if (std::count(span.begin(), span.end(), open) < std::count(span.begin(), span.end(), c)) { --end; continue; }
+      // "[.]" at the very end is a defanged dot with nothing after it: not part of the value.
+      if (c == ']' && end - begin >= 3 && text.substr(end - 3, 3) == "[.]") { end -= 3; continue; }
+    }
+    break;
+  }
+}
+
+// Paragraph-level context: which paragraphs belong to an IoC section or a references section.
+struct Sections {
+  std::vector<std::pair<size_t, size_t>> ioc, references;  // byte ranges
+};
+
+bool in_ranges(const std::vector<std::pair<size_t, size_t>>& r, size_t pos) {
+  return std::any_of(r.begin(), r.end(), [&](const auto& x) { return pos >= x.first && pos < x.second; });
+}
+
+Sections find_sections(std::string_view text) {
+  Sections s;
+  enum { None, Ioc, Ref } mode = None;
+  size_t section_start = 0;
+  size_t pos = 0;
+  auto close = [&](size_t at) {
+    if (mode == Ioc) s.ioc.push_back({section_start, at});
+    if (mode == Ref) s.references.push_back({section_start, at});
+  };
+  while (pos <= text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string line = trim(text.substr(pos, nl - pos));
+    bool heading = !line.empty() && count_words(line) <= 8 && !ends_sentence(line) && line.rfind("- ", 0) != 0;
+    if (heading) {
+      std::string l = ascii_lower(line);
+      bool ioc = l.find("indicator") != std::string::npos || l.find("ioc") != std::string::npos ||
+                 l.find("hashes") != std::string::npos || l.find("c2 server") != std::string::npos ||
+                 l.find("network infrastructure") != std::string::npos;
+      bool ref = l == "references" || l == "sources" || l == "further reading" || l == "references:" || l == "sources:";
+      if (ioc || ref || mode != None) {
+        close(pos);
+        mode = ioc ? Ioc : ref ? Ref : None;
+        section_start = nl;
+      }
+    } else if (!line.empty() && mode == None) {
+      // "The following indicators ..." introduces a list.
+      std::string l = ascii_lower(line);
+      if ((l.find("following indicators") != std::string::npos || l.find("indicators of compromise") != std::string::npos ||
+           l.find("following ioc") != std::string::npos) && (line.back() == ':' || ends_sentence(line))) {
+        mode = Ioc;
+        section_start = nl;
+      }
+    }
+    if (nl == text.size()) break;
+    pos = nl + 1;
+  }
+  close(text.size());
+  return s;
+}
+
+// The sentence-ish window around a span, lower-cased, for role cues.
+std::string window(std::string_view text, size_t begin, size_t end) {
+  size_t b = begin, e = end;
+  int stops = 0;
+  while (b > 0 && begin - b < 300) {
+    char c = text[b - 1];
+    if (c == '\n') break;
+    if ((c == '.' || c == '!' || c == '?') && b < text.size() && text[b] == ' ' && ++stops >= 1) break;
+    --b;
+  }
+  while (e < text.size() && e - end < 300) {
+    char c = text[e];
+    if (c == '\n') break;
+    if ((c == '.' || c == '!' || c == '?') && (e + 1 >= text.size() || text[e + 1] == ' ' || text[e + 1] == '\n')) break;
+    ++e;
+  }
+  return ascii_lower(text.substr(b, e - b));
+}
+
+std::string role_from(const std::string& w) {
+  auto has = [&](std::initializer_list<const char*> cues) {
+    return std::any_of(cues.begin(), cues.end(), [&](const char* c) { return w.find(c) != std::string::npos; });
+  };
+  if (has({"for example", "e.g.", "such as example", "placeholder"})) return "example";
+  if (has({"command-and-control", "command and control", "c2 ", "c2,", "c2.", "c&c", "beacon", "callback server"})) return "c2";
+  if (has({"sent from", "sender", "phishing email", "phishing e-mail", "from the address", "spoofed"})) return "phishing-sender";
+  if (has({"download", "payload", "dropped", "dropper", "hosted", "served", "staging", "loader"})) return "payload";
+  if (has({"victim", "compromised server", "compromised site", "targeted"})) return "victim";
+  return {};
+}
+
+double base_confidence(IndicatorType t) {
+  switch (t) {
+    case IndicatorType::Cve:
+    case IndicatorType::AttackId: return 0.95;
+    case IndicatorType::Sha256:
+    case IndicatorType::Sha512:
+    case IndicatorType::Sha1:
+    case IndicatorType::Md5: return 0.85;
+    case IndicatorType::RegistryKey: return 0.75;
+    case IndicatorType::Bitcoin: return 0.75;
+    case IndicatorType::Url:
+    case IndicatorType::IPv4:
+    case IndicatorType::IPv6: return 0.55;
+    case IndicatorType::Email: return 0.45;
+    case IndicatorType::Domain: return 0.4;
+    case IndicatorType::FileName: return 0.4;
+    case IndicatorType::Monero: return 0.5;
+    case IndicatorType::Asn: return 0.6;
+  }
+  return 0.5;
+}
+
+// Priority when spans overlap: containers first.
+int priority(IndicatorType t) {
+  switch (t) {
+    case IndicatorType::Url: return 0;
+    case IndicatorType::Email: return 1;
+    case IndicatorType::RegistryKey: return 2;
+    case IndicatorType::IPv4: return 3;
+    case IndicatorType::IPv6: return 4;
+    case IndicatorType::Domain: return 5;
+    case IndicatorType::FileName: return 6;
+    default: return 10;
+  }
+}
+
+bool suppressed_inside_container(IndicatorType t) {
+  return t == IndicatorType::Domain || t == IndicatorType::IPv4 || t == IndicatorType::IPv6 ||
+         t == IndicatorType::FileName || t == IndicatorType::Email || t == IndicatorType::Asn;
+}
+
+}  // namespace
+
+std::string_view indicator_type_name(IndicatorType t) {
+  switch (t) {
+    case IndicatorType::IPv4: return "ipv4";
+    case IndicatorType::IPv6: return "ipv6";
+    case IndicatorType::Domain: return "domain";
+    case IndicatorType::Url: return "url";
+    case IndicatorType::Email: return "email";
+    case IndicatorType::Md5: return "md5";
+    case IndicatorType::Sha1: return "sha1";
+    case IndicatorType::Sha256: return "sha256";
+    case IndicatorType::Sha512: return "sha512";
+    case IndicatorType::Cve: return "cve";
+    case IndicatorType::AttackId: return "attack-id";
+    case IndicatorType::Asn: return "asn";
+    case IndicatorType::Bitcoin: return "bitcoin";
+    case IndicatorType::Monero: return "monero";
+    case IndicatorType::FileName: return "file";
+    case IndicatorType::RegistryKey: return "registry-key";
+  }
+  return "unknown";
+}
+
+std::string refang(std::string_view in) {
+  std::string s(in);
+  for (const char* scheme : {"hxxps", "hXXps", "h**ps"}) replace_all_icase(s, scheme, "https");
+  for (const char* scheme : {"hxxp", "h**p"}) replace_all_icase(s, scheme, "http");
+  if (starts_with_icase(s, "fxp")) s = "ftp" + s.substr(3);
+  for (const char* sep : {"[://]", "[:]//", "(:)//", "[:/]/"}) replace_all_icase(s, sep, "://");
+  for (const char* dot : {"[.]", "(.)", "{.}", "[dot]", "(dot)", "{dot}", " dot ", " . ", "\\."}) replace_all_icase(s, dot, ".");
+  for (const char* at : {"[@]", "(@)", "{@}", "[at]", "(at)", "{at}"}) replace_all_icase(s, at, "@");
+  replace_all_icase(s, "[:]", ":");
+  return s;
+}
+
+std::string defang(IndicatorType type, std::string_view value) {
+  std::string v(value);
+  auto bracket_dots = [](std::string_view s) {
+    std::string o;
+    for (char c : s) o += c == '.' ? std::string("[.]") : std::string(1, c);
+    return o;
+  };
+  switch (type) {
+    case IndicatorType::Url: {
+      size_t p = v.find("://");
+      std::string scheme = v.substr(0, p);
+      if (scheme == "http") scheme = "hxxp";
+      else if (scheme == "https") scheme = "hxxps";
+      else if (scheme == "ftp") scheme = "fxp";
+      size_t host_end = v.find_first_of("/?#", p + 3);
+      std::string host = v.substr(p + 3, host_end == std::string::npos ? std::string::npos : host_end - p - 3);
+      return scheme + "://" + bracket_dots(host) + (host_end == std::string::npos ? "" : v.substr(host_end));
+    }
+    case IndicatorType::Domain:
+    case IndicatorType::IPv4: return bracket_dots(v);
+    case IndicatorType::IPv6: {
+      std::string o;
+      for (char c : v) o += c == ':' ? std::string("[:]") : std::string(1, c);
+      return o;
+    }
+    case IndicatorType::Email: {
+      size_t at = v.find('@');
+      return v.substr(0, at) + "[@]" + bracket_dots(v.substr(at + 1));
+    }
+    default: return v;
+  }
+}
+
+struct IndicatorScanner::Impl {
+  hs_database_t* db = nullptr;
+  hs_scratch_t* scratch = nullptr;  // prototype, cloned per call
+  ~Impl() {
+    if (scratch) hs_free_scratch(scratch);
+    if (db) hs_free_database(db);
+  }
+};
+
+IndicatorScanner::~IndicatorScanner() = default;
+
+Result<std::unique_ptr<IndicatorScanner>> IndicatorScanner::create(const std::string& psl_path) {
+  auto psl = psl_path.empty() ? PublicSuffixList::load() : PublicSuffixList::load(psl_path);
+  if (!psl.ok()) return Error{psl.error()};
+  std::unique_ptr<IndicatorScanner> s(new IndicatorScanner());
+  s->psl_ = std::move(psl).value();
+  s->impl_ = std::make_unique<Impl>();
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags, ids;
+  for (unsigned i = 0; i < kPatternCount; ++i) {
+    exprs.push_back(kPatterns[i].regex);
+    flags.push_back(kPatterns[i].flags | HS_FLAG_SOM_LEFTMOST);
+    ids.push_back(i);
+  }
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
+                       nullptr, &s->impl_->db, &err) != HS_SUCCESS) {
+    std::string msg = err && err->message ? err->message : "unknown error";
+    int which = err ? err->expression : -1;
+    hs_free_compile_error(err);
+    return Error{"indicator patterns do not compile (pattern " + std::to_string(which) + "): " + msg};
+  }
+  if (hs_alloc_scratch(s->impl_->db, &s->impl_->scratch) != HS_SUCCESS) return Error{"cannot allocate Vectorscan scratch"};
+  return s;
+}
+
+std::vector<Indicator> IndicatorScanner::scan(std::string_view text, const ScanOptions& options) const {
+  std::vector<Raw> raw;
+  hs_scratch_t* scratch = nullptr;
+  if (hs_clone_scratch(impl_->scratch, &scratch) != HS_SUCCESS) return {};
+  // Vectorscan takes an unsigned int length: scan very large inputs in overlapping chunks.
+  constexpr size_t kChunk = 1u << 30;
+  for (size_t off = 0; off < text.size(); off += kChunk) {
+    size_t len = std::min(text.size() - off, kChunk + 4096);
+    std::vector<Raw> part;
+    hs_scan(impl_->db, text.data() + off, static_cast<unsigned>(len), 0, scratch, on_match, &part);
+    for (auto& r : part) raw.push_back(Raw{r.id, r.from + off, r.to + off});
+    if (off + len >= text.size()) break;
+  }
+  hs_free_scratch(scratch);
+
+  // Keep the longest match per (pattern, start).
+  std::sort(raw.begin(), raw.end(), [](const Raw& a, const Raw& b) {
+    return std::tie(a.id, a.from, b.to) < std::tie(b.id, b.from, a.to);
+  });
+  std::vector<Raw> longest;
+  for (const auto& r : raw)
+    if (longest.empty() || longest.back().id != r.id || longest.back().from != r.from) longest.push_back(r);
+
+  Sections sections = find_sections(text);
+  std::string outlet_host = ascii_lower(options.outlet_host);
+  if (outlet_host.rfind("www.", 0) == 0) outlet_host = outlet_host.substr(4);
+  std::string outlet_domain = psl_.registrable_domain(outlet_host);
+  if (outlet_domain.empty()) outlet_domain = outlet_host;  // special-use names: compare whole hosts
+  auto same_site = [&](const std::string& host) {
+    if (outlet_domain.empty() || host.empty()) return false;
+    std::string reg = psl_.registrable_domain(host);
+    if (!reg.empty()) return reg == outlet_domain;
+    return host == outlet_domain || (host.size() > outlet_domain.size() &&
+                                     host.compare(host.size() - outlet_domain.size() - 1, std::string::npos, "." + outlet_domain) == 0);
+  };
+
+  std::vector<Indicator> cands;
+  for (const auto& r : longest) {
+    Indicator ind;
+    ind.type = kPatterns[r.id].type;
+    ind.begin = r.from;
+    ind.end = r.to;
+    if (ind.type == IndicatorType::Url || ind.type == IndicatorType::Domain || ind.type == IndicatorType::FileName ||
+        ind.type == IndicatorType::RegistryKey || ind.type == IndicatorType::Email || ind.type == IndicatorType::IPv4)
+      trim_trailing(text, ind.begin, ind.end);
+    if (ind.end <= ind.begin) continue;
+    ind.original = std::string(text.substr(ind.begin, ind.end - ind.begin));
+    std::string v = refang(ind.original);
+    ind.was_defanged = v != ind.original && !(ind.type == IndicatorType::Url && v == ind.original);
+    char before = ind.begin > 0 ? text[ind.begin - 1] : ' ';
+    char after = ind.end < text.size() ? text[ind.end] : ' ';
+    switch (ind.type) {
+      case IndicatorType::Url: {
+        size_t p = v.find("://");
+        std::string scheme = ascii_lower(v.substr(0, p));
+        size_t host_end = v.find_first_of("/?#", p + 3);
+        std::string host = ascii_lower(v.substr(p + 3, host_end == std::string::npos ? std::string::npos : host_end - p - 3));
+        size_t at = host.rfind('@');
+        if (at != std::string::npos) host = host.substr(at + 1);
+        std::string bare = host.substr(0, host.rfind(':') != std::string::npos && host.find(']') == std::string::npos ? host.rfind(':') : std::string::npos);
+        in_addr a4{};
+        bool ip = inet_pton(AF_INET, bare.c_str(), &a4) == 1;
+        if (!ip && psl_.registrable_domain(bare).empty()) {
+          std::string flag = bare.find('.') != std::string::npos ? special_use_flag(bare) : "";
+          if (flag.empty()) continue;
+          ind.flags.push_back(flag);
+        }
+        v = scheme + "://" + host + (host_end == std::string::npos ? "" : v.substr(host_end));
+        if (ind.original.find("://") == std::string::npos || !starts_with_icase(ind.original, scheme)) ind.was_defanged = true;
+        break;
+      }
+      case IndicatorType::Domain: {
+        if (before == '@' || before == '/' || before == '\\' || (before == '.' && ind.begin >= 2 && std::isalnum(static_cast<unsigned char>(text[ind.begin - 2]))))
+          continue;
+        v = ascii_lower(v);
+        while (!v.empty() && v.back() == '.') v.pop_back();
+        if (v.size() > 253) continue;
+        {
+          bool long_label = false;
+          size_t start = 0;
+          for (size_t k = 0; k <= v.size(); ++k)
+            if (k == v.size() || v[k] == '.') {
+              long_label |= k - start > 63;
+              start = k + 1;
+            }
+          if (long_label) continue;
+        }
+        std::string tld = v.substr(v.rfind('.') + 1);
+        if (std::all_of(tld.begin(), tld.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) continue;
+        if (psl_.registrable_domain(v).empty()) {
+          std::string flag = special_use_flag(v);
+          if (flag.empty()) continue;
+          ind.flags.push_back(flag);
+        }
+        if (file_extension_tld(tld) && !ind.was_defanged) continue;  // readme.md is a file
+        if (has_weak_defang(ind.original)) ind.flags.push_back("weak-defang");
+        break;
+      }
+      case IndicatorType::Email: {
+        v = refang(ind.original);
+        size_t at = v.find('@');
+        if (at == std::string::npos) continue;
+        std::string domain = ascii_lower(v.substr(at + 1));
+        if (psl_.registrable_domain(domain).empty()) {
+          std::string flag = special_use_flag(domain);
+          if (flag.empty()) continue;
+          ind.flags.push_back(flag);
+        }
+        v = v.substr(0, at + 1) + domain;
+        break;
+      }
+      case IndicatorType::IPv4: {
+        if (std::isdigit(static_cast<unsigned char>(before)) || (before == '.' && ind.begin >= 2 && std::isdigit(static_cast<unsigned char>(text[ind.begin - 2]))))
+          continue;
+        if (after == '.' && ind.end + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[ind.end + 1]))) continue;
+        std::string addr = v, suffix;
+        size_t cut = addr.find_first_of(":/");
+        if (cut != std::string::npos) {
+          suffix = addr.substr(cut);
+          addr = addr.substr(0, cut);
+        }
+        in_addr a4{};
+        if (inet_pton(AF_INET, addr.c_str(), &a4) != 1) continue;
+        if (!suffix.empty() && suffix[0] == ':') {
+          long port = std::atol(suffix.c_str() + 1);
+          if (port < 1 || port > 65535) continue;
+        } else if (!suffix.empty() && suffix[0] == '/' && std::atol(suffix.c_str() + 1) > 32) {
+          continue;
+        }
+        if (!ind.was_defanged) {
+          // "version 1.2.3.4", "v1.2.3.4", "build 10.0.19041.1": a version number, not an address.
+          std::string lead = ascii_lower(text.substr(ind.begin >= 24 ? ind.begin - 24 : 0, std::min<size_t>(ind.begin, 24)));
+          while (!lead.empty() && lead.back() == ' ') lead.pop_back();
+          bool version = false;
+          for (const char* w : {"version", "ver.", "ver", "v", "build", "release", "firmware", "update", "patch", "versions"})
+            if (lead.size() >= std::strlen(w) && lead.compare(lead.size() - std::strlen(w), std::string::npos, w) == 0 &&
+                (lead.size() == std::strlen(w) || !std::isalpha(static_cast<unsigned char>(lead[lead.size() - std::strlen(w) - 1]))))
+              version = true;
+          if (version) continue;
+        }
+        std::string flag = ipv4_range_flag(ntohl(a4.s_addr));
+        if (!flag.empty()) ind.flags.push_back(flag);
+        v = addr + suffix;
+        break;
+      }
+      case IndicatorType::IPv6: {
+        std::string addr = ascii_lower(v.substr(0, v.find('/')));
+        if (std::count(addr.begin(), addr.end(), ':') < 2) continue;
+        if (std::isalnum(static_cast<unsigned char>(before)) || before == ':' || after == ':') continue;
+        size_t hexdigits = std::count_if(addr.begin(), addr.end(), [](char c) { return is_hex(c); });
+        if (hexdigits < 3) continue;  // "::" and friends in prose or code
+        in6_addr a6{};
+        if (inet_pton(AF_INET6, addr.c_str(), &a6) != 1) continue;
+        // Clock times and ratios ("10:30:15") are not IPv6: require a letter or a "::".
+        if (addr.find("::") == std::string::npos && std::none_of(addr.begin(), addr.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+          continue;
+        std::string flag = ipv6_range_flag(a6);
+        if (!flag.empty()) ind.flags.push_back(flag);
+        v = ascii_lower(v);
+        break;
+      }
+      case IndicatorType::Md5:
+      case IndicatorType::Sha1:
+      case IndicatorType::Sha256:
+      case IndicatorType::Sha512: {
+        if (before == '-' || after == '-' || before == '_' || after == '_') continue;  // part of a longer token
+        v = ascii_lower(v);
+        if (std::all_of(v.begin(), v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) continue;
+        if (std::all_of(v.begin(), v.end(), [&](char c) { return c == v[0]; })) continue;
+        static const char* empty_hashes[] = {"d41d8cd98f00b204e9800998ecf8427e", "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+                                             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"};
+        for (const char* e : empty_hashes)
+          if (v == e) ind.flags.push_back("empty-file-hash");
+        break;
+      }
+      case IndicatorType::Cve: {
+        std::string c = ascii_lower(v);
+        replace_all_icase(c, "\xE2\x80\x93", "-");
+        replace_all_icase(c, "\xE2\x80\x91", "-");
+        for (auto& ch : c) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        int year = std::atoi(c.c_str() + 4);
+        if (year < 1999 || year > 2100) continue;
+        v = c;
+        break;
+      }
+      case IndicatorType::Asn: {
+        std::string digits;
+        for (char c : v)
+          if (std::isdigit(static_cast<unsigned char>(c))) digits.push_back(c);
+        if (digits.empty() || std::stoull(digits) == 0 || std::stoull(digits) > 4294967295ULL) continue;
+        v = "AS" + digits;
+        break;
+      }
+      case IndicatorType::Bitcoin:
+        if (v.rfind("bc1", 0) == 0 ? !bech32_ok(v) : !base58check_ok(v)) continue;
+        break;
+      case IndicatorType::Monero: {
+        std::string w = window(text, ind.begin, ind.end);
+        if (w.find("monero") == std::string::npos && w.find("xmr") == std::string::npos && w.find("wallet") == std::string::npos)
+          continue;
+        break;
+      }
+      case IndicatorType::FileName: {
+        if (before == '/' || before == '\\' || before == '@') continue;  // part of a path or URL
+        v = ind.original;
+        break;
+      }
+      case IndicatorType::AttackId:
+      case IndicatorType::RegistryKey:
+        break;
+    }
+    ind.value = v;
+    cands.push_back(std::move(ind));
+  }
+
+  // Overlaps: containers (URL, email, registry key) hide the domains, addresses and file names
+  // inside them; at one span a more specific type wins.
+  std::stable_sort(cands.begin(), cands.end(), [](const Indicator& a, const Indicator& b) {
+    return std::make_tuple(priority(a.type), a.begin) < std::make_tuple(priority(b.type), b.begin);
+  });
+  std::vector<Indicator> kept;
+  for (auto& c : cands) {
+    bool hidden = false;
+    if (suppressed_inside_container(c.type))
+      for (const auto& k : kept)
+        if (k.begin <= c.begin && c.end <= k.end && priority(k.type) < priority(c.type)) { hidden = true; break; }
+    if (!hidden) kept.push_back(std::move(c));
+  }
+  std::sort(kept.begin(), kept.end(), [](const Indicator& a, const Indicator& b) { return a.begin < b.begin; });
+
+  // Context: sections, roles, the outlet's own domain, confidence.
+  for (auto& ind : kept) {
+    bool in_ioc = in_ranges(sections.ioc, ind.begin);
+    bool in_refs = in_ranges(sections.references, ind.begin);
+    if (in_ioc) ind.flags.push_back("in-ioc-section");
+    if (ind.was_defanged) ind.flags.push_back("defanged");
+    ind.defanged = defang(ind.type, ind.value);
+    ind.role = role_from(window(text, ind.begin, ind.end));
+    double conf = base_confidence(ind.type);
+    if (ind.was_defanged) conf += 0.35;
+    if (in_ioc) conf += 0.3;
+    std::string host;
+    if (ind.type == IndicatorType::Domain) host = ind.value;
+    if (ind.type == IndicatorType::Url) {
+      size_t p = ind.value.find("://") + 3;
+      host = ind.value.substr(p, ind.value.find_first_of("/:?#", p) - p);
+    }
+    if (ind.type == IndicatorType::Email) host = ind.value.substr(ind.value.find('@') + 1);
+    if (same_site(host)) {
+      ind.flags.push_back("outlet-domain");
+      ind.role = "reference";
+      conf = 0.05;
+    } else if (in_refs && (ind.type == IndicatorType::Url || ind.type == IndicatorType::Domain)) {
+      ind.role = "reference";
+      conf = 0.1;
+    }
+    bool weak = std::find(ind.flags.begin(), ind.flags.end(), "weak-defang") != ind.flags.end();
+    if (weak && !in_ioc) conf = 0.2;
+    for (const char* f : {"documentation-range", "documentation-domain", "private-range", "loopback", "link-local", "reserved", "empty-file-hash"})
+      if (std::find(ind.flags.begin(), ind.flags.end(), f) != ind.flags.end()) {
+        conf *= 0.5;
+        if (std::string(f).rfind("documentation", 0) == 0 && ind.role.empty()) ind.role = "example";
+      }
+    ind.malicious = (ind.was_defanged && !weak) || in_ioc;
+    ind.confidence = std::min(1.0, std::max(0.0, conf));
+  }
+  return kept;
+}
+
+}  // namespace dossier
