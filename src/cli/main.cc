@@ -11,7 +11,9 @@
 
 #include "cli/kb_commands.h"
 #include "cli/output.h"
+#include "dossier/extract/extract.h"
 #include "dossier/ingest/document.h"
+#include "dossier/kb/kb.h"
 #include "dossier/ingest/html.h"
 #include "dossier/ingest/ingest.h"
 #include "dossier/store/store.h"
@@ -107,7 +109,48 @@ int cmd_ingest(const Globals& g, const std::vector<std::string>& targets, bool n
   return ing.counts().failed ? kExitSomeFailed : kExitOk;
 }
 
-int cmd_parse(const Globals& g, const std::string& target, bool as_json) {
+// Reads one document (file, URL or "-") as articles, for `parse` and `extract`. Returns false after
+// printing the error.
+bool read_document_articles(const Globals& g, const std::string& target, std::vector<Article>& articles, bool& is_feed);
+
+int cmd_extract(const Globals& g, const std::string& target, bool as_json) {
+  std::vector<Article> articles;
+  bool is_feed = false;
+  if (!read_document_articles(g, target, articles, is_feed)) return kExitSomeFailed;
+  auto kb = load_kb(g.kb);
+  if (!kb.ok()) {
+    std::fprintf(stderr, "error: %s\n", kb.error().c_str());
+    return kExitSomeFailed;
+  }
+  auto ex = Extractor::create(**kb);
+  if (!ex.ok()) {
+    std::fprintf(stderr, "error: %s\n", ex.error().c_str());
+    return kExitSomeFailed;
+  }
+  json all = json::array();
+  for (const auto& a : articles) all.push_back(extraction_json((*ex)->extract(a), a, **kb));
+  if (as_json) {
+    std::cout << (is_feed ? all : all[0]).dump(2) << "\n";
+    return kExitOk;
+  }
+  for (const auto& x : all) {
+    for (const char* key : {"actors", "software", "countries", "organizations", "sectors", "vulnerabilities", "techniques"}) {
+      if (x[key].empty()) continue;
+      std::printf("%s:", key);
+      for (const auto& item : x[key]) std::printf(" %s;", item.value("name", item.value("id", std::string())).c_str());
+      std::printf("\n");
+    }
+    if (!x["indicators"].empty()) {
+      std::printf("indicators:\n");
+      for (const auto& i : x["indicators"])
+        std::printf("  %-8s %-50s %s%s\n", i["type"].get<std::string>().c_str(), i["defanged"].get<std::string>().c_str(),
+                    i["role"].get<std::string>().c_str(), i["malicious"].get<bool>() ? " (malicious)" : "");
+    }
+  }
+  return kExitOk;
+}
+
+bool read_document_articles(const Globals& g, const std::string& target, std::vector<Article>& articles, bool& is_feed) {
   std::string bytes;
   FetchInfo info;
   info.source = target;
@@ -122,7 +165,7 @@ int cmd_parse(const Globals& g, const std::string& target, bool as_json) {
     auto r = f.get(rq);
     if (!r.ok()) {
       std::fprintf(stderr, "error: %s: %s\n", target.c_str(), r.error().c_str());
-      return kExitSomeFailed;
+      return false;
     }
     bytes = std::move(r->body);
     info.final_url = r->final_url;
@@ -132,7 +175,7 @@ int cmd_parse(const Globals& g, const std::string& target, bool as_json) {
     FILE* fp = std::fopen(target.c_str(), "rb");
     if (!fp) {
       std::fprintf(stderr, "error: %s: cannot open for reading\n", target.c_str());
-      return kExitSomeFailed;
+      return false;
     }
     char buf[65536];
     size_t n;
@@ -141,16 +184,16 @@ int cmd_parse(const Globals& g, const std::string& target, bool as_json) {
     std::fclose(fp);
     if (bytes.size() > limit) {
       std::fprintf(stderr, "error: %s: file too large (limit %.0f MiB)\n", target.c_str(), g.max_mib);
-      return kExitSomeFailed;
+      return false;
     }
   }
   auto doc = parse_document(bytes, info);
   if (!doc.ok()) {
     std::fprintf(stderr, "error: %s: %s\n", info.source.c_str(), doc.error().c_str());
-    return kExitSomeFailed;
+    return false;
   }
-  std::vector<Article> articles;
-  if (doc->kind == DocumentKind::Feed) {
+  is_feed = doc->kind == DocumentKind::Feed;
+  if (is_feed) {
     for (const auto& item : doc->feed.items) {
       Article a = article_from_feed_item(item, doc->feed, info);
       finalize_article(a);
@@ -159,6 +202,13 @@ int cmd_parse(const Globals& g, const std::string& target, bool as_json) {
   } else {
     articles.push_back(std::move(doc->article));
   }
+  return true;
+}
+
+int cmd_parse(const Globals& g, const std::string& target, bool as_json) {
+  std::vector<Article> articles;
+  bool is_feed = false;
+  if (!read_document_articles(g, target, articles, is_feed)) return kExitSomeFailed;
   if (as_json) {
     auto one = [&](const Article& a) {
       json j = cli::article_json(a, true);
@@ -167,7 +217,7 @@ int cmd_parse(const Globals& g, const std::string& target, bool as_json) {
       j.erase("duplicate_similarity");
       return j;
     };
-    if (doc->kind == DocumentKind::Feed) {
+    if (is_feed) {
       json arr = json::array();
       for (const auto& a : articles) arr.push_back(one(a));
       std::cout << arr.dump(2) << "\n";
@@ -423,6 +473,10 @@ int main(int argc, char** argv) {
 
   auto kb_cmd = cli::add_kb_commands(app, g.kb, g.allow_private, g.quiet);
 
+  auto* extract = app.add_subcommand("extract", "Print the intelligence extracted from one document (no store)");
+  extract->add_option("source", id, "File, URL, or - for standard input")->required();
+  extract->add_flag("--json", as_json, "JSON output");
+
   auto* parse = app.add_subcommand("parse", "Print one document as an article, without touching the store");
   parse->add_option("source", id, "File, URL, or - for standard input")->required();
   parse->add_flag("--json", as_json, "JSON output");
@@ -452,6 +506,7 @@ int main(int argc, char** argv) {
   if (*articles) return cmd_articles(g, as_json, limit, since, no_dups);
   if (*article) return cmd_article(g, id, as_json, raw);
   if (*parse) return cmd_parse(g, id, as_json);
+  if (*extract) return cmd_extract(g, id, as_json);
   if (*kb_cmd.kb && *kb_cmd.run) return (*kb_cmd.run)();
   return kExitUsage;
 }

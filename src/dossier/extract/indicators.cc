@@ -221,7 +221,9 @@ Sections find_sections(std::string_view text) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
     std::string line = trim(text.substr(pos, nl - pos));
-    bool heading = !line.empty() && count_words(line) <= 8 && !ends_sentence(line) && line.rfind("- ", 0) != 0;
+    // A heading is a short line of words: not a list item, a numbered reference or a bare link.
+    bool heading = !line.empty() && count_words(line) <= 8 && !ends_sentence(line) && line.rfind("- ", 0) != 0 &&
+                   line[0] != '[' && line.find("://") == std::string::npos && std::isalpha(static_cast<unsigned char>(line[0]));
     if (heading) {
       std::string l = ascii_lower(line);
       bool ioc = l.find("indicator") != std::string::npos || l.find("ioc") != std::string::npos ||

@@ -42,15 +42,18 @@ std::string fold_name(std::string_view s) {
                                                                    UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD));
   std::string folded = n >= 0 ? std::string(reinterpret_cast<char*>(out), static_cast<size_t>(n)) : ascii_lower(clean);
   std::free(out);
-  // Runs of anything but letters and digits become one space. Apostrophes vanish so that
-  // "People's" and "Peoples" meet.
+  // Runs of anything but letters and digits (apostrophes included) become one space, so that a
+  // possessive ("China's") still contains the name ("china s").
   std::string r;
   r.reserve(folded.size());
   bool space = false;
   for (size_t i = 0; i < folded.size(); ++i) {
     unsigned char c = folded[i];
-    if (c == '\'') continue;
-    if (c >= 0x80 && folded.compare(i, 3, "\xE2\x80\x99") == 0) { i += 2; continue; }  // right single quote
+    if (c >= 0x80 && folded.compare(i, 3, "\xE2\x80\x99") == 0) {  // right single quote
+      space = true;
+      i += 2;
+      continue;
+    }
     bool word = std::isalnum(c) || c >= 0x80;
     if (word) {
       if (space && !r.empty()) r.push_back(' ');

@@ -1,0 +1,304 @@
+#include "dossier/extract/entities.h"
+
+#include <hs.h>
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "dossier/util/text.h"
+
+namespace dossier {
+
+std::string_view entity_kind_name(EntityKind k) {
+  switch (k) {
+    case EntityKind::Actor: return "actor";
+    case EntityKind::Software: return "software";
+    case EntityKind::Country: return "country";
+    case EntityKind::Agency: return "agency";
+    case EntityKind::Sector: return "sector";
+    case EntityKind::Blocker: return "blocker";
+  }
+  return "entity";
+}
+
+FoldedText fold_with_offsets(std::string_view in) {
+  FoldedText f;
+  f.folded.reserve(in.size() + 2);
+  f.origin.reserve(in.size() + 2);
+  f.folded.push_back(' ');
+  f.origin.push_back(0);
+  bool space = true;
+  auto emit = [&](char c, size_t at) {
+    if (c == ' ') {
+      if (space) return;
+      space = true;
+    } else {
+      space = false;
+    }
+    f.folded.push_back(c);
+    f.origin.push_back(at);
+  };
+  static thread_local std::unordered_map<int32_t, std::string> cache;
+  size_t i = 0;
+  while (i < in.size()) {
+    unsigned char c = in[i];
+    if (c < 0x80) {
+      if (std::isalnum(c)) emit(static_cast<char>(std::tolower(c)), i);
+      else emit(' ', i);
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(in.data() + i),
+                                          static_cast<utf8proc_ssize_t>(in.size() - i), &cp);
+    if (n <= 0) {
+      emit(' ', i);
+      ++i;
+      continue;
+    }
+    auto it = cache.find(cp);
+    if (it == cache.end()) {
+      std::string one(in.substr(i, static_cast<size_t>(n)));
+      std::string folded = fold_name(one);  // letters survive; punctuation folds to nothing
+      it = cache.emplace(cp, folded.empty() ? std::string(" ") : folded).first;
+    }
+    for (char fc : it->second) emit(fc, i);
+    i += static_cast<size_t>(n);
+  }
+  if (!space) {
+    f.folded.push_back(' ');
+    f.origin.push_back(in.size());
+  }
+  f.origin.push_back(in.size());
+  return f;
+}
+
+struct EntityMatcher::Impl {
+  hs_database_t* db = nullptr;
+  hs_scratch_t* scratch = nullptr;
+  ~Impl() {
+    if (scratch) hs_free_scratch(scratch);
+    if (db) hs_free_database(db);
+  }
+};
+
+EntityMatcher::~EntityMatcher() = default;
+
+namespace {
+
+bool short_acronym(const std::string& name) {
+  if (name.size() > 8 || name.size() < 2) return false;
+  bool upper = false;
+  for (unsigned char c : name) {
+    if (std::islower(c)) return false;
+    if (std::isupper(c)) upper = true;
+  }
+  return upper;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<EntityMatcher>> EntityMatcher::create(const KnowledgeBase& kb) {
+  std::unique_ptr<EntityMatcher> m(new EntityMatcher());
+  m->kb_ = &kb;
+  std::unordered_map<std::string, size_t> by_name;
+  auto add = [&](const std::string& name, EntityKind kind, const std::string& id, bool ambiguous) {
+    std::string f = fold_name(name);
+    if (f.size() < 2) return;
+    auto [it, fresh] = by_name.emplace(f, m->targets_.size());
+    if (fresh) m->targets_.emplace_back();
+    auto& list = m->targets_[it->second];
+    for (auto& t : list)
+      if (t.kind == kind && t.id == id) {
+        t.ambiguous = t.ambiguous && ambiguous;
+        return;
+      }
+    list.push_back(Target{kind, id, ambiguous, false, short_acronym(name)});
+  };
+  for (const auto& a : kb.actors)
+    for (const auto& al : a.aliases) add(al.name, EntityKind::Actor, a.id, al.ambiguous);
+  for (const auto& s : kb.software)
+    for (const auto& al : s.aliases)
+      if (utf8_length(al.name) >= 4) add(al.name, EntityKind::Software, s.id, al.ambiguous);
+  for (const auto& c : kb.countries) {
+    add(c.name, EntityKind::Country, c.code, false);
+    for (const auto& al : c.aliases) add(al.name, EntityKind::Country, c.code, al.ambiguous);
+  }
+  for (const auto& g : kb.agencies) {
+    add(g.name, EntityKind::Agency, g.id, false);
+    for (const auto& ac : g.acronyms) add(ac, EntityKind::Agency, g.id, false);
+    for (const auto& al : g.aliases) add(al.name, EntityKind::Agency, g.id, al.ambiguous);
+  }
+  for (const auto& s : kb.sectors)
+    for (const auto& cue : s.cues) add(cue, EntityKind::Sector, s.id, false);
+  for (const char* place : {"North America", "South America", "Latin America", "Central America", "North American",
+                            "Latin American", "South American", "New Mexico", "New Jersey", "New England", "New South Wales",
+                            "Western Sahara", "South China Sea", "East China Sea", "Hong Kong dollar", "Turkish Airlines",
+                            "Georgia Tech", "American Express", "Bank of America", "Jersey City"})
+    add(place, EntityKind::Blocker, place, false);
+  // A name several entities of one kind share is ambiguous for all of them; a name that is also a
+  // place or a government body ("Czech") is ambiguous as an actor or a program.
+  for (auto& list : m->targets_) {
+    bool place = std::any_of(list.begin(), list.end(), [](const Target& t) {
+      return t.kind == EntityKind::Country || t.kind == EntityKind::Agency;
+    });
+    for (auto& t : list) {
+      if (std::count_if(list.begin(), list.end(), [&](const Target& o) { return o.kind == t.kind; }) > 1) t.ambiguous = true;
+      if (place && (t.kind == EntityKind::Actor || t.kind == EntityKind::Software)) t.ambiguous = t.place_name = true;
+    }
+  }
+
+  std::vector<std::string> literals(m->targets_.size());
+  for (const auto& [name, id] : by_name) literals[id] = " " + name + " ";
+  std::vector<const char*> exprs;
+  std::vector<size_t> lens;
+  std::vector<unsigned> ids, flags;
+  for (size_t i = 0; i < literals.size(); ++i) {
+    exprs.push_back(literals[i].data());
+    lens.push_back(literals[i].size());
+    ids.push_back(static_cast<unsigned>(i));
+    flags.push_back(0);
+    m->lengths_.push_back(literals[i].size());
+  }
+  m->impl_ = std::make_unique<Impl>();
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(), static_cast<unsigned>(exprs.size()),
+                           HS_MODE_BLOCK, nullptr, &m->impl_->db, &err) != HS_SUCCESS) {
+    std::string msg = err && err->message ? err->message : "unknown error";
+    hs_free_compile_error(err);
+    return Error{"entity names do not compile: " + msg};
+  }
+  if (hs_alloc_scratch(m->impl_->db, &m->impl_->scratch) != HS_SUCCESS) return Error{"cannot allocate Vectorscan scratch"};
+  return m;
+}
+
+std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std::vector<Sentence>& sentences) const {
+  FoldedText f = fold_with_offsets(text);
+  struct Hit {
+    unsigned id;
+    size_t from, to;  // folded offsets of the name without its padding
+  };
+  std::vector<Hit> hits;
+  hs_scratch_t* scratch = nullptr;
+  if (hs_clone_scratch(impl_->scratch, &scratch) != HS_SUCCESS) return {};
+  struct Ctx {
+    std::vector<Hit>* hits;
+    const std::vector<size_t>* lengths;
+  } ctx{&hits, &lengths_};
+  hs_scan(
+      impl_->db, f.folded.data(), static_cast<unsigned>(std::min<size_t>(f.folded.size(), UINT32_MAX)), 0, scratch,
+      [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* c) -> int {
+        auto* x = static_cast<Ctx*>(c);
+        size_t len = (*x->lengths)[id];
+        x->hits->push_back(Hit{id, static_cast<size_t>(to - len + 1), static_cast<size_t>(to - 1)});
+        return 0;
+      },
+      &ctx);
+  hs_free_scratch(scratch);
+
+  // Longest match wins; among equal spans, the earlier one.
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    return std::make_tuple(a.from, b.to) < std::make_tuple(b.from, a.to);
+  });
+  std::vector<Hit> chosen;
+  size_t covered = 0;
+  for (const auto& h : hits) {
+    if (h.from < covered) continue;
+    chosen.push_back(h);
+    covered = h.to;
+  }
+
+  auto sentence_of = [&](size_t pos) {
+    auto it = std::upper_bound(sentences.begin(), sentences.end(), pos, [](size_t p, const Sentence& s) { return p < s.begin; });
+    return it == sentences.begin() ? size_t{0} : static_cast<size_t>(it - sentences.begin() - 1);
+  };
+  static const char* cues[] = {"group", "actor", "hacker", "apt", "threat", "campaign", "attribut", "espionage", "malware",
+                               "ransomware", "backdoor", "trojan", "loader", "implant", "state-sponsored", "state sponsored",
+                               "linked to", "tracked as", "known as", "cyber", "intrusion", "breach", "attack", "operat"};
+
+  std::vector<EntityMention> out;
+  std::unordered_set<std::string> sure;  // entity ids matched by an unambiguous name
+  struct Pending {
+    EntityMention m;
+    bool needs_context;
+    bool has_context;
+  };
+  std::vector<Pending> pending;
+  for (const auto& h : chosen) {
+    size_t b = f.origin[h.from], e = f.origin[h.to];
+    // Extend the end to the last byte of the last code point.
+    while (e < text.size() && (static_cast<unsigned char>(text[e]) & 0xC0) == 0x80) ++e;
+    std::string original(text.substr(b, e - b));
+    const auto& targets = targets_[h.id];
+    std::vector<const Target*> ok;
+    bool has_lower = std::any_of(original.begin(), original.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); });
+    for (const auto& t : targets)
+      if (!t.upper_only || !has_lower) ok.push_back(&t);
+    if (ok.empty()) continue;
+    if (std::any_of(ok.begin(), ok.end(), [](const Target* t) { return t->kind == EntityKind::Blocker; })) continue;
+    // One mention per kind (a name may be both an actor and a malware family).
+    for (EntityKind kind : {EntityKind::Actor, EntityKind::Software, EntityKind::Agency, EntityKind::Country, EntityKind::Sector}) {
+      EntityMention m;
+      m.kind = kind;
+      bool ambiguous = false, place_name = false;
+      for (const Target* t : ok)
+        if (t->kind == kind) {
+          m.ids.push_back(t->id);
+          ambiguous |= t->ambiguous;
+          place_name |= t->place_name;
+        }
+      if (m.ids.empty()) continue;
+      m.text = original;
+      m.begin = b;
+      m.end = e;
+      m.sentence = sentence_of(b);
+      m.ambiguous = ambiguous;
+      bool context = false;
+      if (ambiguous) {
+        std::string sent = sentences.empty() ? ascii_lower(text) :
+            ascii_lower(text.substr(sentences[m.sentence].begin, sentences[m.sentence].end - sentences[m.sentence].begin));
+        bool capitalised = std::isupper(static_cast<unsigned char>(original[0])) != 0;
+        bool cue = std::any_of(std::begin(cues), std::end(cues), [&](const char* c) { return sent.find(c) != std::string::npos; });
+        // Multi-word agency names are specific whatever their case ("ministry of state security");
+        // which country's body is meant is decided below from the countries in the sentence.
+        bool specific_agency = kind == EntityKind::Agency && original.find(' ') != std::string::npos;
+        context = specific_agency || (capitalised && (cue || kind == EntityKind::Country || kind == EntityKind::Agency));
+        if (place_name) context = false;  // "Czech" the malware needs an unambiguous mention elsewhere
+      } else if (m.ids.size() == 1) {
+        sure.insert(m.ids[0]);
+      }
+      pending.push_back(Pending{std::move(m), ambiguous, context});
+    }
+  }
+  // Countries named in each sentence, read before any pending mention is moved to the output.
+  std::unordered_map<size_t, std::unordered_set<std::string>> countries_in_sentence;
+  for (const auto& p : pending)
+    if (p.m.kind == EntityKind::Country) countries_in_sentence[p.m.sentence].insert(p.m.ids.begin(), p.m.ids.end());
+  for (auto& p : pending) {
+    if (p.needs_context && !p.has_context) {
+      bool confirmed = std::any_of(p.m.ids.begin(), p.m.ids.end(), [&](const std::string& id) { return sure.count(id) > 0; });
+      if (!confirmed) continue;
+    }
+    // An agency name several countries use: keep the bodies of countries named in the sentence.
+    if (p.m.kind == EntityKind::Agency && p.m.ids.size() > 1 && kb_) {
+      const auto& here = countries_in_sentence[p.m.sentence];
+      std::vector<std::string> local;
+      for (const auto& id : p.m.ids)
+        if (const Agency* g = kb_->agency(id); g && here.count(g->country)) local.push_back(id);
+      if (!local.empty()) p.m.ids = local;
+    }
+    // When several entities share the name, keep those the text confirms elsewhere, if any.
+    if (p.m.ids.size() > 1) {
+      std::vector<std::string> confirmed;
+      for (const auto& id : p.m.ids)
+        if (sure.count(id)) confirmed.push_back(id);
+      if (!confirmed.empty()) p.m.ids = confirmed;
+    }
+    out.push_back(std::move(p.m));
+  }
+  return out;
+}
+
+}  // namespace dossier

@@ -1,0 +1,151 @@
+#include "dossier/extract/extract.h"
+
+#include <map>
+
+#include "dossier/util/text.h"
+
+namespace dossier {
+
+using json = nlohmann::json;
+
+Result<std::unique_ptr<Extractor>> Extractor::create(const KnowledgeBase& kb) {
+  auto scanner = IndicatorScanner::create();
+  if (!scanner.ok()) return Error{scanner.error()};
+  auto matcher = EntityMatcher::create(kb);
+  if (!matcher.ok()) return Error{matcher.error()};
+  std::unique_ptr<Extractor> x(new Extractor());
+  x->kb_ = &kb;
+  x->scanner_ = std::move(scanner).value();
+  x->matcher_ = std::move(matcher).value();
+  return x;
+}
+
+Extraction Extractor::extract(const Article& a) const {
+  Extraction x;
+  x.article_id = a.id;
+  x.sentences = split_sentences(a.text);
+  ScanOptions opts;
+  std::string url = a.canonical_url.empty() ? a.url : a.canonical_url;
+  size_t p = url.find("://");
+  if (p != std::string::npos) opts.outlet_host = url.substr(p + 3, url.find_first_of("/:?#", p + 3) - p - 3);
+  x.indicators = scanner_->scan(a.text, opts);
+  x.mentions = matcher_->match(a.text, x.sentences);
+  return x;
+}
+
+namespace {
+
+json evidence(const Extraction& x, const std::string& text, size_t begin, size_t end) {
+  auto it = std::upper_bound(x.sentences.begin(), x.sentences.end(), begin,
+                             [](size_t pos, const Sentence& s) { return pos < s.begin; });
+  size_t sentence = it == x.sentences.begin() ? 0 : static_cast<size_t>(it - x.sentences.begin() - 1);
+  return {{"sentence", sentence}, {"begin", begin}, {"end", end}, {"text", text.substr(begin, end - begin)}};
+}
+
+}  // namespace
+
+json extraction_json(const Extraction& x, const Article& article, const KnowledgeBase& kb) {
+  json out = {{"article_id", x.article_id}, {"sentences", x.sentences.size()}};
+  json indicators = json::array(), vulns = json::array(), techniques = json::array();
+  std::map<std::string, json> vuln_by_id, tech_by_id;
+  for (const auto& i : x.indicators) {
+    json ev = evidence(x, article.text, i.begin, i.end);
+    if (i.type == IndicatorType::Cve) {
+      auto& v = vuln_by_id[i.value];
+      if (v.is_null()) v = {{"id", i.value}, {"evidence", json::array()}};
+      v["evidence"].push_back(ev);
+      continue;
+    }
+    if (i.type == IndicatorType::AttackId) {
+      const Technique* t = i.value[0] == 'T' && i.value[1] != 'A' ? kb.technique(i.value) : nullptr;
+      if (!t) continue;  // group / software ids surface through the entity lists
+      auto& j = tech_by_id[t->id];
+      if (j.is_null()) {
+        json tactics = json::array();
+        for (const auto& tid : t->tactics)
+          if (const Tactic* tc = kb.tactic(tid)) tactics.push_back(tc->name);
+        j = {{"id", t->id}, {"name", t->name}, {"tactics", tactics}, {"score", 1.0}, {"evidence", json::array()}};
+      }
+      j["evidence"].push_back(ev);
+      continue;
+    }
+    indicators.push_back({{"type", indicator_type_name(i.type)},
+                          {"value", i.value},
+                          {"defanged", i.defanged},
+                          {"role", i.role},
+                          {"confidence", std::round(i.confidence * 100) / 100},
+                          {"malicious", i.malicious},
+                          {"flags", i.flags},
+                          {"evidence", json::array({ev})}});
+  }
+  for (auto& [id, v] : vuln_by_id) vulns.push_back(v);
+  for (auto& [id, t] : tech_by_id) techniques.push_back(t);
+
+  // Entities grouped by KB id, in order of first mention.
+  std::map<std::pair<EntityKind, std::string>, size_t> index;
+  std::map<EntityKind, json> lists;
+  for (auto k : {EntityKind::Actor, EntityKind::Software, EntityKind::Country, EntityKind::Agency, EntityKind::Sector}) lists[k] = json::array();
+  for (const auto& m : x.mentions) {
+    std::string key;
+    for (const auto& id : m.ids) key += (key.empty() ? "" : "|") + id;
+    auto [it, fresh] = index.emplace(std::make_pair(m.kind, key), lists[m.kind].size());
+    if (fresh) {
+      json j;
+      switch (m.kind) {
+        case EntityKind::Actor: {
+          const Actor* a = kb.actor(m.ids.front());
+          j = {{"name", a ? a->name : m.text}, {"id", m.ids.front()}, {"attack_id", a ? a->attack_id : ""},
+               {"aliases_mentioned", json::array()}};
+          if (m.ids.size() > 1) j["candidates"] = m.ids;
+          break;
+        }
+        case EntityKind::Software: {
+          const Software* s = kb.software_by_id(m.ids.front());
+          j = {{"name", s ? s->name : m.text}, {"id", m.ids.front()}, {"kind", s ? s->kind : ""}};
+          if (m.ids.size() > 1) j["candidates"] = m.ids;
+          break;
+        }
+        case EntityKind::Country: {
+          const Country* c = kb.country(m.ids.front());
+          j = {{"name", c ? c->name : m.text}, {"code", m.ids.front()}};
+          break;
+        }
+        case EntityKind::Agency: {
+          const Agency* g = kb.agency(m.ids.front());
+          j = {{"name", g ? g->name : m.text}, {"id", m.ids.front()}, {"country", g ? g->country : ""},
+               {"kind", g ? g->kind : ""}, {"acronyms", g ? g->acronyms : std::vector<std::string>{}}};
+          if (m.ids.size() > 1) j["candidates"] = m.ids;
+          break;
+        }
+        case EntityKind::Sector: {
+          const Sector* s = nullptr;
+          for (const auto& sec : kb.sectors)
+            if (sec.id == m.ids.front()) s = &sec;
+          j = {{"name", s ? s->name : m.text}, {"id", m.ids.front()}};
+          break;
+        }
+        case EntityKind::Blocker:
+          continue;  // never produced by the matcher; listed for completeness
+      }
+      j["evidence"] = json::array();
+      lists[m.kind].push_back(j);
+    }
+    json& j = lists[m.kind][it->second];
+    j["evidence"].push_back(evidence(x, article.text, m.begin, m.end));
+    if (m.kind == EntityKind::Actor) {
+      auto& al = j["aliases_mentioned"];
+      if (std::find(al.begin(), al.end(), m.text) == al.end()) al.push_back(m.text);
+    }
+  }
+  out["indicators"] = indicators;
+  out["vulnerabilities"] = vulns;
+  out["techniques"] = techniques;
+  out["actors"] = lists[EntityKind::Actor];
+  out["software"] = lists[EntityKind::Software];
+  out["countries"] = lists[EntityKind::Country];
+  out["organizations"] = lists[EntityKind::Agency];
+  out["sectors"] = lists[EntityKind::Sector];
+  return out;
+}
+
+}  // namespace dossier

@@ -1,0 +1,49 @@
+// The extract stage: one article's clean text to structured intelligence, every item with its
+// evidence (sentence index and byte span). Nothing is reported that the text does not contain.
+//
+// Implemented so far: sentences, indicators of compromise (indicators.h), CVE and ATT&CK ids, and
+// knowledge-base entities (entities.h: actors, software, countries, government bodies, sector
+// cues). Events (attribution, denials), dates, people and described ATT&CK behaviour are the next
+// parts of this stage.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "dossier/extract/entities.h"
+#include "dossier/extract/indicators.h"
+#include "dossier/extract/sentences.h"
+#include "dossier/kb/kb.h"
+#include "dossier/model.h"
+
+namespace dossier {
+
+struct Extraction {
+  std::string article_id;
+  std::vector<Sentence> sentences;
+  std::vector<Indicator> indicators;  // every type, CVE and ATT&CK ids included
+  std::vector<EntityMention> mentions;
+};
+
+class Extractor {
+ public:
+  // Builds the indicator scanner and the entity automaton for `kb`, which must outlive it.
+  static Result<std::unique_ptr<Extractor>> create(const KnowledgeBase& kb);
+  // Thread-safe.
+  Extraction extract(const Article& article) const;
+  const KnowledgeBase& kb() const { return *kb_; }
+
+ private:
+  const KnowledgeBase* kb_ = nullptr;
+  std::unique_ptr<IndicatorScanner> scanner_;
+  std::unique_ptr<EntityMatcher> matcher_;
+};
+
+// The documented JSON form (README, "Extraction JSON"): top-level lists `indicators`,
+// `vulnerabilities`, `actors`, `software`, `techniques`, `countries`, `organizations`, `sectors`,
+// each item with `evidence` ([{sentence, begin, end, text}]).
+nlohmann::json extraction_json(const Extraction& x, const Article& article, const KnowledgeBase& kb);
+
+}  // namespace dossier

@@ -1,0 +1,77 @@
+// Entity matching with the shipped KB: aliases, folding, acronyms, ambiguity, agency resolution.
+#include "dossier/extract/entities.h"
+
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+
+namespace dossier {
+namespace {
+
+using namespace dossier::testing;
+
+class Entities : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto kb = KnowledgeBase::load((source_dir() / "data" / "kb" / "dossier-kb.bin").string());
+    ASSERT_TRUE(kb.ok()) << kb.error();
+    kb_ = std::move(kb).value().release();
+    auto m = EntityMatcher::create(*kb_);
+    ASSERT_TRUE(m.ok()) << m.error();
+    matcher_ = std::move(m).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete matcher_;
+    delete kb_;
+  }
+  static std::vector<EntityMention> match(std::string_view t) { return matcher_->match(t, split_sentences(t)); }
+  static std::vector<std::string> ids(const std::vector<EntityMention>& ms, EntityKind k) {
+    std::vector<std::string> out;
+    for (const auto& m : ms)
+      if (m.kind == k) out.insert(out.end(), m.ids.begin(), m.ids.end());
+    return out;
+  }
+  static KnowledgeBase* kb_;
+  static EntityMatcher* matcher_;
+};
+KnowledgeBase* Entities::kb_ = nullptr;
+EntityMatcher* Entities::matcher_ = nullptr;
+
+TEST_F(Entities, ActorAliasesAgenciesAndPlaces) {
+  std::string t =
+      "Officials in Prague said the group known as Judgment Panda, which Microsoft calls Violet Typhoon, reached the "
+      "network. NUKIB and the Security Information Service (BIS) investigated for the Czech government.";
+  auto ms = match(t);
+  EXPECT_EQ(ids(ms, EntityKind::Actor), (std::vector<std::string>{"G0128", "G0128"}));
+  auto agencies = ids(ms, EntityKind::Agency);
+  EXPECT_NE(std::find(agencies.begin(), agencies.end(), "cz-nukib"), agencies.end());
+  EXPECT_NE(std::find(agencies.begin(), agencies.end(), "cz-bis"), agencies.end());
+  EXPECT_EQ(ids(ms, EntityKind::Country), (std::vector<std::string>{"CZ", "CZ"}));
+  for (const auto& m : ms) EXPECT_EQ(t.substr(m.begin, m.end - m.begin), m.text);
+}
+
+TEST_F(Entities, FoldingKeepsOriginalSpellingAndOffsets) {
+  std::string t = "The agency N\xC3\x9AKIB issued a warning.";
+  auto ms = match(t);
+  ASSERT_EQ(ms.size(), 1u);
+  EXPECT_EQ(ms[0].text, "N\xC3\x9AKIB");
+  EXPECT_EQ(ms[0].ids.at(0), "cz-nukib");
+}
+
+TEST_F(Entities, LowerCaseAgencyNameResolvedByTheCountryInTheSentence) {
+  auto ms = match("The group is operated by China's ministry of state security, officials said.");
+  auto a = ids(ms, EntityKind::Agency);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(kb_->agency(a[0])->country, "CN");
+}
+
+TEST_F(Entities, AmbiguousNamesNeedContext) {
+  // Ordinary words and place names that are also malware or actor names.
+  EXPECT_TRUE(ids(match("After the storm the dust settled over the city."), EntityKind::Software).empty());
+  EXPECT_TRUE(ids(match("The Czech government condemned the attack."), EntityKind::Software).empty());
+  // Acronyms must be written as acronyms.
+  EXPECT_TRUE(ids(match("He visited the bis office twice."), EntityKind::Agency).empty());
+}
+
+}  // namespace
+}  // namespace dossier
