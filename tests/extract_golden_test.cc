@@ -1,6 +1,8 @@
 // Extraction golden files: tests/golden/extract/NAME.json names a corpus article and the actors
-// (canonical names), aliases mentioned, software, countries (ISO codes), organizations (KB ids),
-// vulnerabilities and indicators ("type value") that extraction must report for it: no more, no less.
+// (canonical names), aliases mentioned, software, countries (ISO codes), organizations (ids),
+// vulnerabilities, indicators ("type value"), people ("name | role"), dates ("value event"),
+// attributions ("actors by attributors sponsor state") and denials (who) that extraction must
+// report for it: no more, no less.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -51,8 +53,22 @@ TEST(ExtractGolden, CorpusArticles) {
     std::set<std::string> inds;
     for (const auto& i : got["indicators"]) inds.insert(i["type"].get<std::string>() + " " + i["value"].get<std::string>());
     EXPECT_EQ(inds, want_set("indicators"));
+    std::set<std::string> people, dates, attributions, denials;
+    for (const auto& p : got["people"]) people.insert(p["name"].get<std::string>() + " | " + p["role"].get<std::string>());
+    for (const auto& d : got["dates"]) dates.insert(d["value"].get<std::string>() + " " + d["event"].get<std::string>());
+    for (const auto& a : got["attributions"]) {
+      std::string actors, by;
+      for (const auto& x : a["actors"]) actors += (actors.empty() ? "" : ",") + x["id"].get<std::string>();
+      for (const auto& x : a["attributors"]) by += (by.empty() ? "" : ",") + x.get<std::string>();
+      attributions.insert(actors + " by " + by + " sponsor " + a["sponsor_state"].get<std::string>());
+    }
+    for (const auto& d : got["denials"]) denials.insert(d["who"].get<std::string>());
+    EXPECT_EQ(people, want_set("people"));
+    EXPECT_EQ(dates, want_set("dates"));
+    EXPECT_EQ(attributions, want_set("attributions"));
+    EXPECT_EQ(denials, want_set("denials"));
     // Every piece of evidence is the text it claims to be.
-    for (const char* key : {"actors", "countries", "organizations", "vulnerabilities", "indicators"})
+    for (const char* key : {"actors", "countries", "organizations", "vulnerabilities", "indicators", "people", "dates", "victims", "attributions", "denials"})
       for (const auto& item : got[key])
         for (const auto& ev : item["evidence"])
           EXPECT_EQ(doc->article.text.substr(ev["begin"].get<size_t>(), ev["end"].get<size_t>() - ev["begin"].get<size_t>()),

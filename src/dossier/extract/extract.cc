@@ -3,6 +3,7 @@
 #include <map>
 
 #include "dossier/util/text.h"
+#include "dossier/util/time.h"
 
 namespace dossier {
 
@@ -30,6 +31,10 @@ Extraction Extractor::extract(const Article& a) const {
   if (p != std::string::npos) opts.outlet_host = url.substr(p + 3, url.find_first_of("/:?#", p + 3) - p - 3);
   x.indicators = scanner_->scan(a.text, opts);
   x.mentions = matcher_->match(a.text, x.sentences);
+  std::optional<std::time_t> published;
+  if (auto t = parse_datetime(a.published)) published = *t;
+  x.dates = find_dates(a.text, x.sentences, published);
+  x.events = find_events(a.text, x.sentences, x.mentions, *kb_);
   return x;
 }
 
@@ -145,6 +150,46 @@ json extraction_json(const Extraction& x, const Article& article, const Knowledg
   out["countries"] = lists[EntityKind::Country];
   out["organizations"] = lists[EntityKind::Agency];
   out["sectors"] = lists[EntityKind::Sector];
+
+  auto ev = [&](const Span& sp) { return json::array({evidence(x, article.text, sp.begin, sp.end)}); };
+  json people = json::array(), dates = json::array(), victims = json::array(), attributions = json::array(), denials = json::array();
+  for (const auto& p : x.events.people)
+    people.push_back({{"name", p.name}, {"role", p.role}, {"organization", p.organization}, {"evidence", ev(p.evidence)}});
+  for (const auto& o : x.events.organizations) {
+    const Country* c = kb.country(o.country);
+    std::string full = (c ? c->name + " " : std::string()) + o.name;
+    std::string slug = ascii_lower(o.country) + "-" + fold_name(o.name);
+    for (auto& ch : slug)
+      if (ch == ' ') ch = '-';
+    if (!o.located.empty()) slug += "-in-" + ascii_lower(o.located);
+    json j = {{"name", full}, {"id", slug}, {"kind", o.kind}, {"country", o.country}, {"evidence", ev(o.evidence)}};
+    if (!o.located.empty()) j["located_in"] = o.located;
+    out["organizations"].push_back(j);
+  }
+  for (const auto& d : x.dates)
+    dates.push_back({{"value", d.value}, {"granularity", d.granularity}, {"text", d.text}, {"event", d.event},
+                     {"relative", d.relative}, {"since", d.since}, {"evidence", json::array({evidence(x, article.text, d.begin, d.end)})}});
+  for (const auto& v : x.events.victims) {
+    const Country* c = kb.country(v.country);
+    victims.push_back({{"name", (c ? c->name + " " : std::string()) + v.name}, {"country", v.country}, {"systems", v.systems},
+                       {"activity", v.activity}, {"evidence", ev(v.evidence)}});
+  }
+  for (const auto& a : x.events.attributions) {
+    json actors = json::array();
+    for (const auto& id : a.actors)
+      if (const Actor* act = kb.actor(id)) actors.push_back({{"id", id}, {"name", act->name}});
+    json sponsors = json::array();
+    for (const auto& id : a.sponsor_agencies)
+      if (const Agency* g = kb.agency(id)) sponsors.push_back({{"id", id}, {"name", g->name}});
+    attributions.push_back({{"attributors", a.attributors}, {"actors", actors}, {"sponsor_state", a.sponsor_state},
+                            {"sponsor_agencies", sponsors}, {"confidence", a.confidence}, {"evidence", ev(a.evidence)}});
+  }
+  for (const auto& d : x.events.denials) denials.push_back({{"who", d.who}, {"wording", d.wording}, {"evidence", ev(d.evidence)}});
+  out["people"] = people;
+  out["dates"] = dates;
+  out["victims"] = victims;
+  out["attributions"] = attributions;
+  out["denials"] = denials;
   return out;
 }
 

@@ -1,10 +1,11 @@
 // The extract stage: one article's clean text to structured intelligence, every item with its
 // evidence (sentence index and byte span). Nothing is reported that the text does not contain.
 //
-// Implemented so far: sentences, indicators of compromise (indicators.h), CVE and ATT&CK ids, and
-// knowledge-base entities (entities.h: actors, software, countries, government bodies, sector
-// cues). Events (attribution, denials), dates, people and described ATT&CK behaviour are the next
-// parts of this stage.
+// Implemented: sentences, indicators of compromise (indicators.h), CVE and ATT&CK ids, knowledge-
+// base entities (entities.h: actors, software, countries, government bodies, sector cues), dates
+// bound to events (dates.h), and people, organizations, victims, attributions and denials
+// (events.h). ATT&CK techniques are reported where the text names their ids; recognising described
+// behaviour (a classifier trained on ATT&CK's procedure examples) is the part still to come.
 #pragma once
 
 #include <memory>
@@ -12,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "dossier/extract/dates.h"
 #include "dossier/extract/entities.h"
+#include "dossier/extract/events.h"
 #include "dossier/extract/indicators.h"
 #include "dossier/extract/sentences.h"
 #include "dossier/kb/kb.h"
@@ -25,6 +28,8 @@ struct Extraction {
   std::vector<Sentence> sentences;
   std::vector<Indicator> indicators;  // every type, CVE and ATT&CK ids included
   std::vector<EntityMention> mentions;
+  std::vector<DateMention> dates;
+  Events events;
 };
 
 class Extractor {
@@ -43,7 +48,8 @@ class Extractor {
 
 // The documented JSON form (README, "Extraction JSON"): top-level lists `indicators`,
 // `vulnerabilities`, `actors`, `software`, `techniques`, `countries`, `organizations`, `sectors`,
-// each item with `evidence` ([{sentence, begin, end, text}]).
+// `people`, `dates`, `victims`, `attributions`, `denials`, each item with `evidence`
+// ([{sentence, begin, end, text}]).
 nlohmann::json extraction_json(const Extraction& x, const Article& article, const KnowledgeBase& kb);
 
 }  // namespace dossier

@@ -1,0 +1,453 @@
+#include "dossier/extract/events.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <unordered_set>
+
+#include "dossier/util/text.h"
+
+namespace dossier {
+namespace {
+
+struct Tok {
+  std::string text;  // as written
+  std::string lower;
+  size_t begin, end;
+};
+
+// Words (letters, digits, hyphens, apostrophes inside words) and single punctuation marks.
+std::vector<Tok> tokenize(std::string_view s, size_t base) {
+  std::vector<Tok> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = s[i];
+    if (std::isspace(c)) { ++i; continue; }
+    // Citation markers ("[4]") are invisible to the patterns: "the ambassador [1] [3], Feng Biao".
+    if (c == '[') {
+      size_t k = i + 1;
+      while (k < s.size() && std::isdigit(static_cast<unsigned char>(s[k]))) ++k;
+      if (k > i + 1 && k < s.size() && s[k] == ']') {
+        i = k + 1;
+        continue;
+      }
+    }
+    size_t b = i;
+    // U+2000..U+203F (E2 80 xx / E2 81 xx: quotes, dashes, ellipsis) are punctuation, not letters.
+    bool general_punct = c == 0xE2 && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) == 0x80 || static_cast<unsigned char>(s[i + 1]) == 0x81);
+    if ((std::isalnum(c) || c >= 0x80) && !general_punct) {
+      while (i < s.size()) {
+        unsigned char d = s[i];
+        if (std::isalnum(d) || (d >= 0x80 && !(d == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80))) { ++i; continue; }
+        if ((d == '-' || d == '\'' || d == '.') && i + 1 < s.size() && std::isalnum(static_cast<unsigned char>(s[i + 1]))) { ++i; continue; }
+        // U+2019 inside a word (EU’s)
+        if (d == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 && static_cast<unsigned char>(s[i + 2]) == 0x99 &&
+            i + 3 < s.size() && std::isalpha(static_cast<unsigned char>(s[i + 3]))) { i += 3; continue; }
+        break;
+      }
+    } else {
+      i += (c == 0xE2 && i + 2 < s.size()) ? 3 : 1;
+    }
+    if (i == b) ++i;  // never stall on a byte no rule consumed
+    std::string t(s.substr(b, i - b));
+    out.push_back(Tok{t, ascii_lower(t), base + b, base + i});
+  }
+  return out;
+}
+
+bool capitalised(const std::string& w) {
+  if (w.empty()) return false;
+  utf8proc_int32_t cp = 0;
+  utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(w.data()), static_cast<utf8proc_ssize_t>(w.size()), &cp);
+  return cp > 0 && utf8proc_isupper(cp);
+}
+
+bool is_title_word(const std::string& l) {
+  static const char* titles[] = {"minister", "president", "ambassador", "secretary", "director", "spokesperson", "spokesman",
+                                 "spokeswoman", "chief", "chancellor", "commissioner", "senator", "premier", "envoy",
+                                 "representative", "general", "governor", "mayor", "ceo", "head", "chairman", "chairwoman",
+                                 "chair", "diplomat", "official", "prosecutor", "attorney", "deputy"};
+  return std::any_of(std::begin(titles), std::end(titles), [&](const char* t) { return l == t; });
+}
+
+// Words that start a capitalised run but are not part of a name.
+bool stop_word(const std::string& l) {
+  static const char* stops[] = {"the", "a", "an", "and", "of", "in", "on", "for", "to", "said", "says", "told", "he", "she",
+                                "it", "they", "we", "this", "that", "with", "by", "as", "at", "from", "but", "while", "after"};
+  return std::any_of(std::begin(stops), std::end(stops), [&](const char* t) { return l == t; });
+}
+
+std::string join(const std::vector<Tok>& t, size_t from, size_t to) {
+  std::string s;
+  for (size_t k = from; k < to; ++k) {
+    if (k > from && t[k].text != "," && t[k].text != "." && t[k].text != "'s") s += ' ';
+    s += t[k].text;
+  }
+  return s;
+}
+
+const EntityMention* mention_at(const std::vector<const EntityMention*>& ms, size_t pos) {
+  for (const auto* m : ms)
+    if (pos >= m->begin && pos < m->end) return m;
+  return nullptr;
+}
+
+std::string entity_label(const EntityMention& m, const KnowledgeBase& kb) {
+  if (m.kind == EntityKind::Country) {
+    const Country* c = kb.country(m.ids.front());
+    return c ? c->name : m.text;
+  }
+  if (m.kind == EntityKind::Agency) {
+    const Agency* g = kb.agency(m.ids.front());
+    return g ? g->name : m.text;
+  }
+  return m.text;
+}
+
+}  // namespace
+
+Events find_events(std::string_view text, const std::vector<Sentence>& sentences, const std::vector<EntityMention>& mentions,
+                   const KnowledgeBase& kb) {
+  Events ev;
+  std::string subject_country;  // the country the article has been talking about ("its foreign ministry")
+  for (size_t si = 0; si < sentences.size(); ++si) {
+    const Sentence& s = sentences[si];
+    std::string_view st = text.substr(s.begin, s.end - s.begin);
+    auto toks = tokenize(st, s.begin);
+    std::string lower = ascii_lower(st);
+    std::vector<const EntityMention*> here;
+    for (const auto& m : mentions)
+      if (m.sentence == si) here.push_back(&m);
+    auto span = [&](size_t b, size_t e) { return Span{si, b, e}; };
+    std::vector<std::string> countries;
+    for (const auto* m : here)
+      if (m->kind == EntityKind::Country) countries.push_back(m->ids.front());
+    if (!countries.empty()) subject_country = countries.front();
+
+    // ---- People ----
+    for (size_t i = 0; i < toks.size(); ++i) {
+      // "<title words> <Name Name>"
+      if (is_title_word(toks[i].lower) && capitalised(toks[i].text)) {
+        size_t tb = i;
+        while (tb > 0 && capitalised(toks[tb - 1].text) && !stop_word(toks[tb - 1].lower) && !mention_at(here, toks[tb - 1].begin)) --tb;
+        size_t te = i + 1;
+        while (te < toks.size() && is_title_word(toks[te].lower) && capitalised(toks[te].text)) ++te;
+        size_t nb = te, ne = te;
+        while (ne < toks.size() && capitalised(toks[ne].text) && !stop_word(toks[ne].lower) && !is_title_word(toks[ne].lower) &&
+               !mention_at(here, toks[ne].begin) && ne - nb < 4)
+          ++ne;
+        if (ne - nb >= 2) {
+          Person p;
+          p.name = join(toks, nb, ne);
+          p.role = join(toks, tb, te);
+          // Organization: an entity right before the title ("Czech Foreign Minister", "EU Foreign Policy Chief").
+          size_t ob = tb;
+          while (ob > 0 && mention_at(here, toks[ob - 1].begin)) --ob;
+          if (ob < tb) {
+            const EntityMention* m = mention_at(here, toks[ob].begin);
+            p.organization = entity_label(*m, kb);
+            p.role = join(toks, ob, te);
+          }
+          p.evidence = span(toks[ob < tb ? ob : tb].begin, toks[ne - 1].end);
+          ev.people.push_back(std::move(p));
+          i = ne;
+          continue;
+        }
+      }
+      // "<Name Name>, the <role>," and "the <role>, <Name Name>"
+      if (toks[i].text == "," && i >= 2 && i + 2 < toks.size() && toks[i + 1].lower == "the") {
+        size_t ne = i, nb = i;
+        while (nb > 0 && capitalised(toks[nb - 1].text) && !stop_word(toks[nb - 1].lower) && !mention_at(here, toks[nb - 1].begin) && ne - nb < 4) --nb;
+        size_t re = i + 2;
+        while (re < toks.size() && toks[re].text != "," && toks[re].text != "." && re - i < 10) ++re;
+        bool role_has_title = false;
+        for (size_t k = i + 2; k < re; ++k) role_has_title |= is_title_word(toks[k].lower);
+        if (ne - nb >= 2 && role_has_title && re < toks.size()) {
+          Person p;
+          p.name = join(toks, nb, ne);
+          p.role = join(toks, i + 2, re);
+          for (size_t k = i + 2; k < re; ++k)
+            if (const EntityMention* m = mention_at(here, toks[k].begin)) { p.organization = entity_label(*m, kb); break; }
+          p.evidence = span(toks[nb].begin, toks[re - 1].end);
+          ev.people.push_back(std::move(p));
+          continue;
+        }
+      }
+      if (toks[i].lower == "the" && i + 3 < toks.size()) {
+        size_t re = i + 1;
+        while (re < toks.size() && toks[re].text != "," && re - i < 6) ++re;
+        bool titled = re > i + 1 && is_title_word(toks[re - 1].lower);
+        if (titled && re + 2 < toks.size()) {
+          size_t nb = re + 1, ne = nb;
+          while (ne < toks.size() && capitalised(toks[ne].text) && !stop_word(toks[ne].lower) && !mention_at(here, toks[ne].begin) && ne - nb < 4) ++ne;
+          if (ne - nb >= 2) {
+            Person p;
+            p.name = join(toks, nb, ne);
+            p.role = join(toks, i + 1, re);
+            for (size_t k = i + 1; k < re; ++k)
+              if (const EntityMention* m = mention_at(here, toks[k].begin)) { p.organization = entity_label(*m, kb); break; }
+            p.evidence = span(toks[i].begin, toks[ne - 1].end);
+            ev.people.push_back(std::move(p));
+          }
+        }
+      }
+    }
+
+    // ---- Organizations by pattern ----
+    struct OrgPattern {
+      const char* phrase;
+      const char* name;
+      const char* kind;
+    };
+    static const OrgPattern orgs[] = {
+        {"ministry of foreign affairs", "Ministry of Foreign Affairs", "ministry"},
+        {"foreign ministry", "Ministry of Foreign Affairs", "ministry"},
+        {"foreign office", "Ministry of Foreign Affairs", "ministry"},
+        {"ministry of defence", "Ministry of Defence", "ministry"},
+        {"ministry of defense", "Ministry of Defence", "ministry"},
+        {"defence ministry", "Ministry of Defence", "ministry"},
+        {"defense ministry", "Ministry of Defence", "ministry"},
+        {"ministry of interior", "Ministry of the Interior", "ministry"},
+        {"interior ministry", "Ministry of the Interior", "ministry"},
+        {"ministry of justice", "Ministry of Justice", "ministry"},
+        {"ministry of finance", "Ministry of Finance", "ministry"},
+        {"finance ministry", "Ministry of Finance", "ministry"},
+        {"embassy", "Embassy", "embassy"},
+        {"parliament", "Parliament", "parliament"},
+        {"government", "Government", "government"},
+    };
+    for (const auto& o : orgs) {
+      size_t pos = 0;
+      while ((pos = lower.find(o.phrase, pos)) != std::string::npos) {
+        size_t b = s.begin + pos, e = b + std::strlen(o.phrase);
+        size_t at = pos;
+        pos += std::strlen(o.phrase);
+        // Whole words only: "parliament" is not in "parliamentarians".
+        if ((at > 0 && std::isalpha(static_cast<unsigned char>(lower[at - 1]))) ||
+            (pos < lower.size() && std::isalpha(static_cast<unsigned char>(lower[pos])) && lower[pos] != 's'))
+          continue;
+        if (pos + 1 < lower.size() && lower[pos] == 's' && std::isalpha(static_cast<unsigned char>(lower[pos + 1]))) continue;
+        if (std::string(o.kind) == "government" && lower.compare(pos - std::strlen(o.phrase), 0, "") == 0 && pos < lower.size() &&
+            std::isalpha(static_cast<unsigned char>(lower[pos])))
+          continue;
+        Organization org;
+        org.name = o.name;
+        org.kind = o.kind;
+        org.evidence = span(b, e);
+        // The owner: a country written just before ("Czech", "China's"), or "of <Country>" after.
+        const EntityMention* owner = nullptr;
+        for (const auto* m : here)
+          if (m->kind == EntityKind::Country && m->end <= b && b - m->end <= 12) owner = m;
+        if (!owner)
+          for (const auto* m : here)
+            if (m->kind == EntityKind::Country && m->begin >= e && m->begin - e <= 5 && lower.compare(e - s.begin, 4, " of ") == 0) owner = m;
+        auto earlier = std::find_if(ev.organizations.begin(), ev.organizations.end(),
+                                    [&](const Organization& x) { return x.name == o.name && x.kind != "embassy"; });
+        if (owner) org.country = owner->ids.front();
+        else if (earlier != ev.organizations.end() && std::string(o.kind) != "embassy") org.country = earlier->country;
+        else if (lower.compare(pos - std::strlen(o.phrase) >= 4 ? pos - std::strlen(o.phrase) - 4 : 0, 4, "its ") == 0) org.country = subject_country;
+        else if (std::string(o.kind) != "embassy") org.country = subject_country;
+        // "embassy in Prague": where it is.
+        if (std::string(o.kind) == "embassy")
+          for (const auto* m : here)
+            if (m->kind == EntityKind::Country && m->begin >= e && m->begin - e <= 5 && lower.compare(e - s.begin, 4, " in ") == 0)
+              org.located = m->ids.front();
+        if (org.country.empty()) continue;
+        bool dup = std::any_of(ev.organizations.begin(), ev.organizations.end(), [&](const Organization& x) {
+          return x.name == org.name && x.country == org.country && x.located == org.located;
+        });
+        if (!dup) ev.organizations.push_back(std::move(org));
+      }
+    }
+
+    // ---- Victims and affected systems ----
+    static const char* target_cues[] = {"against", "targeting", "targeted", "breach", "breached", "compromised", "attack on",
+                                        "hack of", "intrusion at", "infiltrat", "hacked", "accessed", "reached", "infect",
+                                        "attack to", "intrusion", "espionage"};
+    bool targeted = std::any_of(std::begin(target_cues), std::end(target_cues), [&](const char* c) { return lower.find(c) != std::string::npos; });
+    if (targeted) {
+      std::vector<std::string> systems;
+      static const char* heads[] = {"network", "email system", "mail server", "servers", "systems", "mailboxes",
+                                    "email accounts", "database", "portal"};
+      for (const char* h : heads) {
+        size_t p = lower.find(std::string(" ") + h);
+        if (p == std::string::npos) continue;
+        // Up to three modifier words before the head ("unclassified communication network").
+        size_t b = p;
+        int words = 0;
+        while (b > 0 && words < 3) {
+          size_t q = lower.rfind(' ', b - 1);
+          std::string w = lower.substr(q == std::string::npos ? 0 : q + 1, b - (q == std::string::npos ? 0 : q + 1));
+          // Modifiers are adjectives and nouns: stop at function words, possessives, and verb forms
+          // (-ing, and -ed unless a known adjective such as "unclassified").
+          static const char* stops[] = {"its", "the", "an", "a", "of", "in", "on", "all", "as", "for", "to", "by", "with",
+                                        "at", "from", "and", "or", "their", "his", "her", "our", "into"};
+          static const char* ed_adjectives[] = {"unclassified", "classified", "isolated", "segmented", "shared", "connected", "air-gapped", "restricted"};
+          bool stop = w.empty() || w.find(',') != std::string::npos || w.find('\'') != std::string::npos ||
+                      w.find("\xe2\x80\x99") != std::string::npos || std::any_of(std::begin(stops), std::end(stops), [&](const char* x) { return w == x; });
+          bool verbish = (w.size() > 4 && w.compare(w.size() - 3, 3, "ing") == 0) ||
+                         (w.size() > 3 && w.compare(w.size() - 2, 2, "ed") == 0 &&
+                          std::none_of(std::begin(ed_adjectives), std::end(ed_adjectives), [&](const char* x) { return w == x; }));
+          if (stop || verbish) break;
+          b = q == std::string::npos ? 0 : q;
+          ++words;
+        }
+        if (words == 0) continue;
+        std::string phrase = trim(std::string(st.substr(b, p + 1 + std::strlen(h) - b)));
+        bool known = std::any_of(systems.begin(), systems.end(), [&](const std::string& x) { return iequals(x, phrase); });
+        if (!known) systems.push_back(phrase);
+      }
+      std::string activity;
+      struct Kind { const char* cue; const char* kind; };
+      static const Kind kinds[] = {{"espionage", "espionage"}, {"spying", "espionage"}, {"ransomware", "ransomware"},
+                                   {"encrypted", "ransomware"}, {"exfiltrat", "data theft"}, {"stole", "data theft"},
+                                   {"stolen", "data theft"}, {"data theft", "data theft"}, {"ddos", "ddos"},
+                                   {"denial-of-service", "ddos"}, {"supply-chain", "supply chain"}, {"supply chain", "supply chain"},
+                                   {"wiper", "wiper"}, {"destructive", "wiper"}};
+      for (const auto& k : kinds)
+        if (lower.find(k.cue) != std::string::npos) { activity = k.kind; break; }
+      bool victim_here = false;
+      for (const auto& org : ev.organizations)
+        if (org.evidence.sentence == si && org.kind != "embassy" && org.kind != "government") {
+          victim_here = true;
+          Victim v;
+          v.name = org.name;
+          v.country = org.country;
+          v.systems = systems;
+          v.activity = activity;
+          v.evidence = span(s.begin, s.end);
+          bool dup = std::any_of(ev.victims.begin(), ev.victims.end(), [&](const Victim& x) { return x.name == v.name && x.country == v.country; });
+          if (!dup) ev.victims.push_back(std::move(v));
+          else
+            for (auto& x : ev.victims)
+              if (x.name == v.name && x.country == v.country) {
+                for (const auto& sys : systems)
+                  if (std::find(x.systems.begin(), x.systems.end(), sys) == x.systems.end()) x.systems.push_back(sys);
+                if (x.activity.empty()) x.activity = activity;
+              }
+        }
+      // Systems and the kind of activity named without the organization belong to the main victim.
+      if (!victim_here && !ev.victims.empty()) {
+        Victim& main = ev.victims.front();
+        for (const auto& sys : systems)
+          if (std::find(main.systems.begin(), main.systems.end(), sys) == main.systems.end()) main.systems.push_back(sys);
+        if (main.activity.empty()) main.activity = activity;
+      }
+    }
+
+    // ---- Attribution ----
+    static const char* attribution_cues[] = {"attributed", "attribute", "blamed", "accused", "linked to", "tied to", "behind",
+                                             "responsible for", "carried out by", "conducted by", "operated by", "sponsored",
+                                             "state-backed", "working for", "works for", "on behalf of", "named", "identified"};
+    bool attributive = std::any_of(std::begin(attribution_cues), std::end(attribution_cues),
+                                   [&](const char* c) { return lower.find(c) != std::string::npos; });
+    std::vector<const EntityMention*> actors_here;
+    for (const auto* m : here)
+      if (m->kind == EntityKind::Actor) actors_here.push_back(m);
+    if (attributive && !actors_here.empty()) {
+      Attribution a;
+      for (const auto* m : actors_here)
+        if (std::find(a.actors.begin(), a.actors.end(), m->ids.front()) == a.actors.end()) a.actors.push_back(m->ids.front());
+      size_t first_actor = actors_here.front()->begin;
+      for (const auto* m : here) {
+        if (m->kind == EntityKind::Agency) {
+          const Agency* g = kb.agency(m->ids.front());
+          bool intel = g && (g->kind == "intelligence" || g->kind == "military");
+          // Intelligence bodies after the actor, or owned by another country, are sponsors; bodies
+          // before the actor are the ones attributing.
+          const Actor* act = kb.actor(a.actors.front());
+          bool actors_country = g && act && g->country == act->country;
+          if (intel && (m->begin > first_actor || actors_country) && actors_country) a.sponsor_agencies.push_back(g->id);
+          else if (m->begin < first_actor) a.attributors.push_back(m->ids.front());
+        } else if (m->kind == EntityKind::Country) {
+          // The sponsor is written as one: "Chinese state-sponsored", "China's ministry", "sponsored
+          // by China", or as the object of an accusation ("accused the Chinese government").
+          // A country before the actor that is none of these is the one attributing.
+          std::string after = ascii_lower(text.substr(m->end, std::min<size_t>(32, text.size() - m->end)));
+          std::string before = ascii_lower(text.substr(m->begin >= 24 ? m->begin - 24 : 0, std::min<size_t>(m->begin, 24)));
+          bool accused = before.find("accused") != std::string::npos || before.find("blamed") != std::string::npos ||
+                         before.find("charged") != std::string::npos || before.find("condemned") != std::string::npos;
+          bool sponsor_form = accused || after.rfind(" state", 0) == 0 || after.rfind("-backed", 0) == 0 ||
+                              after.rfind("-linked", 0) == 0 || after.rfind("-based", 0) == 0 || after.rfind("'s ministry", 0) == 0 ||
+                              after.rfind("\xe2\x80\x99s ministry", 0) == 0 || after.rfind(" government of sponsor", 0) == 0 ||
+                              before.find("sponsored by") != std::string::npos || before.find("backed by") != std::string::npos;
+          if (sponsor_form) {
+            if (a.sponsor_state.empty()) a.sponsor_state = m->ids.front();
+          } else if (m->begin < first_actor && !after.empty() && (after.rfind("'s ", 0) == 0 || after.rfind("\xe2\x80\x99s ", 0) == 0)) {
+            // A possessive ("China's ambassador") modifies a noun; it is not the one attributing.
+          } else if (m->begin < first_actor &&
+                     std::find(a.attributors.begin(), a.attributors.end(), m->ids.front()) == a.attributors.end()) {
+            a.attributors.push_back(m->ids.front());
+          }
+        }
+      }
+      // "The government attributed ...": the government of the article's victim.
+      if (a.attributors.empty() && !ev.victims.empty() &&
+          (lower.find("government") < s.end - s.begin || lower.find("authorities") != std::string::npos ||
+           lower.find("officials") != std::string::npos) &&
+          lower.find("government") < lower.find(ascii_lower(actors_here.front()->text)))
+        a.attributors.push_back(ev.victims.front().country);
+      if (a.sponsor_state.empty() && !a.sponsor_agencies.empty())
+        if (const Agency* g = kb.agency(a.sponsor_agencies.front())) a.sponsor_state = g->country;
+      static const char* confidence[] = {"high degree of certainty", "high confidence", "moderate confidence", "low confidence",
+                                         "with confidence", "almost certainly", "highly likely", "likely", "suspected", "believed to",
+                                         "assessed", "reportedly", "allegedly", "linked to", "possibly"};
+      for (const char* c : confidence)
+        if (lower.find(c) != std::string::npos) { a.confidence = c; break; }
+      a.evidence = span(s.begin, s.end);
+      ev.attributions.push_back(std::move(a));
+    }
+
+    // A later sentence may give the attribution's confidence ("a high degree of certainty about
+    // China's role"): it completes the attribution whose sponsor or actor it names.
+    if (!ev.attributions.empty() && ev.attributions.back().evidence.sentence != si) {
+      static const char* strong[] = {"high degree of certainty", "high confidence", "moderate confidence", "low confidence", "almost certainly"};
+      for (const char* c : strong)
+        if (lower.find(c) != std::string::npos) {
+          Attribution& last = ev.attributions.back();
+          bool names_it = false;
+          for (const auto* m : here)
+            names_it |= (m->kind == EntityKind::Country && m->ids.front() == last.sponsor_state) ||
+                        (m->kind == EntityKind::Actor && std::find(last.actors.begin(), last.actors.end(), m->ids.front()) != last.actors.end());
+          if (names_it && (last.confidence.empty() || last.confidence == "reportedly" || last.confidence == "linked to")) last.confidence = c;
+          break;
+        }
+    }
+
+    // ---- Denials ----
+    static const char* denial_cues[] = {"denied", "denies", "deny", "rejected the accusation", "rejected the claim", "rejected the allegation",
+                                        "groundless", "baseless", "unfounded", "dismissed the accusation", "dismissed the claim",
+                                        "refuted", "smear", "opposes all forms", "staunch opponent"};
+    for (const char* c : denial_cues) {
+      size_t p = lower.find(c);
+      if (p == std::string::npos) continue;
+      Denial d;
+      // The denier: a country or body written before the cue (the Chinese Embassy, Beijing).
+      // The denier is the sentence's subject: the first country or body named before the cue.
+      for (const auto* m : here)
+        if ((m->kind == EntityKind::Country || m->kind == EntityKind::Agency) && m->begin < s.begin + p) {
+          d.who = m->ids.front();
+          break;
+        }
+      if (d.who.empty()) continue;
+      size_t end = std::min(st.size(), p + 60);
+      size_t stop = st.find_first_of(",.;", p + std::strlen(c));
+      if (stop != std::string_view::npos && stop < end) end = stop;
+      d.wording = trim(std::string(st.substr(p, end - p)));
+      d.evidence = span(s.begin, s.end);
+      ev.denials.push_back(std::move(d));
+      break;
+    }
+  }
+  // One entry per person and role (the first mention is the evidence).
+  std::vector<Person> people;
+  for (auto& p : ev.people)
+    if (std::none_of(people.begin(), people.end(), [&](const Person& q) { return q.name == p.name && q.role == p.role; }))
+      people.push_back(std::move(p));
+  ev.people = std::move(people);
+  return ev;
+}
+
+}  // namespace dossier
