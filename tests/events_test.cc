@@ -123,9 +123,7 @@ TEST_F(EventsTest, SeedDocumentsAcceptance) {
       actors.insert(x["id"]);
       for (const auto& al : x["aliases_mentioned"]) aliases.insert(al);
     }
-    for (const auto& x : j["organizations"])
-      if (x.contains("id")) agencies.insert(x["id"].get<std::string>());
-      else agencies.insert(x["name"].get<std::string>());
+    for (const auto& x : j["organizations"]) agencies.insert(x["id"].get<std::string>());
     for (const auto& x : j["countries"]) countries.insert(x["code"]);
     for (const auto& x : j["people"]) people.insert(x["name"].get<std::string>() + " | " + x["role"].get<std::string>());
     for (const auto& x : j["dates"]) dates.insert(x["value"].get<std::string>());
@@ -140,7 +138,7 @@ TEST_F(EventsTest, SeedDocumentsAcceptance) {
   EXPECT_TRUE(actors.count("G0128"));
   for (const char* al : {"APT31", "ZIRCONIUM", "Judgment Panda"})
     EXPECT_TRUE(aliases.count(al) || aliases.count("Zirconium")) << al;
-  for (const char* g : {"cz-bis", "cz-vz", "cz-uzsi", "cz-nukib", "cn-mss", "eu-eu", "nato-nato", "Czechia Ministry of Foreign Affairs"})
+  for (const char* g : {"cz-bis", "cz-vz", "cz-uzsi", "cz-nukib", "cn-mss", "eu-eu", "nato-nato", "cz-ministry-of-foreign-affairs"})
     EXPECT_TRUE(agencies.count(g)) << g;
   for (const char* c : {"CN", "CZ", "US"}) EXPECT_TRUE(countries.count(c)) << c;
   EXPECT_TRUE(sponsors.count("CN"));
