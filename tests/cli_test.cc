@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "test_util.h"
@@ -96,6 +97,45 @@ TEST(Cli, FeedsAddListRemoveAndOfflinePoll) {
   EXPECT_EQ(feeds[0]["consecutive_failures"], 1);
   EXPECT_NE(feeds[0]["last_error"].get<std::string>().find("private address"), std::string::npos);
   EXPECT_FALSE(feeds[0]["next_due"].get<std::string>().empty());
+}
+
+TEST(Cli, IngestStoresExtractionAndExtractReadsJsonLines) {
+  TempDir dir;
+  std::string db = q(dir / "e.db");
+  std::string out;
+  auto page = source_dir() / "examples" / "corpus" / "ledger-czech-apt31.html";
+  ASSERT_EQ(run_command(bin() + " --db " + db + " ingest " + q(page), &out), 0) << out;
+  ASSERT_EQ(run_command(bin() + " --db " + db + " articles --json", &out), 0);
+  std::string id = json::parse(out)[0]["id"];
+  ASSERT_EQ(run_command(bin() + " --db " + db + " article " + id + " --json", &out), 0);
+  json a = json::parse(out);
+  ASSERT_TRUE(a.contains("extraction"));
+  EXPECT_EQ(a["extraction"]["actors"][0]["name"], "APT31");
+  // --no-extract stores the article only.
+  std::string db2 = q(dir / "n.db");
+  ASSERT_EQ(run_command(bin() + " --db " + db2 + " --no-extract ingest " + q(page), &out), 0);
+  ASSERT_EQ(run_command(bin() + " --db " + db2 + " article " + id + " --json", &out), 0);
+  EXPECT_FALSE(json::parse(out).contains("extraction"));
+
+  write_file(dir / "in.jsonl",
+             "{\"id\": \"a\", \"text\": \"Beacon to 45[.]77[.]12[.]9 by APT28 exploiting CVE-2024-21887.\"}\n"
+             "not json\n"
+             "{\"id\": 7, \"html\": \"<p>Lazarus Group used hxxp://bad[.]example[.]com/x in 2023.</p>\"}\n");
+  EXPECT_EQ(run_command("(" + bin() + " extract --jsonl < " + q(dir / "in.jsonl") + " 2>/dev/null)", &out), 1);
+  std::vector<json> lines;
+  std::stringstream ss(out);
+  std::string line;
+  while (std::getline(ss, line))
+    if (!line.empty()) lines.push_back(json::parse(line));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0]["id"], "a");
+  EXPECT_EQ(lines[0]["actors"][0]["id"], "G0007");
+  EXPECT_EQ(lines[0]["vulnerabilities"][0]["id"], "CVE-2024-21887");
+  EXPECT_EQ(lines[0]["indicators"][0]["value"], "45.77.12.9");
+  EXPECT_TRUE(lines[1].contains("error"));
+  EXPECT_EQ(lines[2]["id"], 7);
+  EXPECT_EQ(lines[2]["actors"][0]["id"], "G0032");
+  EXPECT_EQ(lines[2]["indicators"][0]["value"], "http://bad.example.com/x");
 }
 
 TEST(Cli, WatchRecordsFailuresAndBacksOff) {

@@ -1,6 +1,7 @@
 #include "dossier/store/sqlite_store.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "test_util.h"
 
@@ -69,16 +70,42 @@ TEST(Store, PrefixLookupRejectsAmbiguityAndShortPrefixes) {
 TEST(Store, MigrationsRunOnceAndDataSurvivesReopen) {
   TempDir dir;
   std::string path = (dir / "db.sqlite").string();
+  const int latest = SqliteStore::latest_schema_version();
+  ASSERT_GE(latest, 2);
   {
     auto s = SqliteStore::open(path);
     ASSERT_TRUE(s.ok());
-    EXPECT_EQ((*s)->schema_version(), 1);
+    EXPECT_EQ((*s)->schema_version(), latest);
     ASSERT_TRUE((*s)->put_article(make_article("0000000000000001", kText), std::nullopt).ok());
   }
+  // Roll the file back to schema 1, as an older dossier left it: reopening upgrades it in place.
+  {
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &h), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(h, "DROP TABLE extractions; DELETE FROM schema_migrations WHERE version >= 2;", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(h);
+  }
   auto s = SqliteStore::open(path);
-  ASSERT_TRUE(s.ok());
-  EXPECT_EQ((*s)->schema_version(), 1);
+  ASSERT_TRUE(s.ok()) << s.error();
+  EXPECT_EQ((*s)->schema_version(), latest);
   EXPECT_EQ(*(*s)->count_articles(), 1u);
+  ASSERT_TRUE((*s)->put_extraction("0000000000000001", "{\"actors\":[]}").ok());
+  auto x = (*s)->get_extraction("0000000000000001");
+  ASSERT_TRUE(x.ok() && *x);
+  EXPECT_EQ(**x, "{\"actors\":[]}");
+}
+
+TEST(Store, NewerSchemaIsRefused) {
+  TempDir dir;
+  std::string path = (dir / "db.sqlite").string();
+  { ASSERT_TRUE(SqliteStore::open(path).ok()); }
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &h), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(h, "INSERT INTO schema_migrations VALUES (999, 'future')", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(h);
+  auto s = SqliteStore::open(path);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().find("newer than this binary"), std::string::npos) << s.error();
 }
 
 TEST(Store, OpenFailsCleanlyOnGarbageFile) {

@@ -13,8 +13,8 @@
 #include "cli/output.h"
 #include "dossier/extract/extract.h"
 #include "dossier/ingest/document.h"
-#include "dossier/kb/kb.h"
 #include "dossier/ingest/html.h"
+#include "dossier/kb/kb.h"
 #include "dossier/ingest/ingest.h"
 #include "dossier/store/store.h"
 #include "dossier/util/text.h"
@@ -32,6 +32,12 @@ constexpr int kExitUsage = 2;
 std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop = true; }
 
+// The knowledge base and extractor for commands that extract, built once per process.
+struct ExtractionContext {
+  std::unique_ptr<KnowledgeBase> kb;
+  std::unique_ptr<Extractor> extractor;
+};
+
 struct Globals {
   std::string db;
   bool quiet = false;
@@ -41,7 +47,27 @@ struct Globals {
   double delay_s = 1.0;
   double max_mib = 20;
   std::string kb;
+  bool no_extract = false;
 };
+
+// Loads the KB and builds the extractor, or reports why not (ingest then stores articles only).
+std::optional<ExtractionContext> extraction_context(const Globals& g) {
+  if (g.no_extract) return std::nullopt;
+  auto kb = load_kb(g.kb);
+  if (!kb.ok()) {
+    std::fprintf(stderr, "warning: %s; articles are stored without extraction\n", kb.error().c_str());
+    return std::nullopt;
+  }
+  ExtractionContext ctx;
+  ctx.kb = std::move(kb).value();
+  auto ex = Extractor::create(*ctx.kb);
+  if (!ex.ok()) {
+    std::fprintf(stderr, "warning: %s; articles are stored without extraction\n", ex.error().c_str());
+    return std::nullopt;
+  }
+  ctx.extractor = std::move(ex).value();
+  return ctx;
+}
 
 FetchOptions fetch_options(const Globals& g) {
   FetchOptions f;
@@ -96,6 +122,8 @@ int cmd_ingest(const Globals& g, const std::vector<std::string>& targets, bool n
   opts.fetch = fetch_options(g);
   opts.fetch_linked_pages = !no_pages;
   opts.max_file_bytes = opts.fetch.max_bytes;
+  auto ctx = extraction_context(g);
+  if (ctx) opts.extractor = ctx->extractor.get();
   Ingestor ing(*store, opts, make_events(progress, &counts, g.quiet));
   counts = &ing.counts();
   for (const auto& t : targets) {
@@ -113,10 +141,42 @@ int cmd_ingest(const Globals& g, const std::vector<std::string>& targets, bool n
 // printing the error.
 bool read_document_articles(const Globals& g, const std::string& target, std::vector<Article>& articles, bool& is_feed);
 
-int cmd_extract(const Globals& g, const std::string& target, bool as_json) {
+// One JSON object per input line ({"id", "text"} or {"id", "html"}), one result per output line.
+int cmd_extract_jsonl(const Extractor& ex) {
+  std::string line;
+  int rc = kExitOk;
+  size_t n = 0;
+  while (std::getline(std::cin, line)) {
+    ++n;
+    if (trim(line).empty()) continue;
+    json in = json::parse(line, nullptr, false);
+    if (in.is_discarded() || !in.is_object() || (!in.contains("text") && !in.contains("html"))) {
+      std::fprintf(stderr, "error: line %zu: expected {\"id\", \"text\"} or {\"id\", \"html\"}\n", n);
+      std::cout << json{{"id", in.is_object() ? in.value("id", json(nullptr)) : json(nullptr)}, {"error", "bad input line"}}.dump() << "\n";
+      rc = kExitSomeFailed;
+      continue;
+    }
+    Article a;
+    a.id = in.contains("id") ? (in["id"].is_string() ? in["id"].get<std::string>() : in["id"].dump()) : std::to_string(n);
+    if (in.contains("html") && in["html"].is_string()) {
+      ExtractedText t = extract_html_article(in["html"].get<std::string>(), in.value("url", ""));
+      a.text = t.text;
+      a.published = t.published;
+    } else if (in["text"].is_string()) {
+      a.text = in["text"].get<std::string>();
+    }
+    if (in.contains("published") && in["published"].is_string()) a.published = in["published"].get<std::string>();
+    json out = extraction_json(ex.extract(a), a, ex.kb());
+    out["id"] = in.contains("id") ? in["id"] : json(a.id);
+    std::cout << out.dump() << "\n";
+  }
+  return rc;
+}
+
+int cmd_extract(const Globals& g, const std::string& target, bool as_json, bool jsonl) {
   std::vector<Article> articles;
   bool is_feed = false;
-  if (!read_document_articles(g, target, articles, is_feed)) return kExitSomeFailed;
+  if (!jsonl && !read_document_articles(g, target, articles, is_feed)) return kExitSomeFailed;
   auto kb = load_kb(g.kb);
   if (!kb.ok()) {
     std::fprintf(stderr, "error: %s\n", kb.error().c_str());
@@ -127,6 +187,7 @@ int cmd_extract(const Globals& g, const std::string& target, bool as_json) {
     std::fprintf(stderr, "error: %s\n", ex.error().c_str());
     return kExitSomeFailed;
   }
+  if (jsonl) return cmd_extract_jsonl(**ex);
   json all = json::array();
   for (const auto& a : articles) all.push_back(extraction_json((*ex)->extract(a), a, **kb));
   if (as_json) {
@@ -276,7 +337,10 @@ int cmd_article(const Globals& g, const std::string& id, bool as_json, bool raw)
   if (raw) {
     std::fwrite(art.raw.data(), 1, art.raw.size(), stdout);
   } else if (as_json) {
-    std::cout << cli::article_json(art, true).dump(2) << "\n";
+    json j = cli::article_json(art, true);
+    auto x = store->get_extraction(art.id);
+    if (x.ok() && *x) j["extraction"] = json::parse(**x, nullptr, false);
+    std::cout << j.dump(2) << "\n";
   } else {
     cli::print_article(art);
   }
@@ -369,6 +433,8 @@ int poll_once(const Globals& g, Store& store, long interval_s, bool only_due, bo
   IngestOptions opts;
   opts.fetch = fetch_options(g);
   opts.fetch_linked_pages = !no_pages;
+  auto ctx = extraction_context(g);
+  if (ctx) opts.extractor = ctx->extractor.get();
   Ingestor ing(store, opts, make_events(progress, &counts, g.quiet));
   counts = &ing.counts();
   std::string now = now_iso8601();
@@ -430,6 +496,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-robots", g.no_robots, "Do not consult robots.txt before fetching pages");
   app.add_option("--timeout", g.timeout_s, "Total time limit per HTTP request, seconds")->default_val(30)->check(CLI::PositiveNumber);
   app.add_option("--delay", g.delay_s, "Politeness delay between requests to one host, seconds")->default_val(1.0)->check(CLI::NonNegativeNumber);
+  app.add_flag("--no-extract", g.no_extract, "Store articles without running extraction");
   app.add_option("--kb", g.kb, "Knowledge base file (default: $DOSSIER_KB, the user KB, or the shipped one)");
   app.add_option("--max-size", g.max_mib, "Largest document accepted, MiB")->default_val(20)->check(CLI::PositiveNumber);
 
@@ -474,8 +541,10 @@ int main(int argc, char** argv) {
   auto kb_cmd = cli::add_kb_commands(app, g.kb, g.allow_private, g.quiet);
 
   auto* extract = app.add_subcommand("extract", "Print the intelligence extracted from one document (no store)");
-  extract->add_option("source", id, "File, URL, or - for standard input")->required();
+  bool jsonl = false;
+  extract->add_option("source", id, "File, URL, or - for standard input");
   extract->add_flag("--json", as_json, "JSON output");
+  extract->add_flag("--jsonl", jsonl, "Read JSON lines ({\"id\", \"text\"|\"html\"}) on standard input, write one result per line");
 
   auto* parse = app.add_subcommand("parse", "Print one document as an article, without touching the store");
   parse->add_option("source", id, "File, URL, or - for standard input")->required();
@@ -506,7 +575,13 @@ int main(int argc, char** argv) {
   if (*articles) return cmd_articles(g, as_json, limit, since, no_dups);
   if (*article) return cmd_article(g, id, as_json, raw);
   if (*parse) return cmd_parse(g, id, as_json);
-  if (*extract) return cmd_extract(g, id, as_json);
+  if (*extract) {
+    if (!jsonl && id.empty()) {
+      std::fprintf(stderr, "extract: give a FILE, URL or -, or --jsonl\n");
+      return kExitUsage;
+    }
+    return cmd_extract(g, id, as_json, jsonl);
+  }
   if (*kb_cmd.kb && *kb_cmd.run) return (*kb_cmd.run)();
   return kExitUsage;
 }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <vector>
 
+#include "dossier/extract/extract.h"
 #include "dossier/ingest/document.h"
 #include "dossier/util/text.h"
 #include "dossier/util/time.h"
@@ -226,6 +227,11 @@ void Ingestor::store_article(Article a) {
       ++counts_.duplicates;  // the former original is now known to be a copy
   }
   ItemOutcome outcome = ItemOutcome::AlreadyStored;
+  if (*put == PutOutcome::Inserted && options_.extractor) {
+    const Extractor& ex = *options_.extractor;
+    std::string json = extraction_json(ex.extract(a), a, ex.kb()).dump();
+    if (auto st = store_.put_extraction(a.id, json); !st.ok()) warn(a.fetch.source, "store: extraction not saved: " + st.error());
+  }
   if (*put == PutOutcome::Inserted) {
     ++counts_.stored;
     outcome = ItemOutcome::Stored;

@@ -19,11 +19,14 @@
 
 namespace dossier {
 
+class Extractor;
+
 struct IngestOptions {
   FetchOptions fetch;
   bool fetch_linked_pages = true;  // feed items with only a summary: fetch the linked page
   size_t max_file_bytes = 20u << 20;
   double duplicate_threshold = kDefaultDuplicateThreshold;
+  const Extractor* extractor = nullptr;  // when set, every new article is extracted and the result stored
 };
 
 enum class ItemOutcome { Stored, Duplicate, AlreadyStored };

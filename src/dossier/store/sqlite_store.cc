@@ -66,6 +66,14 @@ CREATE TABLE feeds (
   next_due TEXT NOT NULL DEFAULT ''
 );
 )sql",
+    // 2: what extraction found in each article (JSON, see README "Extraction JSON").
+    R"sql(
+CREATE TABLE extractions (
+  article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+  json TEXT NOT NULL,
+  extracted_at TEXT NOT NULL
+);
+)sql",
 };
 
 class Stmt {
@@ -201,6 +209,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
 }
 
 SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+
+int SqliteStore::latest_schema_version() { return static_cast<int>(std::size(kMigrations)); }
 
 std::string SqliteStore::errmsg() const { return sqlite3_errmsg(db_); }
 
@@ -388,6 +398,24 @@ Result<std::optional<Article>> SqliteStore::article_header(const std::string& id
   int rc = q.step();
   if (rc == SQLITE_ROW) return std::optional<Article>(read_article_row(q, false, false));
   if (rc == SQLITE_DONE) return std::optional<Article>();
+  return Error{errmsg()};
+}
+
+Status SqliteStore::put_extraction(const std::string& article_id, const std::string& json) {
+  Stmt up(db_,
+          "INSERT INTO extractions (article_id, json, extracted_at) VALUES (?, ?, ?) "
+          "ON CONFLICT(article_id) DO UPDATE SET json = excluded.json, extracted_at = excluded.extracted_at");
+  up.bind(1, article_id).bind(2, json).bind(3, now_iso8601());
+  if (up.step() != SQLITE_DONE) return Error{errmsg()};
+  return {};
+}
+
+Result<std::optional<std::string>> SqliteStore::get_extraction(const std::string& article_id) {
+  Stmt q(db_, "SELECT json FROM extractions WHERE article_id = ?");
+  q.bind(1, article_id);
+  int rc = q.step();
+  if (rc == SQLITE_ROW) return std::optional<std::string>(q.text(0));
+  if (rc == SQLITE_DONE) return std::optional<std::string>();
   return Error{errmsg()};
 }
 

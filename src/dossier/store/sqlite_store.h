@@ -27,13 +27,16 @@ class SqliteStore final : public Store {
   Result<std::optional<DuplicateMatch>> find_near_duplicate(const MinHash& signature, double threshold) override;
   Status relink_duplicates(const std::string& former_original, const std::string& original, double similarity) override;
   Result<std::optional<Article>> article_header(const std::string& id) override;
+  Status put_extraction(const std::string& article_id, const std::string& json) override;
+  Result<std::optional<std::string>> get_extraction(const std::string& article_id) override;
   Result<Feed> add_feed(const std::string& url, const std::string& title) override;
   Result<bool> remove_feed(const std::string& url_or_id) override;
   Result<std::vector<Feed>> list_feeds() override;
   Status update_feed(const Feed& feed) override;
 
-  // The schema version after migrations (for tests and `dossier info`).
+  // The schema version after migrations, and the newest this binary knows.
   int schema_version() const { return schema_version_; }
+  static int latest_schema_version();
 
  private:
   explicit SqliteStore(sqlite3* db) : db_(db) {}

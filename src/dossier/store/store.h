@@ -56,6 +56,10 @@ class Store {
   // Published time and duplicate link of an article, for near-duplicate decisions.
   virtual Result<std::optional<Article>> article_header(const std::string& id) = 0;
 
+  // What extraction found in an article (JSON text); replaced when extraction runs again.
+  virtual Status put_extraction(const std::string& article_id, const std::string& json) = 0;
+  virtual Result<std::optional<std::string>> get_extraction(const std::string& article_id) = 0;
+
   // Feeds. add_feed returns the feed (existing one if the URL is already registered).
   virtual Result<Feed> add_feed(const std::string& url, const std::string& title) = 0;
   virtual Result<bool> remove_feed(const std::string& url_or_id) = 0;
