@@ -83,10 +83,16 @@ std::unique_ptr<KnowledgeBase> open_kb(const std::string& path) {
   return std::move(kb).value();
 }
 
-int build_and_save(const KbSources& src, const std::string& out, bool quiet) {
+int build_and_save(const KbSources& src, const std::string& out, bool quiet, const std::string& heldout_path = {}) {
   std::vector<std::string> warnings;
+  std::vector<LabelledText> heldout;
   auto t0 = std::chrono::steady_clock::now();
-  auto kb = build_kb(src, &warnings);
+  auto kb = build_kb(src, &warnings, &heldout);
+  if (kb.ok() && !heldout_path.empty()) {
+    std::ofstream f(heldout_path);
+    for (const auto& e : heldout) f << json{{"text", e.text}, {"techniques", e.techniques}}.dump() << "\n";
+    if (!f) std::fprintf(stderr, "warning: cannot write %s\n", heldout_path.c_str());
+  }
   for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   if (!kb.ok()) {
     std::fprintf(stderr, "error: %s\n", kb.error().c_str());
@@ -111,7 +117,7 @@ KbCommand add_kb_commands(CLI::App& app, const std::string& kb_path, const bool&
   cmd.kb = app.add_subcommand("kb", "Build, update, inspect and correct the knowledge base");
   cmd.kb->require_subcommand(1);
   struct State {
-    std::string from, out, query, alias;
+    std::string from, out, query, alias, heldout;
     bool json = false;
   };
   auto state = std::make_shared<State>();
@@ -120,11 +126,12 @@ KbCommand add_kb_commands(CLI::App& app, const std::string& kb_path, const bool&
   auto* build = cmd.kb->add_subcommand("build", "Compile the KB from ATT&CK and MISP files");
   build->add_option("--from", state->from, "Directory with attack/ and misp-galaxy/ (like ../shared/kb)")->required();
   build->add_option("--out", state->out, "Where to write the KB (default: the user KB, " + user_kb_path() + ")");
+  build->add_option("--heldout", state->heldout, "Also write the technique model's held-out examples here (JSON lines)");
   build->callback([=, &quiet] {
     *run = [=, &quiet] {
       KbSources src;
       src.dir = state->from;
-      return build_and_save(src, state->out.empty() ? user_kb_path() : state->out, quiet);
+      return build_and_save(src, state->out.empty() ? user_kb_path() : state->out, quiet, state->heldout);
     };
   });
 
@@ -214,13 +221,26 @@ KbCommand add_kb_commands(CLI::App& app, const std::string& kb_path, const bool&
                   {"revoked_ids", kb->revoked.size()},
                   {"countries", kb->countries.size()},
                   {"agencies", kb->agencies.size()},
-                  {"sectors", kb->sectors.size()}}}};
+                  {"sectors", kb->sectors.size()}}},
+                {"technique_model",
+                 {{"techniques", kb->technique_model.labels.size()},
+                  {"features", kb->technique_model.vocab.size()},
+                  {"threshold", kb->technique_model.threshold},
+                  {"train_examples", kb->technique_model.train_examples},
+                  {"heldout_examples", kb->technique_model.heldout_examples},
+                  {"heldout_precision", kb->technique_model.heldout_precision},
+                  {"heldout_recall", kb->technique_model.heldout_recall}}}};
       if (state->json) {
         std::cout << j.dump(2) << "\n";
       } else {
         std::printf("knowledge base  %s\nbuilt           %s\nATT&CK          %s\nMISP            %s\nloaded in       %.1f ms\n",
                     path.c_str(), kb->info.built_at.c_str(), kb->info.attack_version.c_str(), kb->info.misp_versions.c_str(), ms);
         for (auto& [k, v] : j["counts"].items()) std::printf("%-24s %s\n", k.c_str(), v.dump().c_str());
+        const auto& tm = kb->technique_model;
+        std::printf("technique model          %zu techniques, %zu features, trained on %u examples; held-out (%u): "
+                    "precision %.2f, recall %.2f at threshold %.3f\n",
+                    tm.labels.size(), tm.vocab.size(), tm.train_examples, tm.heldout_examples, tm.heldout_precision,
+                    tm.heldout_recall, tm.threshold);
       }
       return 0;
     };

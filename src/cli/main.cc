@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <fstream>
 #include <iterator>
 #include <thread>
 
@@ -264,6 +265,65 @@ bool read_document_articles(const Globals& g, const std::string& target, std::ve
     articles.push_back(std::move(doc->article));
   }
   return true;
+}
+
+// Precision and recall of technique recognition on labelled sentences (JSON lines {"text", "techniques"}).
+int cmd_eval_techniques(const Globals& g, const std::string& path, bool as_json) {
+  std::ifstream f(path);
+  if (!f) {
+    std::fprintf(stderr, "error: %s: cannot open for reading\n", path.c_str());
+    return kExitSomeFailed;
+  }
+  std::vector<LabelledText> examples;
+  std::string line;
+  size_t n = 0, bad = 0;
+  while (std::getline(f, line)) {
+    ++n;
+    if (trim(line).empty()) continue;
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.contains("text") || !j.contains("techniques") || !j["text"].is_string() || !j["techniques"].is_array()) {
+      std::fprintf(stderr, "error: %s line %zu: expected {\"text\", \"techniques\": [ids]}\n", path.c_str(), n);
+      ++bad;
+      continue;
+    }
+    LabelledText e;
+    e.text = j["text"].get<std::string>();
+    for (const auto& t : j["techniques"])
+      if (t.is_string()) e.techniques.push_back(t.get<std::string>());
+    examples.push_back(std::move(e));
+  }
+  auto kb = load_kb(g.kb);
+  if (!kb.ok()) {
+    std::fprintf(stderr, "error: %s\n", kb.error().c_str());
+    return kExitSomeFailed;
+  }
+  TechniqueEval ev = evaluate_techniques((*kb)->technique_model, examples);
+  std::sort(ev.per_technique.begin(), ev.per_technique.end(), [](const auto& a, const auto& b) {
+    return a.tp + a.fn > b.tp + b.fn || (a.tp + a.fn == b.tp + b.fn && a.id < b.id);
+  });
+  auto pr = [](size_t tp, size_t fp, size_t fn) {
+    double p = tp + fp ? static_cast<double>(tp) / (tp + fp) : 0, r = tp + fn ? static_cast<double>(tp) / (tp + fn) : 0;
+    return std::make_pair(p, r);
+  };
+  if (as_json) {
+    json per = json::array();
+    for (const auto& t : ev.per_technique) {
+      auto [p, r] = pr(t.tp, t.fp, t.fn);
+      per.push_back({{"id", t.id}, {"tp", t.tp}, {"fp", t.fp}, {"fn", t.fn}, {"precision", p}, {"recall", r}});
+    }
+    std::cout << json{{"examples", ev.examples}, {"precision", ev.precision}, {"recall", ev.recall}, {"f1", ev.f1},
+                      {"threshold", (*kb)->technique_model.threshold}, {"per_technique", per}}.dump(2) << "\n";
+  } else {
+    std::printf("%-12s %5s %5s %5s  %9s %6s  %s\n", "TECHNIQUE", "TP", "FP", "FN", "PRECISION", "RECALL", "NAME");
+    for (const auto& t : ev.per_technique) {
+      auto [p, r] = pr(t.tp, t.fp, t.fn);
+      const Technique* tech = (*kb)->technique(t.id);
+      std::printf("%-12s %5zu %5zu %5zu  %9.2f %6.2f  %s\n", t.id.c_str(), t.tp, t.fp, t.fn, p, r, tech ? tech->name.c_str() : "");
+    }
+    std::printf("%zu examples: precision %.3f, recall %.3f, F1 %.3f (micro-averaged; threshold %.3f)\n", ev.examples,
+                ev.precision, ev.recall, ev.f1, (*kb)->technique_model.threshold);
+  }
+  return bad ? kExitSomeFailed : kExitOk;
 }
 
 int cmd_parse(const Globals& g, const std::string& target, bool as_json) {
@@ -546,6 +606,12 @@ int main(int argc, char** argv) {
   extract->add_flag("--json", as_json, "JSON output");
   extract->add_flag("--jsonl", jsonl, "Read JSON lines ({\"id\", \"text\"|\"html\"}) on standard input, write one result per line");
 
+  auto* eval = app.add_subcommand("eval", "Measure accuracy against labelled data");
+  eval->require_subcommand(1);
+  auto* eval_tech = eval->add_subcommand("techniques", "Precision and recall of technique recognition (JSON lines {text, techniques})");
+  eval_tech->add_option("file", id, "Labelled JSON lines")->required();
+  eval_tech->add_flag("--json", as_json, "JSON output");
+
   auto* parse = app.add_subcommand("parse", "Print one document as an article, without touching the store");
   parse->add_option("source", id, "File, URL, or - for standard input")->required();
   parse->add_flag("--json", as_json, "JSON output");
@@ -575,6 +641,7 @@ int main(int argc, char** argv) {
   if (*articles) return cmd_articles(g, as_json, limit, since, no_dups);
   if (*article) return cmd_article(g, id, as_json, raw);
   if (*parse) return cmd_parse(g, id, as_json);
+  if (*eval_tech) return cmd_eval_techniques(g, id, as_json);
   if (*extract) {
     if (!jsonl && id.empty()) {
       std::fprintf(stderr, "extract: give a FILE, URL or -, or --jsonl\n");

@@ -1,5 +1,6 @@
 #include "dossier/extract/extract.h"
 
+#include <cmath>
 #include <map>
 
 #include "dossier/util/text.h"
@@ -82,6 +83,27 @@ json extraction_json(const Extraction& x, const Article& article, const Knowledg
                           {"malicious", i.malicious},
                           {"flags", i.flags},
                           {"evidence", json::array({ev})}});
+  }
+  // Techniques described in words: each sentence scored by the KB's technique model.
+  const auto& model = kb.technique_model;
+  for (size_t si = 0; si < x.sentences.size(); ++si) {
+    const Sentence& s = x.sentences[si];
+    if (s.heading) continue;
+    std::string_view st = std::string_view(article.text).substr(s.begin, s.end - s.begin);
+    for (const auto& [tid, score] : model.classify(st, 2)) {
+      const Technique* t = kb.technique(tid);
+      if (!t) continue;
+      auto& j = tech_by_id[t->id];
+      if (j.is_null()) {
+        json tactics = json::array();
+        for (const auto& tac : t->tactics)
+          if (const Tactic* tc = kb.tactic(tac)) tactics.push_back(tc->name);
+        j = {{"id", t->id}, {"name", t->name}, {"tactics", tactics}, {"score", 0.0}, {"evidence", json::array()}};
+      }
+      double rounded = std::round(static_cast<double>(score) * 1000) / 1000;
+      if (rounded > j["score"].get<double>()) j["score"] = rounded;
+      j["evidence"].push_back(evidence(x, article.text, s.begin, s.end));
+    }
   }
   for (auto& [id, v] : vuln_by_id) vulns.push_back(v);
   for (auto& [id, t] : tech_by_id) techniques.push_back(t);

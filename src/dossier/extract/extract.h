@@ -4,8 +4,8 @@
 // Implemented: sentences, indicators of compromise (indicators.h), CVE and ATT&CK ids, knowledge-
 // base entities (entities.h: actors, software, countries, government bodies, sector cues), dates
 // bound to events (dates.h), and people, organizations, victims, attributions and denials
-// (events.h). ATT&CK techniques are reported where the text names their ids; recognising described
-// behaviour (a classifier trained on ATT&CK's procedure examples) is the part still to come.
+// (events.h), and ATT&CK techniques, named by id or described in words (scored per sentence by the
+// KB's technique model, technique_model.h).
 #pragma once
 
 #include <memory>

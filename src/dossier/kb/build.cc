@@ -10,6 +10,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "dossier/util/hash.h"
 #include "dossier/util/text.h"
 #include "dossier/util/time.h"
 
@@ -147,6 +148,7 @@ struct Builder {
   std::unordered_map<std::string, std::string> misp_value;   // actor id -> MISP threat-actor value
   std::unordered_map<std::string, std::string> descriptions;  // actor id -> ATT&CK + MISP descriptions (transient)
   std::vector<std::string> misp_versions;
+  std::vector<LabelledText> technique_examples;
 
   void warn(const std::string& w) {
     if (warnings) warnings->push_back(w);
@@ -200,6 +202,13 @@ struct Builder {
           }
         if (o.contains("x_mitre_platforms"))
           for (const auto& p : o["x_mitre_platforms"]) tech.platforms.push_back(p.get<std::string>());
+        if (!tech.deprecated) {
+          // The opening of the technique's description names what it looks like in practice.
+          std::string d = clean_attack_text(str(o, "description"));
+          size_t cut = 0;
+          for (int k = 0; k < 3 && cut != std::string::npos; ++k) cut = d.find(". ", cut + 1);
+          technique_examples.push_back(LabelledText{d.substr(0, cut == std::string::npos ? d.size() : cut + 1), {tech.id}, false});
+        }
         tech_index[id] = kb.techniques.size();
         kb.techniques.push_back(std::move(tech));
       } else if (t == "course-of-action" && active(o) && aid[0] == 'M') {
@@ -262,6 +271,12 @@ struct Builder {
         kb.techniques[tech_index[dst]].mitigations.push_back(ext[src]);
       } else if (rel == "attributed-to" && campaign_index.count(src) && actor_by_uuid.count(uuid_of(dst))) {
         kb.campaigns[campaign_index[src]].actor = kb.actors[actor_by_uuid[uuid_of(dst)]].id;
+      }
+      // Every procedure example (a `uses` description) is labelled training text for the technique
+      // model; every tenth, by a hash of the relationship id, is held back for evaluation.
+      if (rel == "uses" && dt == "attack-pattern" && tech_index.count(dst) && !str(o, "description").empty()) {
+        bool heldout = hash64(str(o, "id")) % 10 == 0;
+        technique_examples.push_back(LabelledText{clean_attack_text(str(o, "description")), {ext[dst]}, heldout});
       }
     }
     return {};
@@ -682,7 +697,8 @@ std::string default_curated_dir() {
   return std::string(DOSSIER_DATA_DIR) + "/curated";
 }
 
-Result<std::unique_ptr<KnowledgeBase>> build_kb(const KbSources& sources_in, std::vector<std::string>* warnings) {
+Result<std::unique_ptr<KnowledgeBase>> build_kb(const KbSources& sources_in, std::vector<std::string>* warnings,
+                                                std::vector<LabelledText>* heldout_out) {
   KbSources src = sources_in;
   if (src.curated_dir.empty()) src.curated_dir = default_curated_dir();
   Builder b;
@@ -696,6 +712,10 @@ Result<std::unique_ptr<KnowledgeBase>> build_kb(const KbSources& sources_in, std
   b.derive_countries_and_sponsors();
   b.mark_ambiguous(src.dictionary_path);
   b.finish();
+  b.kb.technique_model = train_technique_model(b.technique_examples);
+  if (heldout_out)
+    for (const auto& e : b.technique_examples)
+      if (e.heldout) heldout_out->push_back(e);
   auto kb = std::make_unique<KnowledgeBase>(std::move(b.kb));
   kb->index();  // the indexes point into the moved vectors' elements; rebuild to be safe
   return kb;

@@ -29,8 +29,10 @@ struct KbSources {
   std::string curated_dir;
 };
 
-// Warnings (a missing optional source) go to `warnings` when given.
-Result<std::unique_ptr<KnowledgeBase>> build_kb(const KbSources& sources, std::vector<std::string>* warnings = nullptr);
+// Warnings (a missing optional source) go to `warnings` when given; the held-out procedure
+// examples of the technique model to `heldout` (for `dossier eval techniques`).
+Result<std::unique_ptr<KnowledgeBase>> build_kb(const KbSources& sources, std::vector<std::string>* warnings = nullptr,
+                                                std::vector<LabelledText>* heldout = nullptr);
 
 // The project's curated tables (data/curated), next to the shipped KB.
 std::string default_curated_dir();

@@ -87,6 +87,11 @@ class Writer {
   void operator()(uint8_t& v) { buf_.push_back(static_cast<char>(v)); }
   void operator()(bool& v) { buf_.push_back(v ? 1 : 0); }
   void operator()(uint32_t& v) { varint(v); }
+  void operator()(float& v) {
+    uint32_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    buf_.append(reinterpret_cast<const char*>(&bits), sizeof bits);
+  }
   template <typename T>
   void operator()(std::vector<T>& v) {
     varint(v.size());
@@ -143,6 +148,13 @@ class Reader {
     v = b != 0;
   }
   void operator()(uint32_t& v) { v = static_cast<uint32_t>(varint()); }
+  void operator()(float& v) {
+    if (p_ + 4 > d_.size()) { failed_ = true; return; }
+    uint32_t bits;
+    std::memcpy(&bits, d_.data() + p_, sizeof bits);
+    std::memcpy(&v, &bits, sizeof v);
+    p_ += 4;
+  }
   template <typename T>
   void operator()(std::vector<T>& v) {
     uint64_t n = varint();
@@ -190,6 +202,11 @@ template <typename A> void visit(A& a, Campaign& x) { a(x.id); a(x.name); a(x.al
 template <typename A> void visit(A& a, Country& x) { a(x.code); a(x.code3); a(x.name); a(x.official_name); a(x.region); a(x.aliases); }
 template <typename A> void visit(A& a, Agency& x) { a(x.id); a(x.name); a(x.acronyms); a(x.country); a(x.kind); a(x.aliases); }
 template <typename A> void visit(A& a, Sector& x) { a(x.id); a(x.name); a(x.parent); a(x.aliases); a(x.cues); }
+template <typename A> void visit(A& a, TechniquePosting& x) { a(x.technique); a(x.weight); }
+template <typename A> void visit(A& a, TechniqueModel& x) {
+  a(x.labels); a(x.vocab); a(x.idf); a(x.postings); a(x.threshold); a(x.heldout_precision); a(x.heldout_recall);
+  a(x.train_examples); a(x.heldout_examples);
+}
 template <typename A> void visit(A& a, KbInfo& x) { a(x.format); a(x.built_at); a(x.attack_version); a(x.misp_versions); a(x.sources); }
 
 template <typename A>
@@ -205,6 +222,7 @@ void visit_kb(A& a, KnowledgeBase& kb) {
   a(kb.agencies);
   a(kb.sectors);
   a(kb.revoked);
+  a(kb.technique_model);
 }
 
 constexpr char kMagic[8] = {'D', 'O', 'S', 'S', 'I', 'E', 'R', 'K'};
@@ -290,6 +308,7 @@ void KnowledgeBase::index() {
     for (const auto& ac : g.acronyms) add_name(agency_names_, ac, &g);
     for (const auto& al : g.aliases) add_name(agency_names_, al.name, &g);
   }
+  technique_model.build_index();
   for (const auto& s : sectors) {
     add_name(sector_names_, s.name, &s);
     for (const auto& al : s.aliases) add_name(sector_names_, al, &s);

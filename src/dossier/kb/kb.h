@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "dossier/kb/technique_model.h"
 #include "dossier/util/result.h"
 
 namespace dossier {
@@ -132,7 +133,7 @@ std::string fold_name(std::string_view s);
 
 class KnowledgeBase {
  public:
-  static constexpr uint32_t kFormat = 1;
+  static constexpr uint32_t kFormat = 2;  // 2: the technique model
 
   KbInfo info;
   std::vector<Actor> actors;
@@ -145,6 +146,7 @@ class KnowledgeBase {
   std::vector<Agency> agencies;
   std::vector<Sector> sectors;
   std::unordered_map<std::string, std::string> revoked;  // old ATT&CK id -> replacement id
+  TechniqueModel technique_model;  // recognises techniques from described behaviour
 
   // Builds the look-up indexes. Called by load(); call it after changing the vectors.
   void index();

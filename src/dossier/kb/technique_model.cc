@@ -1,0 +1,240 @@
+#include "dossier/kb/technique_model.h"
+
+#include <libstemmer.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <regex>
+#include <unordered_set>
+
+#include "dossier/util/hash.h"
+#include "dossier/util/text.h"
+
+namespace dossier {
+namespace {
+
+const std::unordered_set<std::string>& stop_words() {
+  static const std::unordered_set<std::string> s = {
+      "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "from", "as", "at", "is", "are", "was",
+      "were", "be", "been", "has", "have", "had", "it", "its", "that", "this", "these", "those", "which", "who", "also",
+      "can", "could", "may", "might", "will", "would", "into", "onto", "their", "they", "them", "such", "other", "than",
+      "then", "via", "during", "including", "include", "includes", "use", "used", "uses", "using", "utilized", "utilize",
+      "leveraged", "leverage", "employed", "employ", "s", "not", "no", "but", "if", "when", "where", "after", "before",
+      "while", "all", "any", "some", "more", "most", "one", "two", "both", "each", "per", "between", "through", "within",
+      "without", "over", "under", "about", "against", "his", "her", "he", "she", "we", "our", "you", "your", "i"};
+  return s;
+}
+
+struct Stemmer {
+  sb_stemmer* s = sb_stemmer_new("english", nullptr);
+  ~Stemmer() {
+    if (s) sb_stemmer_delete(s);
+  }
+};
+
+std::string stem(const std::string& w) {
+  thread_local Stemmer st;  // a Snowball stemmer is not thread-safe: one per thread
+  if (!st.s) return w;
+  const sb_symbol* out = sb_stemmer_stem(st.s, reinterpret_cast<const sb_symbol*>(w.data()), static_cast<int>(w.size()));
+  return out ? std::string(reinterpret_cast<const char*>(out), static_cast<size_t>(sb_stemmer_length(st.s))) : w;
+}
+
+std::vector<std::string> features(std::string_view text) {
+  auto toks = technique_tokens(text);
+  std::vector<std::string> f = toks;
+  for (size_t i = 0; i + 1 < toks.size(); ++i) f.push_back(toks[i] + " " + toks[i + 1]);
+  return f;
+}
+
+std::string parent_of(const std::string& id) { return id.substr(0, id.find('.')); }
+
+}  // namespace
+
+std::string clean_attack_text(std::string_view description) {
+  std::string s(description);
+  static const std::regex citation(R"(\(Citation:[^)]*\))");
+  static const std::regex entity_link(R"(\[[^\]]*\]\(https://attack\.mitre\.org/(groups|software|campaigns)/[^)]*\))");
+  static const std::regex other_link(R"(\[([^\]]*)\]\([^)]*\))");
+  s = std::regex_replace(s, citation, " ");
+  s = std::regex_replace(s, entity_link, " ");
+  s = std::regex_replace(s, other_link, "$1");
+  return collapse_whitespace(s);
+}
+
+std::vector<std::string> technique_tokens(std::string_view text) {
+  std::vector<std::string> out;
+  for (auto& w : word_tokens(text)) {
+    if (w.size() < 2 || stop_words().count(w)) continue;
+    if (std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) continue;
+    out.push_back(stem(w));
+  }
+  return out;
+}
+
+void TechniqueModel::build_index() {
+  feature_ids_.clear();
+  feature_ids_.reserve(vocab.size());
+  for (uint32_t i = 0; i < vocab.size(); ++i) feature_ids_.emplace(vocab[i], i);
+}
+
+std::unordered_map<uint32_t, float> TechniqueModel::vectorize(std::string_view text) const {
+  std::unordered_map<uint32_t, float> tf;
+  for (const auto& f : features(text)) {
+    auto it = feature_ids_.find(f);
+    if (it != feature_ids_.end()) tf[it->second] += 1;
+  }
+  double norm = 0;
+  for (auto& [id, v] : tf) {
+    v = static_cast<float>((1.0 + std::log(v)) * idf[id]);
+    norm += static_cast<double>(v) * v;
+  }
+  norm = std::sqrt(norm);
+  if (norm > 0)
+    for (auto& [id, v] : tf) v = static_cast<float>(v / norm);
+  return tf;
+}
+
+std::vector<std::pair<std::string, float>> TechniqueModel::classify(std::string_view text, size_t top) const {
+  if (empty()) return {};
+  auto vec = vectorize(text);
+  if (vec.size() < 2) return {};  // one known word is no evidence of a behaviour
+  std::unordered_map<uint32_t, float> score;
+  for (const auto& [fid, w] : vec)
+    for (const auto& p : postings[fid]) score[p.technique] += w * p.weight;
+  std::vector<std::pair<std::string, float>> out;
+  for (const auto& [t, s] : score)
+    if (s >= threshold) out.emplace_back(labels[t], s);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); });
+  if (out.size() > top) out.resize(top);
+  return out;
+}
+
+TechniqueModel train_technique_model(const std::vector<LabelledText>& examples) {
+  TechniqueModel m;
+  std::map<std::string, uint32_t> label_ids;
+  std::unordered_map<std::string, uint32_t> feature_ids;
+  std::vector<uint32_t> df;
+  std::vector<std::vector<uint32_t>> doc_features;
+  std::vector<const LabelledText*> train;
+  for (const auto& e : examples)
+    if (!e.heldout) train.push_back(&e);
+  for (const auto* e : train) {
+    std::unordered_set<uint32_t> seen;
+    std::vector<uint32_t> ids;
+    for (const auto& f : features(e->text)) {
+      auto [it, fresh] = feature_ids.emplace(f, static_cast<uint32_t>(feature_ids.size()));
+      if (fresh) df.push_back(0);
+      ids.push_back(it->second);
+      if (seen.insert(it->second).second) ++df[it->second];
+    }
+    doc_features.push_back(std::move(ids));
+    for (const auto& t : e->techniques) label_ids.emplace(t, 0);
+  }
+  uint32_t li = 0;
+  for (auto& [t, id] : label_ids) {
+    id = li++;
+    m.labels.push_back(t);
+  }
+  // Keep features seen in at least two training texts: the rest cannot generalise.
+  std::vector<int64_t> remap(df.size(), -1);
+  m.vocab.clear();
+  std::vector<std::string> by_id(feature_ids.size());
+  for (const auto& [f, id] : feature_ids) by_id[id] = f;
+  for (uint32_t id = 0; id < df.size(); ++id)
+    if (df[id] >= 2) {
+      remap[id] = static_cast<int64_t>(m.vocab.size());
+      m.vocab.push_back(by_id[id]);
+      m.idf.push_back(static_cast<float>(std::log((1.0 + static_cast<double>(train.size())) / (1.0 + df[id])) + 1.0));
+    }
+  // Centroids: the sum of each label's normalised TF-IDF vectors.
+  std::vector<std::unordered_map<uint32_t, double>> centroid(m.labels.size());
+  for (size_t d = 0; d < train.size(); ++d) {
+    std::unordered_map<uint32_t, double> tf;
+    for (uint32_t id : doc_features[d])
+      if (remap[id] >= 0) tf[static_cast<uint32_t>(remap[id])] += 1;
+    double norm = 0;
+    for (auto& [id, v] : tf) {
+      v = (1.0 + std::log(v)) * m.idf[id];
+      norm += v * v;
+    }
+    norm = std::sqrt(norm);
+    if (norm == 0) continue;
+    for (const auto& t : train[d]->techniques) {
+      auto& c = centroid[label_ids[t]];
+      for (const auto& [id, v] : tf) c[id] += v / norm;
+    }
+  }
+  m.postings.assign(m.vocab.size(), {});
+  constexpr size_t kTermsPerTechnique = 300;
+  for (uint32_t t = 0; t < centroid.size(); ++t) {
+    std::vector<std::pair<uint32_t, double>> terms(centroid[t].begin(), centroid[t].end());
+    std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); });
+    if (terms.size() > kTermsPerTechnique) terms.resize(kTermsPerTechnique);
+    double norm = 0;
+    for (const auto& [id, v] : terms) norm += v * v;
+    norm = std::sqrt(norm);
+    for (const auto& [id, v] : terms) m.postings[id].push_back(TechniquePosting{t, static_cast<float>(v / norm)});
+  }
+  m.train_examples = static_cast<uint32_t>(train.size());
+  m.build_index();
+  // The threshold that gives the best F1 on held-out examples.
+  std::vector<LabelledText> heldout;
+  for (const auto& e : examples)
+    if (e.heldout) heldout.push_back(e);
+  m.heldout_examples = static_cast<uint32_t>(heldout.size());
+  double best_f1 = -1;
+  float best_tau = 0.3f;
+  for (float tau = 0.10f; tau <= 0.601f; tau += 0.025f) {
+    m.threshold = tau;
+    TechniqueEval ev = evaluate_techniques(m, heldout);
+    if (ev.f1 > best_f1) {
+      best_f1 = ev.f1;
+      best_tau = tau;
+      m.heldout_precision = static_cast<float>(ev.precision);
+      m.heldout_recall = static_cast<float>(ev.recall);
+    }
+  }
+  m.threshold = best_tau;
+  return m;
+}
+
+TechniqueEval evaluate_techniques(const TechniqueModel& model, const std::vector<LabelledText>& examples) {
+  TechniqueEval ev;
+  std::map<std::string, TechniqueEval::PerTechnique> per;
+  for (const auto& e : examples) {
+    ++ev.examples;
+    auto pred = model.classify(e.text, 2);
+    std::unordered_set<std::string> expected(e.techniques.begin(), e.techniques.end());
+    std::unordered_set<std::string> matched;
+    for (const auto& [id, score] : pred) {
+      ++ev.predicted;
+      bool hit = false;
+      for (const auto& x : expected)
+        if (x == id || parent_of(x) == id || parent_of(id) == x) {
+          hit = true;
+          matched.insert(x);
+        }
+      if (hit) ++ev.true_positives;
+      else ++per[id].fp;
+    }
+    for (const auto& x : expected) {
+      ++ev.expected;
+      if (matched.count(x)) ++per[x].tp;
+      else ++per[x].fn;
+    }
+  }
+  ev.precision = ev.predicted ? static_cast<double>(ev.true_positives) / ev.predicted : 0;
+  size_t found = 0;
+  for (const auto& [id, p] : per) found += p.tp;
+  ev.recall = ev.expected ? static_cast<double>(found) / ev.expected : 0;
+  ev.f1 = ev.precision + ev.recall > 0 ? 2 * ev.precision * ev.recall / (ev.precision + ev.recall) : 0;
+  for (auto& [id, p] : per) {
+    p.id = id;
+    ev.per_technique.push_back(p);
+  }
+  return ev;
+}
+
+}  // namespace dossier

@@ -1,0 +1,78 @@
+// Recognising ATT&CK techniques from described behaviour ("spear-phishing emails with malicious
+// attachments" -> T1566.001).
+//
+// ATT&CK is labelled training data: its procedure examples (the descriptions on `uses`
+// relationships, e.g. "<group> has used spearphishing emails with malicious attachments") and the
+// opening of each technique's description each name their technique. The model is a linear one
+// over TF-IDF features (sublinear term frequency; unigrams and bigrams of Snowball-stemmed words,
+// stop words removed; entity names and citations masked): one L2-normalised centroid per
+// technique, pruned to its strongest terms. A sentence scores the cosine with each centroid; the
+// threshold is chosen at build time on held-out procedure examples (every tenth, by a hash of the
+// relationship id) and stored with the model, as are the held-out precision and recall.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace dossier {
+
+struct TechniquePosting {
+  uint32_t technique = 0;  // index into TechniqueModel::labels
+  float weight = 0;
+};
+
+struct TechniqueModel {
+  std::vector<std::string> labels;  // technique ids
+  std::vector<std::string> vocab;   // feature strings ("spearphish", "malici attach")
+  std::vector<float> idf;
+  std::vector<std::vector<TechniquePosting>> postings;  // by feature: techniques whose centroid has it
+  float threshold = 0.3f;
+  float heldout_precision = 0, heldout_recall = 0;
+  uint32_t train_examples = 0, heldout_examples = 0;
+
+  bool empty() const { return labels.empty(); }
+  // The techniques whose score reaches the threshold, best first, at most `top`.
+  std::vector<std::pair<std::string, float>> classify(std::string_view text, size_t top = 2) const;
+  // Feature ids and weights of a text (for training and classification).
+  std::unordered_map<uint32_t, float> vectorize(std::string_view text) const;
+
+  void build_index();  // after loading: feature string -> id
+
+ private:
+  std::unordered_map<std::string, uint32_t> feature_ids_;
+};
+
+struct LabelledText {
+  std::string text;
+  std::vector<std::string> techniques;
+  bool heldout = false;
+};
+
+// Removes ATT&CK markup from a description: "(Citation: ...)" markers, and Markdown links to
+// groups, software and campaigns (entity names must not teach the model), keeping other link text.
+std::string clean_attack_text(std::string_view description);
+
+// Stemmed, stop-word-free tokens of a text (Snowball English).
+std::vector<std::string> technique_tokens(std::string_view text);
+
+// Trains the model and picks the threshold on the held-out examples.
+TechniqueModel train_technique_model(const std::vector<LabelledText>& examples);
+
+struct TechniqueEval {
+  double precision = 0, recall = 0, f1 = 0;
+  size_t examples = 0, true_positives = 0, predicted = 0, expected = 0;
+  struct PerTechnique {
+    std::string id;
+    size_t tp = 0, fp = 0, fn = 0;
+  };
+  std::vector<PerTechnique> per_technique;
+};
+// Micro-averaged precision and recall of `model.classify` (top 2) against the labels; a
+// prediction of a sub-technique's parent, or of a sub-technique whose parent is expected, counts.
+TechniqueEval evaluate_techniques(const TechniqueModel& model, const std::vector<LabelledText>& examples);
+
+}  // namespace dossier
