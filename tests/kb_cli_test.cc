@@ -83,9 +83,11 @@ TEST(KbCli, UpdateFromAMirrorAndOffline) {
   auto out_kb = env.home / "updated.bin";
   std::string out;
   int rc = run_command("DOSSIER_KB_ATTACK_URL=" + base + "/attack/enterprise-attack.json DOSSIER_KB_MISP_BASE=" + base +
-                           "/misp-galaxy " + env.prefix() + bin() + " --allow-private kb update --out " + q(out_kb),
+                           "/misp-galaxy DOSSIER_KB_WARNINGLISTS_BASE=" + base + "/no-such-lists " + env.prefix() + bin() +
+                           " --allow-private kb update --out " + q(out_kb),
                        &out);
   EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("warning: warning list tranco10k not updated"), std::string::npos) << out;  // optional lists
   ASSERT_EQ(run_command(env.prefix() + bin() + " --kb " + q(out_kb) + " kb actor 'Paper Kite' --json", &out), 0) << out;
   EXPECT_EQ(json::parse(out)[0]["id"], "G9001");
   // No network (a closed port): the update says so and keeps the KB it had.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "dossier/extract/warninglists.h"
 #include "dossier/kb/build.h"
 #include "test_util.h"
 
@@ -264,6 +265,53 @@ TEST_F(ShippedKb, TechniquesAgenciesCountries) {
            {"Emirati", "AE"}})
     EXPECT_EQ(kb_->find_countries(name).at(0)->code, code) << name;
   EXPECT_EQ(kb_->find_actors("APT29").at(0)->sponsor_agencies.size(), 1u);
+}
+
+}  // namespace
+}  // namespace dossier
+
+namespace dossier {
+namespace {
+
+Indicator indicator(IndicatorType t, const std::string& v) {
+  Indicator i;
+  i.type = t;
+  i.value = v;
+  i.confidence = 0.9;
+  return i;
+}
+
+TEST_F(KbFixture, WarninglistsFlagListedValues) {
+  ASSERT_EQ(kb_->warninglists.size(), 2u);
+  WarninglistMatcher w(kb_->warninglists);
+  EXPECT_EQ(w.lists_for(indicator(IndicatorType::IPv4, "9.9.9.9")), (std::vector<std::string>{"fixture-resolvers"}));
+  EXPECT_EQ(w.lists_for(indicator(IndicatorType::IPv4, "9.9.9.9:53")), (std::vector<std::string>{"fixture-resolvers"}));
+  EXPECT_EQ(w.lists_for(indicator(IndicatorType::IPv6, "2620:fe::fe")), (std::vector<std::string>{"fixture-resolvers"}));
+  EXPECT_TRUE(w.lists_for(indicator(IndicatorType::IPv4, "9.9.10.1")).empty());
+  EXPECT_EQ(w.lists_for(indicator(IndicatorType::Domain, "popular-site.com")), (std::vector<std::string>{"fixture-top-sites"}));
+  EXPECT_EQ(w.lists_for(indicator(IndicatorType::Domain, "img.cdn-host.net")), (std::vector<std::string>{"fixture-top-sites"}));
+  EXPECT_EQ(w.lists_for(indicator(IndicatorType::Url, "https://www.popular-site.com/login")), (std::vector<std::string>{"fixture-top-sites"}));
+  EXPECT_TRUE(w.lists_for(indicator(IndicatorType::Domain, "notpopular-site.com")).empty());
+  std::vector<Indicator> v{indicator(IndicatorType::Domain, "popular-site.com"), indicator(IndicatorType::Domain, "evil.example.org")};
+  w.apply(v);
+  EXPECT_EQ(v[0].flags, (std::vector<std::string>{"warninglist:fixture-top-sites"}));
+  EXPECT_LT(v[0].confidence, 0.3);
+  EXPECT_TRUE(v[1].flags.empty());
+  EXPECT_DOUBLE_EQ(v[1].confidence, 0.9);
+}
+
+TEST_F(ShippedKb, WarninglistsFromMisp) {
+  WarninglistMatcher w(kb_->warninglists);
+  auto has = [&](IndicatorType t, const std::string& v, const std::string& list) {
+    auto l = w.lists_for(indicator(t, v));
+    return std::find(l.begin(), l.end(), list) != l.end();
+  };
+  EXPECT_TRUE(has(IndicatorType::IPv4, "8.8.8.8", "public-dns-v4"));
+  EXPECT_TRUE(has(IndicatorType::Domain, "google.com", "tranco10k"));
+  EXPECT_TRUE(has(IndicatorType::Md5, "d41d8cd98f00b204e9800998ecf8427e", "empty-hashes"));
+  EXPECT_TRUE(has(IndicatorType::Url, "https://bit.ly/abc", "url-shortener"));
+  EXPECT_TRUE(has(IndicatorType::IPv4, "10.1.2.3", "rfc1918"));
+  EXPECT_TRUE(w.lists_for(indicator(IndicatorType::Domain, "update-service-cdn-7731.com")).empty());
 }
 
 }  // namespace

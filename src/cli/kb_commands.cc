@@ -183,6 +183,15 @@ KbCommand add_kb_commands(CLI::App& app, const std::string& kb_path, const bool&
           std::fprintf(stderr, "kb update: cannot download the MISP galaxies (offline?); keeping the current knowledge base\n");
           return 1;
         }
+      // MISP warning lists are optional: a list that cannot be fetched is left out with a warning.
+      const char* wl_env = std::getenv("DOSSIER_KB_WARNINGLISTS_BASE");
+      std::string wl_base = wl_env && *wl_env ? wl_env : "https://raw.githubusercontent.com/MISP/misp-warninglists/main/lists";
+      std::filesystem::create_directories(tmp / "misp-warninglists");
+      for (const char* name : {"tranco10k", "security-provider-blogpost", "common-ioc-false-positive", "ti-falsepositives",
+                               "empty-hashes", "rfc1918", "rfc5735", "rfc3849", "rfc6761", "public-dns-v4",
+                               "public-dns-hostname", "url-shortener", "sinkholes", "dynamic-dns", "link-in-bio"})
+        if (!get(wl_base + "/" + name + "/list.json", tmp / "misp-warninglists" / (std::string(name) + ".json")))
+          std::fprintf(stderr, "warning: warning list %s not updated\n", name);
       KbSources src;
       src.dir = tmp.string();
       return build_and_save(src, state->out.empty() ? user_kb_path() : state->out, quiet);

@@ -19,6 +19,7 @@ Result<std::unique_ptr<Extractor>> Extractor::create(const KnowledgeBase& kb) {
   x->kb_ = &kb;
   x->scanner_ = std::move(scanner).value();
   x->matcher_ = std::move(matcher).value();
+  x->warninglists_ = std::make_unique<WarninglistMatcher>(kb.warninglists);
   return x;
 }
 
@@ -31,6 +32,7 @@ Extraction Extractor::extract(const Article& a) const {
   size_t p = url.find("://");
   if (p != std::string::npos) opts.outlet_host = url.substr(p + 3, url.find_first_of("/:?#", p + 3) - p - 3);
   x.indicators = scanner_->scan(a.text, opts);
+  warninglists_->apply(x.indicators);
   x.mentions = matcher_->match(a.text, x.sentences);
   std::optional<std::time_t> published;
   if (auto t = parse_datetime(a.published)) published = *t;

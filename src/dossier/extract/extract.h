@@ -18,6 +18,7 @@
 #include "dossier/extract/events.h"
 #include "dossier/extract/indicators.h"
 #include "dossier/extract/sentences.h"
+#include "dossier/extract/warninglists.h"
 #include "dossier/kb/kb.h"
 #include "dossier/model.h"
 
@@ -44,6 +45,7 @@ class Extractor {
   const KnowledgeBase* kb_ = nullptr;
   std::unique_ptr<IndicatorScanner> scanner_;
   std::unique_ptr<EntityMatcher> matcher_;
+  std::unique_ptr<WarninglistMatcher> warninglists_;
 };
 
 // The documented JSON form (README, "Extraction JSON"): top-level lists `indicators`,

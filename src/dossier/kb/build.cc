@@ -713,6 +713,29 @@ Result<std::unique_ptr<KnowledgeBase>> build_kb(const KbSources& sources_in, std
   b.mark_ambiguous(src.dictionary_path);
   b.finish();
   b.kb.technique_model = train_technique_model(b.technique_examples);
+  // MISP warning lists (second-level-tlds repeats what the Public Suffix List already decides).
+  std::error_code ec;
+  std::vector<fs::path> lists;
+  for (const auto& e : fs::directory_iterator(src.dir + "/misp-warninglists", ec))
+    if (e.path().extension() == ".json" && e.path().stem() != "second-level-tlds") lists.push_back(e.path());
+  std::sort(lists.begin(), lists.end());
+  if (lists.empty() && warnings) warnings->push_back("no MISP warning lists under " + src.dir + "/misp-warninglists");
+  for (const auto& path : lists) {
+    auto j = read_json(path.string());
+    if (!j.ok() || !(*j).contains("list")) continue;
+    Warninglist w;
+    w.name = path.stem().string();
+    w.type = str(*j, "type");
+    if (w.type != "string" && w.type != "hostname" && w.type != "cidr" && w.type != "substring") continue;
+    for (const auto& v : (*j)["list"])
+      if (v.is_string()) {
+        std::string value = ascii_lower(trim(v.get<std::string>()));
+        if (value.empty() || value.find('\n') != std::string::npos) continue;
+        w.values += value;
+        w.values += '\n';
+      }
+    b.kb.warninglists.push_back(std::move(w));
+  }
   if (heldout_out)
     for (const auto& e : b.technique_examples)
       if (e.heldout) heldout_out->push_back(e);

@@ -34,6 +34,22 @@ std::string alias_sources_text(uint8_t s) {
 }
 
 std::string fold_name(std::string_view s) {
+  // ASCII fast path (most names): the same result without Unicode decomposition.
+  if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    std::string r;
+    r.reserve(s.size());
+    bool space = false;
+    for (unsigned char c : s) {
+      if (std::isalnum(c)) {
+        if (space && !r.empty()) r.push_back(' ');
+        space = false;
+        r.push_back(static_cast<char>(std::tolower(c)));
+      } else {
+        space = true;
+      }
+    }
+    return r;
+  }
   utf8proc_uint8_t* out = nullptr;
   std::string clean = sanitize_utf8(s);
   utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(clean.data()),
@@ -207,6 +223,7 @@ template <typename A> void visit(A& a, TechniqueModel& x) {
   a(x.labels); a(x.vocab); a(x.idf); a(x.postings); a(x.threshold); a(x.heldout_precision); a(x.heldout_recall);
   a(x.train_examples); a(x.heldout_examples);
 }
+template <typename A> void visit(A& a, Warninglist& x) { a(x.name); a(x.type); a(x.values); }
 template <typename A> void visit(A& a, KbInfo& x) { a(x.format); a(x.built_at); a(x.attack_version); a(x.misp_versions); a(x.sources); }
 
 template <typename A>
@@ -223,6 +240,7 @@ void visit_kb(A& a, KnowledgeBase& kb) {
   a(kb.sectors);
   a(kb.revoked);
   a(kb.technique_model);
+  a(kb.warninglists);
 }
 
 constexpr char kMagic[8] = {'D', 'O', 'S', 'S', 'I', 'E', 'R', 'K'};

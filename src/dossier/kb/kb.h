@@ -119,6 +119,13 @@ struct Sector {
   std::vector<std::string> cues;  // phrases that reveal the sector in text ("foreign ministry")
 };
 
+// A MISP warning list: values that look like indicators but are known benign or special.
+struct Warninglist {
+  std::string name;         // "tranco10k", "public-dns-v4", ...
+  std::string type;         // string, hostname, cidr, substring
+  std::string values;  // lower-case, one per line (one allocation: the KB must load fast)
+};
+
 struct KbInfo {
   uint32_t format = 0;
   std::string built_at;
@@ -147,6 +154,7 @@ class KnowledgeBase {
   std::vector<Sector> sectors;
   std::unordered_map<std::string, std::string> revoked;  // old ATT&CK id -> replacement id
   TechniqueModel technique_model;  // recognises techniques from described behaviour
+  std::vector<Warninglist> warninglists;
 
   // Builds the look-up indexes. Called by load(); call it after changing the vectors.
   void index();
