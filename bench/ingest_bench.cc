@@ -9,7 +9,9 @@
 
 #include <filesystem>
 
+#include "dossier/extract/extract.h"
 #include "dossier/extract/indicators.h"
+#include "dossier/kb/kb.h"
 #include "dossier/ingest/document.h"
 #include "dossier/ingest/encoding.h"
 #include "dossier/ingest/feed.h"
@@ -171,5 +173,29 @@ void BM_IndicatorScan(benchmark::State& state) {
   state.counters["peak_rss_mb"] = peak_rss_mb();
 }
 BENCHMARK(BM_IndicatorScan);
+
+// Full extraction (sentences, indicators, KB entities, dates, people, events, techniques) of
+// generated articles with the shipped KB.
+void BM_Extraction(benchmark::State& state) {
+  static auto kb = load_kb(std::string(DOSSIER_SOURCE_DIR) + "/data/kb/dossier-kb.bin");
+  static auto ex = Extractor::create(**kb);
+  bench::Generator g(13);
+  std::vector<Article> articles(32);
+  size_t bytes = 0;
+  for (auto& a : articles) {
+    while (a.text.size() < 4000) a.text += g.paragraph() + "\n\n";
+    a.published = "2024-03-01T10:00:00Z";
+    bytes += a.text.size();
+  }
+  size_t n = 0;
+  for (auto _ : state) {
+    for (const auto& a : articles) benchmark::DoNotOptimize((*ex)->extract(a).mentions.size());
+    n += articles.size();
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes * state.iterations()));
+  state.SetItemsProcessed(static_cast<int64_t>(n));
+  state.counters["peak_rss_mb"] = peak_rss_mb();
+}
+BENCHMARK(BM_Extraction)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

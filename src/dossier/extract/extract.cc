@@ -47,7 +47,12 @@ json evidence(const Extraction& x, const std::string& text, size_t begin, size_t
   auto it = std::upper_bound(x.sentences.begin(), x.sentences.end(), begin,
                              [](size_t pos, const Sentence& s) { return pos < s.begin; });
   size_t sentence = it == x.sentences.begin() ? 0 : static_cast<size_t>(it - x.sentences.begin() - 1);
-  return {{"sentence", sentence}, {"begin", begin}, {"end", end}, {"text", text.substr(begin, end - begin)}};
+  // Byte offsets into the UTF-8 text, and the same span in characters (code points) for consumers
+  // that index strings by character.
+  size_t char_begin = utf8_length(std::string_view(text).substr(0, begin));
+  size_t char_end = char_begin + utf8_length(std::string_view(text).substr(begin, end - begin));
+  return {{"sentence", sentence}, {"begin", begin}, {"end", end}, {"char_begin", char_begin}, {"char_end", char_end},
+          {"text", text.substr(begin, end - begin)}};
 }
 
 }  // namespace
