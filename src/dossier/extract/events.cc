@@ -400,8 +400,8 @@ Events find_events(std::string_view text, const std::vector<Sentence>& sentences
       ev.attributions.push_back(std::move(a));
     }
 
-    // A later sentence may give the attribution's confidence ("a high degree of certainty about
-    // China's role"): it completes the attribution whose sponsor or actor it names.
+    // A later sentence may state the attribution's confidence ("officials are highly confident of
+    // Moscow's part in it"): it completes the attribution whose sponsor or actor it names.
     if (!ev.attributions.empty() && ev.attributions.back().evidence.sentence != si) {
       static const char* strong[] = {"high degree of certainty", "high confidence", "moderate confidence", "low confidence", "almost certainly"};
       for (const char* c : strong)
