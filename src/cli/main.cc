@@ -220,7 +220,7 @@ bool read_document_articles(const Globals& g, const std::string& target, std::ve
   if (target == "-") {
     bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     info.source = "<stdin>";
-  } else if (starts_with_icase(target, "http://") || starts_with_icase(target, "https://")) {
+  } else if (is_http_url(target)) {
     Fetcher f(fetch_options(g));
     FetchRequest rq;
     rq.url = target;
@@ -412,7 +412,7 @@ int cmd_feeds_add(const Globals& g, const std::vector<std::string>& targets, con
   int rc = kExitOk;
   for (const auto& t : targets) {
     std::vector<std::string> urls;
-    bool is_url = starts_with_icase(t, "http://") || starts_with_icase(t, "https://");
+    bool is_url = is_http_url(t);
     if (!is_url) {
       // A local OPML file registers every feed it lists.
       FILE* fp = std::fopen(t.c_str(), "rb");

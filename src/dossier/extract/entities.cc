@@ -210,10 +210,6 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
     covered = h.to;
   }
 
-  auto sentence_of = [&](size_t pos) {
-    auto it = std::upper_bound(sentences.begin(), sentences.end(), pos, [](size_t p, const Sentence& s) { return p < s.begin; });
-    return it == sentences.begin() ? size_t{0} : static_cast<size_t>(it - sentences.begin() - 1);
-  };
   static const char* cues[] = {"group", "actor", "hacker", "apt", "threat", "campaign", "attribut", "espionage", "malware",
                                "ransomware", "backdoor", "trojan", "loader", "implant", "state-sponsored", "state sponsored",
                                "linked to", "tracked as", "known as", "cyber", "intrusion", "breach", "attack", "operat"};
@@ -253,7 +249,7 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
       m.text = original;
       m.begin = b;
       m.end = e;
-      m.sentence = sentence_of(b);
+      m.sentence = sentence_index(sentences, b);
       m.ambiguous = ambiguous;
       bool context = false;
       if (ambiguous) {

@@ -38,15 +38,23 @@ Extraction Extractor::extract(const Article& a) const {
   if (auto t = parse_datetime(a.published)) published = *t;
   x.dates = find_dates(a.text, x.sentences, published);
   x.events = find_events(a.text, x.sentences, x.mentions, *kb_);
+  // Techniques: ids written in the text, and behaviour described in a sentence (the KB's model).
+  for (const auto& i : x.indicators)
+    if (i.type == IndicatorType::AttackId && i.value[0] == 'T' && i.value[1] != 'A')
+      if (const Technique* t = kb_->technique(i.value)) x.techniques.push_back(TechniqueMention{t->id, 1.0, i.begin, i.end, true});
+  for (const auto& s : x.sentences) {
+    if (s.heading) continue;
+    for (const auto& [tid, score] : kb_->technique_model.classify(std::string_view(a.text).substr(s.begin, s.end - s.begin), 2))
+      if (const Technique* t = kb_->technique(tid))
+        x.techniques.push_back(TechniqueMention{t->id, std::round(static_cast<double>(score) * 1000) / 1000, s.begin, s.end, false});
+  }
   return x;
 }
 
 namespace {
 
 json evidence(const Extraction& x, const std::string& text, size_t begin, size_t end) {
-  auto it = std::upper_bound(x.sentences.begin(), x.sentences.end(), begin,
-                             [](size_t pos, const Sentence& s) { return pos < s.begin; });
-  size_t sentence = it == x.sentences.begin() ? 0 : static_cast<size_t>(it - x.sentences.begin() - 1);
+  size_t sentence = sentence_index(x.sentences, begin);
   // Byte offsets into the UTF-8 text, and the same span in characters (code points) for consumers
   // that index strings by character.
   size_t char_begin = utf8_length(std::string_view(text).substr(0, begin));
@@ -69,19 +77,7 @@ json extraction_json(const Extraction& x, const Article& article, const Knowledg
       v["evidence"].push_back(ev);
       continue;
     }
-    if (i.type == IndicatorType::AttackId) {
-      const Technique* t = i.value[0] == 'T' && i.value[1] != 'A' ? kb.technique(i.value) : nullptr;
-      if (!t) continue;  // group / software ids surface through the entity lists
-      auto& j = tech_by_id[t->id];
-      if (j.is_null()) {
-        json tactics = json::array();
-        for (const auto& tid : t->tactics)
-          if (const Tactic* tc = kb.tactic(tid)) tactics.push_back(tc->name);
-        j = {{"id", t->id}, {"name", t->name}, {"tactics", tactics}, {"score", 1.0}, {"evidence", json::array()}};
-      }
-      j["evidence"].push_back(ev);
-      continue;
-    }
+    if (i.type == IndicatorType::AttackId) continue;  // techniques below; group and software ids are entities
     indicators.push_back({{"type", indicator_type_name(i.type)},
                           {"value", i.value},
                           {"defanged", i.defanged},
@@ -91,26 +87,18 @@ json extraction_json(const Extraction& x, const Article& article, const Knowledg
                           {"flags", i.flags},
                           {"evidence", json::array({ev})}});
   }
-  // Techniques described in words: each sentence scored by the KB's technique model.
-  const auto& model = kb.technique_model;
-  for (size_t si = 0; si < x.sentences.size(); ++si) {
-    const Sentence& s = x.sentences[si];
-    if (s.heading) continue;
-    std::string_view st = std::string_view(article.text).substr(s.begin, s.end - s.begin);
-    for (const auto& [tid, score] : model.classify(st, 2)) {
-      const Technique* t = kb.technique(tid);
-      if (!t) continue;
-      auto& j = tech_by_id[t->id];
-      if (j.is_null()) {
-        json tactics = json::array();
-        for (const auto& tac : t->tactics)
-          if (const Tactic* tc = kb.tactic(tac)) tactics.push_back(tc->name);
-        j = {{"id", t->id}, {"name", t->name}, {"tactics", tactics}, {"score", 0.0}, {"evidence", json::array()}};
-      }
-      double rounded = std::round(static_cast<double>(score) * 1000) / 1000;
-      if (rounded > j["score"].get<double>()) j["score"] = rounded;
-      j["evidence"].push_back(evidence(x, article.text, s.begin, s.end));
+  for (const auto& tm : x.techniques) {
+    const Technique* t = kb.technique(tm.id);
+    if (!t) continue;
+    auto& j = tech_by_id[t->id];
+    if (j.is_null()) {
+      json tactics = json::array();
+      for (const auto& tac : t->tactics)
+        if (const Tactic* tc = kb.tactic(tac)) tactics.push_back(tc->name);
+      j = {{"id", t->id}, {"name", t->name}, {"tactics", tactics}, {"score", 0.0}, {"evidence", json::array()}};
     }
+    if (tm.score > j["score"].get<double>()) j["score"] = tm.score;
+    j["evidence"].push_back(evidence(x, article.text, tm.begin, tm.end));
   }
   for (auto& [id, v] : vuln_by_id) vulns.push_back(v);
   for (auto& [id, t] : tech_by_id) techniques.push_back(t);

@@ -24,6 +24,14 @@
 
 namespace dossier {
 
+// An ATT&CK technique the text names by id (score 1) or describes (the model's score).
+struct TechniqueMention {
+  std::string id;
+  double score = 0;
+  size_t begin = 0, end = 0;  // the id as written, or the describing sentence
+  bool named = false;         // written as an id
+};
+
 struct Extraction {
   std::string article_id;
   std::vector<Sentence> sentences;
@@ -31,6 +39,7 @@ struct Extraction {
   std::vector<EntityMention> mentions;
   std::vector<DateMention> dates;
   Events events;
+  std::vector<TechniqueMention> techniques;
 };
 
 class Extractor {

@@ -103,6 +103,11 @@ void split_paragraph(std::string_view text, size_t pb, size_t pe, size_t para, s
 
 }  // namespace
 
+size_t sentence_index(const std::vector<Sentence>& sentences, size_t pos) {
+  auto it = std::upper_bound(sentences.begin(), sentences.end(), pos, [](size_t p, const Sentence& s) { return p < s.begin; });
+  return it == sentences.begin() ? 0 : static_cast<size_t>(it - sentences.begin() - 1);
+}
+
 std::vector<Sentence> split_sentences(std::string_view text) {
   std::vector<Sentence> out;
   size_t para = 0, pos = 0;

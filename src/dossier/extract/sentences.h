@@ -19,4 +19,7 @@ struct Sentence {
 
 std::vector<Sentence> split_sentences(std::string_view text);
 
+// Index of the sentence that contains byte offset `pos` (the last one starting at or before it).
+size_t sentence_index(const std::vector<Sentence>& sentences, size_t pos);
+
 }  // namespace dossier

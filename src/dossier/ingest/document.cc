@@ -19,7 +19,6 @@ bool ends_with_any(const std::string& s, std::initializer_list<const char*> suff
   return false;
 }
 
-bool is_url(std::string_view s) { return starts_with_icase(s, "http://") || starts_with_icase(s, "https://"); }
 
 bool utf16_signature(std::string_view b) {
   if (b.size() < 2) return false;
@@ -68,7 +67,7 @@ std::string normalize_url(std::string_view url_in) {
 }
 
 void finalize_article(Article& a) {
-  if (a.canonical_url.empty()) a.canonical_url = !a.url.empty() ? a.url : (is_url(a.fetch.final_url) ? a.fetch.final_url : "");
+  if (a.canonical_url.empty()) a.canonical_url = !a.url.empty() ? a.url : (is_http_url(a.fetch.final_url) ? a.fetch.final_url : "");
   if (!a.canonical_url.empty()) a.canonical_url = normalize_url(a.canonical_url);
   if (a.url.empty()) a.url = a.canonical_url;
   a.id = hex_id(!a.canonical_url.empty() ? a.canonical_url : a.text);
@@ -132,7 +131,7 @@ Result<ParsedDocument> parse_document(std::string_view bytes, const FetchInfo& f
   if (trim(dec.text).empty()) return Error{"empty document"};
 
   ParsedDocument doc;
-  std::string page_url = is_url(fetch.final_url) ? fetch.final_url : is_url(fetch.source) ? fetch.source : "";
+  std::string page_url = is_http_url(fetch.final_url) ? fetch.final_url : is_http_url(fetch.source) ? fetch.source : "";
   std::string ct = ascii_lower(fetch.content_type);
   std::string ext = ext_of(fetch.source);
   std::string_view head = std::string_view(dec.text).substr(0, 4096);

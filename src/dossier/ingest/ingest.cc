@@ -15,7 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_url(std::string_view s) { return starts_with_icase(s, "http://") || starts_with_icase(s, "https://"); }
 
 FetchInfo fetch_info_from(const std::string& source, const FetchResponse& r) {
   FetchInfo info;
@@ -78,7 +77,7 @@ void Ingestor::warn(const std::string& item, const std::string& note) {
 }
 
 void Ingestor::ingest(const std::string& target) {
-  if (is_url(target)) return ingest_url(target);
+  if (is_http_url(target)) return ingest_url(target);
   std::error_code ec;
   fs::path p(target);
   auto st = fs::status(p, ec);
@@ -159,7 +158,7 @@ size_t Ingestor::ingest_feed_items(const ParsedFeed& feed, const FetchInfo& info
     ++n;
     std::string label = info.source + " item \"" + truncate_words(item.title.empty() ? item.link : item.title, 60) + "\"";
     Article a = article_from_feed_item(item, feed, info);
-    if (options_.fetch_linked_pages && is_summary_only(item, a) && is_url(item.link)) {
+    if (options_.fetch_linked_pages && is_summary_only(item, a) && is_http_url(item.link)) {
       Article probe = a;
       finalize_article(probe);
       auto have = store_.has_article(probe.id);

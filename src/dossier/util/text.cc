@@ -96,6 +96,8 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool is_http_url(std::string_view s) { return starts_with_icase(s, "http://") || starts_with_icase(s, "https://"); }
+
 bool starts_with_icase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }

@@ -17,6 +17,8 @@ std::string ascii_lower(std::string_view s);
 bool starts_with_icase(std::string_view s, std::string_view prefix);
 bool contains_icase(std::string_view haystack, std::string_view needle);
 bool iequals(std::string_view a, std::string_view b);
+// "http://..." or "https://..." (any case).
+bool is_http_url(std::string_view s);
 
 std::vector<std::string> split_lines(std::string_view s);
 std::vector<std::string_view> split_words(std::string_view s);  // on ASCII white space
