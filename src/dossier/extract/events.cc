@@ -127,70 +127,62 @@ Events find_events(std::string_view text, const std::vector<Sentence>& sentences
     if (!countries.empty()) subject_country = countries.front();
 
     // ---- People ----
+    // A name is two to four capitalised words that are not function words or known entities.
+    auto name_token = [&](size_t k) {
+      return capitalised(toks[k].text) && !stop_word(toks[k].lower) && !mention_at(here, toks[k].begin);
+    };
+    // A person from a name span and a role span; the organization is the first entity in the role.
+    auto add_person = [&](size_t nb, size_t ne, size_t rb, size_t re, size_t eb, size_t ee) {
+      Person p;
+      p.name = join(toks, nb, ne);
+      p.role = join(toks, rb, re);
+      for (size_t k = rb; k < re; ++k)
+        if (const EntityMention* m = mention_at(here, toks[k].begin)) {
+          p.organization = entity_label(*m, kb);
+          break;
+        }
+      p.evidence = span(toks[eb].begin, toks[ee].end);
+      ev.people.push_back(std::move(p));
+    };
     for (size_t i = 0; i < toks.size(); ++i) {
-      // "<title words> <Name Name>"
+      // "<Country or body> <Title words> <Name>": Czech Foreign Minister Jan Lipavsky.
       if (is_title_word(toks[i].lower) && capitalised(toks[i].text)) {
         size_t tb = i;
-        while (tb > 0 && capitalised(toks[tb - 1].text) && !stop_word(toks[tb - 1].lower) && !mention_at(here, toks[tb - 1].begin)) --tb;
+        while (tb > 0 && name_token(tb - 1)) --tb;
         size_t te = i + 1;
         while (te < toks.size() && is_title_word(toks[te].lower) && capitalised(toks[te].text)) ++te;
         size_t nb = te, ne = te;
-        while (ne < toks.size() && capitalised(toks[ne].text) && !stop_word(toks[ne].lower) && !is_title_word(toks[ne].lower) &&
-               !mention_at(here, toks[ne].begin) && ne - nb < 4)
-          ++ne;
+        while (ne < toks.size() && name_token(ne) && !is_title_word(toks[ne].lower) && ne - nb < 4) ++ne;
         if (ne - nb >= 2) {
-          Person p;
-          p.name = join(toks, nb, ne);
-          p.role = join(toks, tb, te);
-          // Organization: an entity right before the title ("Czech Foreign Minister", "EU Foreign Policy Chief").
-          size_t ob = tb;
+          size_t ob = tb;  // entities written just before the title belong to the role
           while (ob > 0 && mention_at(here, toks[ob - 1].begin)) --ob;
-          if (ob < tb) {
-            const EntityMention* m = mention_at(here, toks[ob].begin);
-            p.organization = entity_label(*m, kb);
-            p.role = join(toks, ob, te);
-          }
-          p.evidence = span(toks[ob < tb ? ob : tb].begin, toks[ne - 1].end);
-          ev.people.push_back(std::move(p));
+          add_person(nb, ne, ob, te, ob, ne - 1);
           i = ne;
           continue;
         }
       }
-      // "<Name Name>, the <role>," and "the <role>, <Name Name>"
+      // "<Name>, the <role>,": Kaja Kallas, the EU's top diplomat.
       if (toks[i].text == "," && i >= 2 && i + 2 < toks.size() && toks[i + 1].lower == "the") {
         size_t ne = i, nb = i;
-        while (nb > 0 && capitalised(toks[nb - 1].text) && !stop_word(toks[nb - 1].lower) && !mention_at(here, toks[nb - 1].begin) && ne - nb < 4) --nb;
+        while (nb > 0 && name_token(nb - 1) && ne - nb < 4) --nb;
         size_t re = i + 2;
         while (re < toks.size() && toks[re].text != "," && toks[re].text != "." && re - i < 10) ++re;
         bool role_has_title = false;
         for (size_t k = i + 2; k < re; ++k) role_has_title |= is_title_word(toks[k].lower);
         if (ne - nb >= 2 && role_has_title && re < toks.size()) {
-          Person p;
-          p.name = join(toks, nb, ne);
-          p.role = join(toks, i + 2, re);
-          for (size_t k = i + 2; k < re; ++k)
-            if (const EntityMention* m = mention_at(here, toks[k].begin)) { p.organization = entity_label(*m, kb); break; }
-          p.evidence = span(toks[nb].begin, toks[re - 1].end);
-          ev.people.push_back(std::move(p));
+          add_person(nb, ne, i + 2, re, nb, re - 1);
           continue;
         }
       }
+      // "the <role>, <Name>": the ambassador, Feng Biao.
       if (toks[i].lower == "the" && i + 3 < toks.size()) {
         size_t re = i + 1;
         while (re < toks.size() && toks[re].text != "," && re - i < 6) ++re;
         bool titled = re > i + 1 && is_title_word(toks[re - 1].lower);
         if (titled && re + 2 < toks.size()) {
           size_t nb = re + 1, ne = nb;
-          while (ne < toks.size() && capitalised(toks[ne].text) && !stop_word(toks[ne].lower) && !mention_at(here, toks[ne].begin) && ne - nb < 4) ++ne;
-          if (ne - nb >= 2) {
-            Person p;
-            p.name = join(toks, nb, ne);
-            p.role = join(toks, i + 1, re);
-            for (size_t k = i + 1; k < re; ++k)
-              if (const EntityMention* m = mention_at(here, toks[k].begin)) { p.organization = entity_label(*m, kb); break; }
-            p.evidence = span(toks[i].begin, toks[ne - 1].end);
-            ev.people.push_back(std::move(p));
-          }
+          while (ne < toks.size() && name_token(ne) && ne - nb < 4) ++ne;
+          if (ne - nb >= 2) add_person(nb, ne, i + 1, re, i, ne - 1);
         }
       }
     }
