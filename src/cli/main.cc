@@ -482,7 +482,8 @@ int cmd_feeds_remove(const Globals& g, const std::vector<std::string>& targets) 
 }
 
 // One pass over the registered feeds. Only feeds that are due when `only_due`.
-int poll_once(const Globals& g, Store& store, long interval_s, bool only_due, bool no_pages) {
+// `extractor` may be null (articles stored without extraction); watch builds it once for all rounds.
+int poll_once(const Globals& g, Store& store, long interval_s, bool only_due, bool no_pages, const Extractor* extractor) {
   auto feeds = store.list_feeds();
   if (!feeds.ok()) {
     std::fprintf(stderr, "error: %s\n", feeds.error().c_str());
@@ -493,8 +494,7 @@ int poll_once(const Globals& g, Store& store, long interval_s, bool only_due, bo
   IngestOptions opts;
   opts.fetch = fetch_options(g);
   opts.fetch_linked_pages = !no_pages;
-  auto ctx = extraction_context(g);
-  if (ctx) opts.extractor = ctx->extractor.get();
+  opts.extractor = extractor;
   Ingestor ing(store, opts, make_events(progress, &counts, g.quiet));
   counts = &ing.counts();
   std::string now = now_iso8601();
@@ -523,8 +523,9 @@ int cmd_watch(const Globals& g, const std::string& every, int rounds, bool no_pa
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   int rc = kExitOk;
+  auto ctx = extraction_context(g);
   for (int round = 0; !g_stop && (rounds <= 0 || round < rounds); ++round) {
-    if (poll_once(g, *store, *interval, true, no_pages) != kExitOk) rc = kExitSomeFailed;
+    if (poll_once(g, *store, *interval, true, no_pages, ctx ? ctx->extractor.get() : nullptr) != kExitOk) rc = kExitSomeFailed;
     if (rounds > 0 && round + 1 >= rounds) break;
     // Sleep until the next feed is due (at most one interval), waking up for signals.
     auto feeds = store->list_feeds();
@@ -635,7 +636,8 @@ int main(int argc, char** argv) {
   if (*feeds_remove) return cmd_feeds_remove(g, targets);
   if (*poll) {
     auto store = open_or_die(g);
-    return poll_once(g, *store, 15 * 60, false, no_pages);
+    auto ctx = extraction_context(g);
+    return poll_once(g, *store, 15 * 60, false, no_pages, ctx ? ctx->extractor.get() : nullptr);
   }
   if (*watch) return cmd_watch(g, every, rounds, no_pages);
   if (*articles) return cmd_articles(g, as_json, limit, since, no_dups);
