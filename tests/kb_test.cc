@@ -203,6 +203,8 @@ TEST(Kb, FoldingIgnoresCaseAccentsAndPunctuation) {
   EXPECT_EQ(fold_name("People's Republic of China"), fold_name("People\xE2\x80\x99s Republic of China"));
   EXPECT_EQ(fold_name("  APT-31 "), "apt 31");
   EXPECT_EQ(fold_name("ÚZSI"), fold_name("UZSI"));
+  EXPECT_EQ(fold_name("Panda\xE2\x80\x94linked"), "panda linked");            // em dash separates
+  EXPECT_EQ(fold_name("\xE2\x80\x9CGroundless\xE2\x80\x9D"), "groundless");  // curly quotes too
 }
 
 // The KB shipped with dossier (data/kb/dossier-kb.bin, built from ATT&CK v19.1 and MISP).

@@ -58,26 +58,36 @@ std::string fold_name(std::string_view s) {
                                                                    UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD));
   std::string folded = n >= 0 ? std::string(reinterpret_cast<char*>(out), static_cast<size_t>(n)) : ascii_lower(clean);
   std::free(out);
-  // Runs of anything but letters and digits (apostrophes included) become one space, so that a
-  // possessive ("China's") still contains the name ("china s").
+  // Runs of anything but letters and digits (by Unicode category: apostrophes, dashes, quotes
+  // included) become one space, so that a possessive ("China's") still contains the name ("china s")
+  // and "Panda\u2014linked" is two words.
   std::string r;
   r.reserve(folded.size());
   bool space = false;
-  for (size_t i = 0; i < folded.size(); ++i) {
+  size_t i = 0;
+  while (i < folded.size()) {
     unsigned char c = folded[i];
-    if (c >= 0x80 && folded.compare(i, 3, "\xE2\x80\x99") == 0) {  // right single quote
-      space = true;
-      i += 2;
-      continue;
+    size_t len = 1;
+    bool word;
+    if (c < 0x80) {
+      word = std::isalnum(c) != 0;
+    } else {
+      utf8proc_int32_t cp = 0;
+      utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(folded.data() + i),
+                                            static_cast<utf8proc_ssize_t>(folded.size() - i), &cp);
+      len = n > 0 ? static_cast<size_t>(n) : 1;
+      utf8proc_category_t cat = n > 0 ? utf8proc_category(cp) : UTF8PROC_CATEGORY_CN;
+      word = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) || (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
+             (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
     }
-    bool word = std::isalnum(c) || c >= 0x80;
     if (word) {
       if (space && !r.empty()) r.push_back(' ');
       space = false;
-      r.push_back(static_cast<char>(c));
+      r.append(folded, i, len);
     } else {
       space = true;
     }
+    i += len;
   }
   return r;
 }
