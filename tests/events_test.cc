@@ -19,7 +19,7 @@ using nlohmann::json;
 class EventsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto kb = KnowledgeBase::load((source_dir() / "data" / "kb" / "dossier-kb.bin").string());
+    auto kb = KnowledgeBase::load(shipped_kb().string());
     ASSERT_TRUE(kb.ok()) << kb.error();
     kb_ = std::move(kb).value().release();
     auto ex = Extractor::create(*kb_);

@@ -19,7 +19,7 @@ using nlohmann::json;
 using namespace dossier::testing;
 
 TEST(ExtractGolden, CorpusArticles) {
-  auto kb = KnowledgeBase::load((source_dir() / "data" / "kb" / "dossier-kb.bin").string());
+  auto kb = KnowledgeBase::load(shipped_kb().string());
   ASSERT_TRUE(kb.ok()) << kb.error();
   auto ex = Extractor::create(**kb);
   ASSERT_TRUE(ex.ok()) << ex.error();

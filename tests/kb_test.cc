@@ -190,7 +190,7 @@ TEST(Kb, LoadRejectsGarbageCleanly) {
   auto r = KnowledgeBase::load((dir / "bad.bin").string());
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().find("not a dossier knowledge base"), std::string::npos);
-  std::string truncated = read_file(source_dir() / "data" / "kb" / "dossier-kb.bin").substr(0, 5000);
+  std::string truncated = read_file(shipped_kb()).substr(0, 5000);
   write_file(dir / "cut.bin", truncated);
   EXPECT_FALSE(KnowledgeBase::load((dir / "cut.bin").string()).ok());
   EXPECT_FALSE(KnowledgeBase::load((dir / "missing.bin").string()).ok());
@@ -211,7 +211,7 @@ TEST(Kb, FoldingIgnoresCaseAccentsAndPunctuation) {
 class ShippedKb : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto kb = KnowledgeBase::load((source_dir() / "data" / "kb" / "dossier-kb.bin").string());
+    auto kb = KnowledgeBase::load(shipped_kb().string());
     ASSERT_TRUE(kb.ok()) << kb.error();
     kb_ = std::move(kb).value().release();
   }

@@ -51,7 +51,7 @@ TEST(TechniqueModel, LearnsFromLabelledTextAndAbstainsOnOtherText) {
 }
 
 TEST(TechniqueModel, ShippedModelRecognisesDescribedBehaviour) {
-  auto kb = KnowledgeBase::load((source_dir() / "data" / "kb" / "dossier-kb.bin").string());
+  auto kb = KnowledgeBase::load(shipped_kb().string());
   ASSERT_TRUE(kb.ok()) << kb.error();
   const TechniqueModel& m = (*kb)->technique_model;
   EXPECT_GE(m.labels.size(), 600u);

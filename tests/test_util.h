@@ -14,6 +14,8 @@ namespace dossier::testing {
 inline std::filesystem::path source_dir() { return DOSSIER_SOURCE_DIR; }
 inline std::filesystem::path golden_dir() { return source_dir() / "tests" / "golden"; }
 inline std::filesystem::path shared_dir() { return source_dir() / ".." / "shared"; }
+// The knowledge base shipped with dossier (built from ATT&CK v19.1, the MISP galaxies and warning lists).
+inline std::filesystem::path shipped_kb() { return source_dir() / "data" / "kb" / "dossier-kb.bin"; }
 
 inline std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
