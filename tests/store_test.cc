@@ -82,7 +82,12 @@ TEST(Store, MigrationsRunOnceAndDataSurvivesReopen) {
   {
     sqlite3* h = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &h), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(h, "DROP TABLE extractions; DELETE FROM schema_migrations WHERE version >= 2;", nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(h,
+                           "DROP TABLE extractions; DROP TABLE incidents; DROP TABLE incident_articles; DROP TABLE incident_aliases; "
+                           "DROP TABLE term_df; DROP TABLE cluster_meta; DROP TABLE cluster_corrections; DROP INDEX articles_duplicate_of; "
+                           "DELETE FROM schema_migrations WHERE version >= 2;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
     sqlite3_close(h);
   }
   auto s = SqliteStore::open(path);
@@ -93,6 +98,13 @@ TEST(Store, MigrationsRunOnceAndDataSurvivesReopen) {
   auto x = (*s)->get_extraction("0000000000000001");
   ASSERT_TRUE(x.ok() && *x);
   EXPECT_EQ(**x, "{\"actors\":[]}");
+  // Schema 3: incidents.
+  auto none = (*s)->list_incidents({});
+  ASSERT_TRUE(none.ok()) << none.error();
+  EXPECT_TRUE(none->empty());
+  auto unclustered = (*s)->unclustered_articles();
+  ASSERT_TRUE(unclustered.ok());
+  EXPECT_EQ(unclustered->size(), 1u);
 }
 
 TEST(Store, NewerSchemaIsRefused) {

@@ -30,6 +30,20 @@ inline void write_file(const std::filesystem::path& p, const std::string& data) 
   out << data;
 }
 
+// Articles of the sample corpus, and how many of them are syndicated reposts of another (the goldens
+// written by examples/tools/render_corpus.py say so with "repost_of").
+inline size_t corpus_articles() {
+  size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(golden_dir() / "corpus")) n += e.path().extension() == ".json";
+  return n;
+}
+inline size_t corpus_reposts() {
+  size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(golden_dir() / "corpus"))
+    n += read_file(e.path()).find("\"repost_of\"") != std::string::npos;
+  return n;
+}
+
 // A fresh directory under the system temp dir, removed with everything in it on destruction.
 class TempDir {
  public:

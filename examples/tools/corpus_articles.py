@@ -289,6 +289,152 @@ ARTICLES = [
              "Fedora, openSUSE Tumbleweed, Kali Linux and Arch Linux all shipped the compromised code in testing or rolling releases. CISA advised developers and users to downgrade.",
              "Because the backdoor was caught before it reached major stable releases, the damage appears limited, but maintainers are reviewing every change the contributor made.",
          ]),
+
+    # --- Incident: LockBit and Boeing (same actor as Cronos, months earlier; same flaw as ICBC) ---
+    dict(key="ledger-boeing-lockbit", incident="boeing-lockbit", outlet="ledger", form="html",
+         date="2023-11-02T09:30:00Z", author="Lukas Berger",
+         title="Boeing confirms cyber incident after LockBit lists it on leak site",
+         paras=[
+             "Boeing said it is investigating a cyber incident that hit parts of its parts and distribution business, days after the LockBit ransomware gang added the aerospace manufacturer to its leak site and set a deadline of 2 November.",
+             "The company said the incident does not affect flight safety and that it is working with law enforcement and regulators. The website of its Boeing Global Services division was offline for several days.",
+             "LockBit briefly removed Boeing from the site, claiming talks had started, before threatening again to publish what it had taken.",
+         ]),
+    dict(key="horizon-boeing-citrix-bleed", incident="boeing-lockbit", outlet="horizon", form="atom",
+         date="2023-11-21T16:00:00Z", author="Threat Horizon desk",
+         title="Advisory built on Boeing's breach shows how LockBit affiliates used Citrix Bleed",
+         paras=[
+             "CISA, the FBI, MS-ISAC and Australia's cyber security centre released an advisory describing how LockBit 3.0 affiliates exploited CVE-2023-4966, the NetScaler flaw known as Citrix Bleed, drawing on details Boeing shared from its own intrusion.",
+             "The bug leaks session tokens from NetScaler ADC and Gateway appliances, letting an attacker take over authenticated sessions without a password or a second factor.",
+             "Boeing declined to pay, and LockBit dumped roughly 43 GB of the company's files on 10 November. The aerospace firm said the leak contained no data that affects the safety of its aircraft.",
+         ]),
+    # --- Incident: LockBit and ICBC's US broker-dealer (same actor, same month, same flaw as Boeing) ---
+    dict(key="sentinel-icbc-ransomware", incident="icbc-lockbit", outlet="sentinel", form="html",
+         date="2023-11-10T13:15:00Z", author="Hannah Cole",
+         title="Ransomware attack on ICBC's US arm disrupts Treasury trades",
+         paras=[
+             "ICBC Financial Services, the New York broker-dealer of the Industrial and Commercial Bank of China, said a ransomware attack on 8 November disrupted some of its systems and that it had isolated them to contain the damage.",
+             "The outage left the firm unable to clear a batch of US Treasury trades on behalf of market participants, and staff reportedly carried settlement details to counterparties on a USB stick.",
+             "People familiar with the matter said the LockBit gang was responsible. ICBC said its email and business systems in the United States run separately from those of its parent in Beijing.",
+         ]),
+    dict(key="patchpost-icbc-paid", incident="icbc-lockbit", outlet="patchpost", form="text",
+         date="2023-11-14T08:00:00Z", author="Owen Reyes",
+         title="LockBit says ICBC paid, and an unpatched NetScaler is the suspected way in",
+         paras=[
+             "A spokesperson for LockBit told journalists that ICBC Financial Services had paid a ransom after the attack on the bank's US unit. The bank has not said whether it paid.",
+             "Security researchers reported that an internet-facing NetScaler appliance at ICBC's US arm had not been patched against Citrix Bleed, CVE-2023-4966, which a government advisory says LockBit affiliates also used against Boeing.",
+             "The US Treasury Department said it was in touch with financial regulators and that the disruption at the broker-dealer did not threaten the functioning of the Treasury market.",
+         ]),
+    # --- Incident: Scattered Spider and MGM Resorts (September 2023) ---
+    dict(key="packet-mgm-outage", incident="mgm-scattered-spider", outlet="packet", form="html",
+         date="2023-09-12T07:20:00Z", author="Priya Raman",
+         title="MGM Resorts shuts down systems after cyberattack hits casinos and hotels",
+         paras=[
+             "MGM Resorts International said a cybersecurity issue forced it to take some of its systems offline on Monday, leaving guests at its Las Vegas properties without working digital room keys and putting slot machines and cash machines out of service.",
+             "The company said it had called in outside cybersecurity experts and notified law enforcement. Its websites and online booking were also unavailable for much of the day.",
+             "Hotel staff handed out paper vouchers and took payments by hand while the systems stayed down.",
+         ]),
+    dict(key="ransomwatch-mgm-help-desk", incident="mgm-scattered-spider", outlet="ransomwatch", form="html",
+         date="2023-09-14T18:40:00Z", author="Pete Lindqvist",
+         title="ALPHV affiliate says a help-desk call opened MGM to attackers",
+         paras=[
+             "An affiliate of the ALPHV/BlackCat ransomware operation, the group researchers track as Scattered Spider, claimed the attack on MGM Resorts and said it had encrypted more than 100 ESXi hypervisors in the company's network.",
+             "According to the group, it got in by calling MGM's IT help desk while posing as an employee whose details it had found on LinkedIn, a social engineering technique it has used against other companies.",
+             "MGM has not confirmed how the intruders entered. Caesars Entertainment disclosed a separate breach at its own business on the same day.",
+         ]),
+    dict(key="northwind-mgm-cost", incident="mgm-scattered-spider", outlet="northwind", form="rss",
+         date="2023-10-06T12:05:00Z", author="Dana Whitfield",
+         title="MGM puts cost of September cyberattack at $100 million",
+         paras=[
+             "MGM Resorts International told the SEC that the September cyberattack will reduce its third-quarter results by about $100 million, and that it expects its cyber insurance to cover the impact.",
+             "The company said the attackers obtained personal information of customers who did business with it before March 2019, including names, contact details, dates of birth and driver's license numbers, and for a limited number of people Social Security and passport numbers.",
+             "MGM said it did not pay a ransom and that its operations had returned to normal.",
+         ]),
+    # --- Incident: Scattered Spider and Caesars Entertainment (same actor, same week, different victim) ---
+    dict(key="ledger-caesars-8k", incident="caesars-scattered-spider", outlet="ledger", form="html",
+         date="2023-09-14T20:10:00Z", author="Marta Novak",
+         title="Caesars Entertainment says hackers stole its loyalty database",
+         paras=[
+             "Caesars Entertainment said in a filing with the SEC that attackers stole a copy of the database of its Caesars Rewards loyalty programme, including driver's license numbers and Social Security numbers of a significant number of members.",
+             "The intrusion began with a social engineering attack on an outsourced IT support vendor, the company said. It detected suspicious activity in its network on 7 September.",
+             "Caesars said its casinos and online operations were not disrupted and that it had taken steps to ensure the stolen data is deleted by the attackers.",
+         ]),
+    dict(key="baltic-caesars-ransom", incident="caesars-scattered-spider", outlet="baltic", form="text",
+         date="2023-09-15T10:30:00Z", author="Aino Virtanen",
+         title="Caesars reportedly paid half of a $30 million ransom demand",
+         paras=[
+             "Caesars Entertainment paid about $15 million to the hackers who breached it, roughly half of the $30 million they demanded, according to people familiar with the negotiations.",
+             "The casino operator has said it cannot guarantee that the stolen loyalty data will not be misused. Members are being offered credit monitoring.",
+             "The attack is attributed to Scattered Spider, also tracked as UNC3944 and Octo Tempest, a group known for phoning help desks and carrying out SIM swaps to take over employee accounts.",
+         ]),
+    # --- Incident: Cl0p and GoAnywhere MFT (same actor as MOVEit, four months earlier) ---
+    dict(key="sentinel-goanywhere-zero-day", incident="goanywhere-cl0p", outlet="sentinel", form="html",
+         date="2023-02-03T15:00:00Z", author="Hannah Cole",
+         title="Fortra warns of exploited zero-day in GoAnywhere MFT",
+         paras=[
+             "Fortra told customers of its GoAnywhere MFT managed file transfer software that attackers are exploiting a remote code injection flaw in the product's administrator console, and urged them to restrict access to it.",
+             "The vulnerability, later tracked as CVE-2023-0669, sits in the console's licence response servlet. A proof-of-concept exploit appeared online a few days after the warning.",
+             "Fortra released version 7.1.2 with a fix on 7 February.",
+         ]),
+    dict(key="ransomwatch-goanywhere-victims", incident="goanywhere-cl0p", outlet="ransomwatch", form="html",
+         date="2023-03-16T11:45:00Z", author="Pete Lindqvist",
+         title="Cl0p starts naming GoAnywhere victims as count passes 130",
+         paras=[
+             "The Cl0p extortion group has begun listing organisations it says it breached through the GoAnywhere MFT flaw, after claiming to have stolen data from about 130 of them.",
+             "Community Health Systems said personal details of around one million patients were exposed, while Hitachi Energy and Rubrik confirmed incidents linked to the vulnerability.",
+             "Fortra said the attackers used the flaw, CVE-2023-0669, to install tools and move files out of customer instances between 28 January and 30 January.",
+         ]),
+    # --- Incident: APT29 and TeamViewer (same actor as Microsoft and HPE, five months later) ---
+    dict(key="harbor-teamviewer-apt29", incident="teamviewer-apt29", outlet="harbor", form="raw",
+         date="2024-06-28", author="",
+         title="TeamViewer blames APT29 for corporate network breach",
+         paras=[
+             "TeamViewer said the Russian state-backed group APT29, also known as Midnight Blizzard, broke into its internal corporate IT environment. Its security team noticed the irregular activity on 26 June.",
+             "The intruders used the credentials of an ordinary employee account, the company said. It stressed that its product environment, its connectivity platform and customer data were not affected.",
+             "Health-ISAC had warned its members of active attacks involving TeamViewer before the company confirmed the incident.",
+         ]),
+    dict(key="packet-teamviewer-contained", incident="teamviewer-apt29", outlet="packet", form="html",
+         date="2024-07-04T14:50:00Z", author="Lukas Berger",
+         title="TeamViewer says APT29 copied employee directory data",
+         paras=[
+             "TeamViewer said it had contained the APT29 intrusion to its internal corporate network and rebuilt that environment using trusted components.",
+             "The attackers copied data from the employee directory, including names, corporate contact information and encrypted employee passwords, the company said.",
+             "TeamViewer said it found no evidence that the group reached the product environment or customer data, and that it would keep working with Microsoft on the investigation.",
+         ]),
+    # --- Incident: Salt Typhoon follow-up weeks later (sanctions) ---
+    dict(key="sentinel-salt-typhoon-sanctions", incident="salt-typhoon-telecom", outlet="sentinel", form="html",
+         date="2025-01-17T15:30:00Z", author="Hannah Cole",
+         title="US sanctions Chinese firm over Salt Typhoon telecom hacks",
+         paras=[
+             "The US Treasury Department sanctioned Sichuan Juxinhe Network Technology, a Chinese cybersecurity company it says took part directly in Salt Typhoon's intrusions into American telecommunications and internet service providers.",
+             "Treasury said the firm has close ties to China's Ministry of State Security. The sanctions freeze any property it holds in the United States and bar Americans from dealing with it.",
+             "Officials said the telecom intrusions, which gave the attackers access to call records and some communications of political figures, remain under investigation.",
+         ]),
+    # --- Distractor: Patch Tuesday in the same week as the Microsoft and Ivanti incidents ---
+    dict(key="packet-patch-tuesday-january", incident="patch-tuesday-2024-01", outlet="packet", form="html",
+         date="2024-01-10T08:15:00Z", author="Priya Raman",
+         title="Microsoft's first Patch Tuesday of 2024 fixes nearly 50 flaws",
+         paras=[
+             "Microsoft released fixes for nearly 50 vulnerabilities in Windows, Office and other products in its first monthly update of 2024, none of them publicly known or exploited before release.",
+             "The two critical bugs are a Kerberos security feature bypass, CVE-2024-20674, and a remote code execution flaw in Hyper-V, CVE-2024-20700. Administrators should also look at an SQLite fix shipped in several Windows components.",
+             "Adobe skipped its usual January bulletins this month.",
+         ]),
+    # --- Incident: Ivanti EPMM zero-days against Norway's ministries (same vendor, six months earlier) ---
+    dict(key="ledger-ivanti-epmm-norway", incident="ivanti-epmm-norway", outlet="ledger", form="html",
+         date="2023-07-25T10:45:00Z", author="Marta Novak",
+         title="Ivanti EPMM zero-day used to breach Norwegian ministries",
+         paras=[
+             "Norway's Government Security and Service Organisation (DSS) said attackers breached an ICT platform used by twelve government ministries by exploiting a previously unknown vulnerability in Ivanti Endpoint Manager Mobile, formerly MobileIron Core.",
+             "Ivanti released a fix for the flaw, CVE-2023-35078, which lets an unauthenticated user reach restricted API paths and read personal data of users. CISA added it to its catalogue of exploited vulnerabilities.",
+             "Norwegian authorities have not said who was behind the attack or what data was taken.",
+         ]),
+    dict(key="patchpost-ivanti-epmm-second", incident="ivanti-epmm-norway", outlet="patchpost", form="text",
+         date="2023-07-31T07:40:00Z", author="Owen Reyes",
+         title="Second Ivanti EPMM flaw was chained with the first against Norway",
+         paras=[
+             "Ivanti disclosed a second vulnerability in Endpoint Manager Mobile, CVE-2023-35081, a path traversal that lets an authenticated administrator write arbitrary files to the server.",
+             "Researchers said attackers chained it with CVE-2023-35078 in the intrusion at the Norwegian government's shared platform, using the first bug to gain administrator rights and the second to plant web shells.",
+             "Norway's national security authority said the attacks had been going on since at least April.",
+         ]),
 ]
 
 # Near-duplicate reposts: syndicated copies of an article on another outlet, lightly edited.
@@ -303,4 +449,7 @@ REPOSTS = [
     dict(key="ledger-repost-ransomwatch-lockbit", of="ransomwatch-lockbit-cronos", outlet="ledger", form="html",
          date="2024-02-20T13:30:00Z", title="Operation Cronos: police seize LockBit's leak site",
          lead="Syndicated from Ransom Watch Daily."),
+    dict(key="harbor-repost-packet-mgm", of="packet-mgm-outage", outlet="harbor", form="raw",
+         date="2023-09-13", title="Cyberattack takes MGM Resorts systems offline",
+         lead=""),
 ]

@@ -10,6 +10,8 @@
 #include <iterator>
 #include <thread>
 
+#include "cli/common.h"
+#include "cli/incident_commands.h"
 #include "cli/kb_commands.h"
 #include "cli/output.h"
 #include "dossier/extract/extract.h"
@@ -24,72 +26,11 @@
 namespace {
 
 using namespace dossier;
+using namespace dossier::cli;
 using json = nlohmann::json;
-
-constexpr int kExitOk = 0;
-constexpr int kExitSomeFailed = 1;
-constexpr int kExitUsage = 2;
 
 std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop = true; }
-
-// The knowledge base and extractor for commands that extract, built once per process.
-struct ExtractionContext {
-  std::unique_ptr<KnowledgeBase> kb;
-  std::unique_ptr<Extractor> extractor;
-};
-
-struct Globals {
-  std::string db;
-  bool quiet = false;
-  bool allow_private = false;
-  bool no_robots = false;
-  double timeout_s = 30;
-  double delay_s = 1.0;
-  double max_mib = 20;
-  std::string kb;
-  bool no_extract = false;
-};
-
-// Loads the KB and builds the extractor, or reports why not (ingest then stores articles only).
-std::optional<ExtractionContext> extraction_context(const Globals& g) {
-  if (g.no_extract) return std::nullopt;
-  auto kb = load_kb(g.kb);
-  if (!kb.ok()) {
-    std::fprintf(stderr, "warning: %s; articles are stored without extraction\n", kb.error().c_str());
-    return std::nullopt;
-  }
-  ExtractionContext ctx;
-  ctx.kb = std::move(kb).value();
-  auto ex = Extractor::create(*ctx.kb);
-  if (!ex.ok()) {
-    std::fprintf(stderr, "warning: %s; articles are stored without extraction\n", ex.error().c_str());
-    return std::nullopt;
-  }
-  ctx.extractor = std::move(ex).value();
-  return ctx;
-}
-
-FetchOptions fetch_options(const Globals& g) {
-  FetchOptions f;
-  f.allow_private = g.allow_private;
-  f.honour_robots = !g.no_robots;
-  f.timeout_ms = static_cast<long>(g.timeout_s * 1000);
-  f.connect_timeout_ms = std::min<long>(f.timeout_ms, 10'000);
-  f.per_host_delay_s = g.delay_s;
-  f.max_bytes = static_cast<size_t>(g.max_mib * 1024 * 1024);
-  return f;
-}
-
-std::unique_ptr<Store> open_or_die(const Globals& g) {
-  std::string path = g.db.empty() ? default_store_path() : g.db;
-  auto s = open_store(path);
-  if (!s.ok()) {
-    std::fprintf(stderr, "error: %s\n", s.error().c_str());
-    std::exit(kExitSomeFailed);
-  }
-  return std::move(s).value();
-}
 
 std::string counts_line(const IngestCounts& c) {
   char buf[256];
@@ -124,7 +65,12 @@ int cmd_ingest(const Globals& g, const std::vector<std::string>& targets, bool n
   opts.fetch_linked_pages = !no_pages;
   opts.max_file_bytes = opts.fetch.max_bytes;
   auto ctx = extraction_context(g);
-  if (ctx) opts.extractor = ctx->extractor.get();
+  std::unique_ptr<Clusterer> clusterer;
+  if (ctx) {
+    opts.extractor = ctx->extractor.get();
+    clusterer = open_clusterer(*store, ctx->kb.get());
+    opts.clusterer = clusterer.get();
+  }
   Ingestor ing(*store, opts, make_events(progress, &counts, g.quiet));
   counts = &ing.counts();
   for (const auto& t : targets) {
@@ -135,7 +81,8 @@ int cmd_ingest(const Globals& g, const std::vector<std::string>& targets, bool n
   auto total = store->count_articles();
   if (!g.quiet)
     std::fprintf(stderr, "%s; %zu articles in the store\n", counts_line(ing.counts()).c_str(), total.ok() ? *total : 0);
-  return ing.counts().failed ? kExitSomeFailed : kExitOk;
+  bool clustered = !clusterer || finish_clustering(*clusterer, *store, g.quiet);
+  return ing.counts().failed || !clustered ? kExitSomeFailed : kExitOk;
 }
 
 // Reads one document (file, URL or "-") as articles, for `parse` and `extract`. Returns false after
@@ -483,7 +430,8 @@ int cmd_feeds_remove(const Globals& g, const std::vector<std::string>& targets) 
 
 // One pass over the registered feeds. Only feeds that are due when `only_due`.
 // `extractor` may be null (articles stored without extraction); watch builds it once for all rounds.
-int poll_once(const Globals& g, Store& store, long interval_s, bool only_due, bool no_pages, const Extractor* extractor) {
+int poll_once(const Globals& g, Store& store, long interval_s, bool only_due, bool no_pages, const Extractor* extractor,
+              Clusterer* clusterer) {
   auto feeds = store.list_feeds();
   if (!feeds.ok()) {
     std::fprintf(stderr, "error: %s\n", feeds.error().c_str());
@@ -495,6 +443,7 @@ int poll_once(const Globals& g, Store& store, long interval_s, bool only_due, bo
   opts.fetch = fetch_options(g);
   opts.fetch_linked_pages = !no_pages;
   opts.extractor = extractor;
+  opts.clusterer = extractor ? clusterer : nullptr;
   Ingestor ing(store, opts, make_events(progress, &counts, g.quiet));
   counts = &ing.counts();
   std::string now = now_iso8601();
@@ -510,7 +459,8 @@ int poll_once(const Globals& g, Store& store, long interval_s, bool only_due, bo
   if (!g.quiet)
     std::fprintf(stderr, "polled %zu feed%s (%zu not modified); %s\n", polled, polled == 1 ? "" : "s",
                  ing.counts().feeds_not_modified, counts_line(ing.counts()).c_str());
-  return ing.counts().failed ? kExitSomeFailed : kExitOk;
+  bool clustered = !opts.clusterer || finish_clustering(*opts.clusterer, store, g.quiet);
+  return ing.counts().failed || !clustered ? kExitSomeFailed : kExitOk;
 }
 
 int cmd_watch(const Globals& g, const std::string& every, int rounds, bool no_pages) {
@@ -524,8 +474,10 @@ int cmd_watch(const Globals& g, const std::string& every, int rounds, bool no_pa
   std::signal(SIGTERM, on_signal);
   int rc = kExitOk;
   auto ctx = extraction_context(g);
+  std::unique_ptr<Clusterer> clusterer = ctx ? open_clusterer(*store, ctx->kb.get()) : nullptr;
   for (int round = 0; !g_stop && (rounds <= 0 || round < rounds); ++round) {
-    if (poll_once(g, *store, *interval, true, no_pages, ctx ? ctx->extractor.get() : nullptr) != kExitOk) rc = kExitSomeFailed;
+    if (poll_once(g, *store, *interval, true, no_pages, ctx ? ctx->extractor.get() : nullptr, clusterer.get()) != kExitOk)
+      rc = kExitSomeFailed;
     if (rounds > 0 && round + 1 >= rounds) break;
     // Sleep until the next feed is due (at most one interval), waking up for signals.
     auto feeds = store->list_feeds();
@@ -613,6 +565,39 @@ int main(int argc, char** argv) {
   eval_tech->add_option("file", id, "Labelled JSON lines")->required();
   eval_tech->add_flag("--json", as_json, "JSON output");
 
+  auto* cluster = app.add_subcommand("cluster", "Group stored articles that are in no incident yet into incidents");
+  bool rebuild = false, explain = false;
+  cluster->add_flag("--rebuild", rebuild, "Forget every incident and cluster all articles again (analysts' corrections are replayed)");
+  cluster->add_flag("--explain", explain, "Print where each article went and its best candidates with their scores");
+
+  auto* incidents = app.add_subcommand("incidents", "List incidents, or correct them (merge, split, move)");
+  incidents->require_subcommand(0, 1);
+  std::string actor;
+  incidents->add_flag("--json", as_json, "JSON output");
+  incidents->add_option("--actor", actor, "Only incidents naming this threat actor (any alias, or its id)");
+  incidents->add_option("--since", since, "Only incidents last seen at or after this date");
+  incidents->add_option("--limit", limit, "At most this many");
+  std::string inc_a, inc_b;
+  auto* inc_merge = incidents->add_subcommand("merge", "Merge incident B into incident A");
+  inc_merge->add_option("a", inc_a, "Incident that remains")->required();
+  inc_merge->add_option("b", inc_b, "Incident merged into A")->required();
+  auto* inc_split = incidents->add_subcommand("split", "Move the given articles out of incident A into a new incident");
+  inc_split->add_option("a", inc_a, "Incident")->required();
+  inc_split->add_option("articles", targets, "Article ids (or unique prefixes)")->required();
+  auto* inc_move = incidents->add_subcommand("move", "Move an article to another incident");
+  inc_move->add_option("article", inc_a, "Article id (or unique prefix)")->required();
+  inc_move->add_option("to", inc_b, "Destination incident")->required();
+
+  auto* incident = app.add_subcommand("incident", "Show one incident and its articles");
+  incident->add_option("id", id, "Incident id or unique prefix")->required();
+  incident->add_flag("--json", as_json, "JSON output");
+
+  auto* eval_cluster = eval->add_subcommand("clustering", "B-cubed and pairwise precision, recall and F1 against labels (ARTICLE<TAB>LABEL lines)");
+  bool verbose = false;
+  eval_cluster->add_option("labels", id, "Labels file: article id, URL or ingested path, a tab, the incident label")->required();
+  eval_cluster->add_flag("--json", as_json, "JSON output");
+  eval_cluster->add_flag("-v,--verbose", verbose, "List each labelled incident with the incidents its articles went to");
+
   auto* parse = app.add_subcommand("parse", "Print one document as an article, without touching the store");
   parse->add_option("source", id, "File, URL, or - for standard input")->required();
   parse->add_flag("--json", as_json, "JSON output");
@@ -637,13 +622,21 @@ int main(int argc, char** argv) {
   if (*poll) {
     auto store = open_or_die(g);
     auto ctx = extraction_context(g);
-    return poll_once(g, *store, 15 * 60, false, no_pages, ctx ? ctx->extractor.get() : nullptr);
+    std::unique_ptr<Clusterer> clusterer = ctx ? open_clusterer(*store, ctx->kb.get()) : nullptr;
+    return poll_once(g, *store, 15 * 60, false, no_pages, ctx ? ctx->extractor.get() : nullptr, clusterer.get());
   }
   if (*watch) return cmd_watch(g, every, rounds, no_pages);
   if (*articles) return cmd_articles(g, as_json, limit, since, no_dups);
   if (*article) return cmd_article(g, id, as_json, raw);
   if (*parse) return cmd_parse(g, id, as_json);
   if (*eval_tech) return cmd_eval_techniques(g, id, as_json);
+  if (*eval_cluster) return cmd_eval_clustering(g, id, as_json, verbose);
+  if (*cluster) return cmd_cluster(g, rebuild, explain);
+  if (*inc_merge) return cmd_incidents_merge(g, inc_a, inc_b);
+  if (*inc_split) return cmd_incidents_split(g, inc_a, targets);
+  if (*inc_move) return cmd_incidents_move(g, inc_a, inc_b);
+  if (*incidents) return cmd_incidents(g, as_json, actor, since, limit);
+  if (*incident) return cmd_incident(g, id, as_json);
   if (*extract) {
     if (!jsonl && id.empty()) {
       std::fprintf(stderr, "extract: give a FILE, URL or -, or --jsonl\n");

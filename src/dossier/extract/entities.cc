@@ -23,57 +23,6 @@ std::string_view entity_kind_name(EntityKind k) {
   return "entity";
 }
 
-FoldedText fold_with_offsets(std::string_view in) {
-  FoldedText f;
-  f.folded.reserve(in.size() + 2);
-  f.origin.reserve(in.size() + 2);
-  f.folded.push_back(' ');
-  f.origin.push_back(0);
-  bool space = true;
-  auto emit = [&](char c, size_t at) {
-    if (c == ' ') {
-      if (space) return;
-      space = true;
-    } else {
-      space = false;
-    }
-    f.folded.push_back(c);
-    f.origin.push_back(at);
-  };
-  static thread_local std::unordered_map<int32_t, std::string> cache;
-  size_t i = 0;
-  while (i < in.size()) {
-    unsigned char c = in[i];
-    if (c < 0x80) {
-      if (std::isalnum(c)) emit(static_cast<char>(std::tolower(c)), i);
-      else emit(' ', i);
-      ++i;
-      continue;
-    }
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(in.data() + i),
-                                          static_cast<utf8proc_ssize_t>(in.size() - i), &cp);
-    if (n <= 0) {
-      emit(' ', i);
-      ++i;
-      continue;
-    }
-    auto it = cache.find(cp);
-    if (it == cache.end()) {
-      std::string one(in.substr(i, static_cast<size_t>(n)));
-      std::string folded = fold_name(one);  // letters survive; punctuation folds to nothing
-      it = cache.emplace(cp, folded.empty() ? std::string(" ") : folded).first;
-    }
-    for (char fc : it->second) emit(fc, i);
-    i += static_cast<size_t>(n);
-  }
-  if (!space) {
-    f.folded.push_back(' ');
-    f.origin.push_back(in.size());
-  }
-  f.origin.push_back(in.size());
-  return f;
-}
 
 struct EntityMatcher::Impl {
   hs_database_t* db = nullptr;

@@ -19,6 +19,7 @@
 
 #include "dossier/extract/sentences.h"
 #include "dossier/kb/kb.h"
+#include "dossier/util/fold.h"
 #include "dossier/util/result.h"
 
 namespace dossier {
@@ -61,14 +62,5 @@ class EntityMatcher {
   std::vector<size_t> lengths_;               // folded literal length by id, padding included
   const KnowledgeBase* kb_ = nullptr;
 };
-
-// Case/accent-folded copy of `text` with, for every folded byte, the original byte offset where
-// its code point starts (one extra entry maps the end). Folding is the same as fold_name(), with
-// a space added at both ends.
-struct FoldedText {
-  std::string folded;
-  std::vector<size_t> origin;
-};
-FoldedText fold_with_offsets(std::string_view text);
 
 }  // namespace dossier

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <vector>
 
+#include "dossier/cluster/clusterer.h"
 #include "dossier/extract/extract.h"
 #include "dossier/ingest/document.h"
 #include "dossier/util/text.h"
@@ -228,8 +229,11 @@ void Ingestor::store_article(Article a) {
   ItemOutcome outcome = ItemOutcome::AlreadyStored;
   if (*put == PutOutcome::Inserted && options_.extractor) {
     const Extractor& ex = *options_.extractor;
-    std::string json = extraction_json(ex.extract(a), a, ex.kb()).dump();
+    Extraction x = ex.extract(a);
+    std::string json = extraction_json(x, a, ex.kb()).dump();
     if (auto st = store_.put_extraction(a.id, json); !st.ok()) warn(a.fetch.source, "store: extraction not saved: " + st.error());
+    if (options_.clusterer)
+      if (auto st = options_.clusterer->add(profile_article(a, x, ex.kb())); !st.ok()) warn(a.fetch.source, "clustering: " + st.error());
   }
   if (*put == PutOutcome::Inserted) {
     ++counts_.stored;

@@ -20,6 +20,7 @@
 namespace dossier {
 
 class Extractor;
+class Clusterer;
 
 struct IngestOptions {
   FetchOptions fetch;
@@ -27,6 +28,7 @@ struct IngestOptions {
   size_t max_file_bytes = 20u << 20;
   double duplicate_threshold = kDefaultDuplicateThreshold;
   const Extractor* extractor = nullptr;  // when set, every new article is extracted and the result stored
+  Clusterer* clusterer = nullptr;        // with an extractor: every new article is queued for clustering
 };
 
 enum class ItemOutcome { Stored, Duplicate, AlreadyStored };

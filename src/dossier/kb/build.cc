@@ -612,6 +612,10 @@ struct Builder {
     while (std::getline(f, w))
       if (!w.empty() && std::islower(static_cast<unsigned char>(w[0])) && w.find('\'') == std::string::npos) words.insert(w);
     if (words.empty()) warn("no word list at " + dictionary_path + " (install Debian's wamerican)");
+    std::vector<std::string> sorted(words.begin(), words.end());
+    std::sort(sorted.begin(), sorted.end());
+    kb.common_words.clear();
+    for (const auto& w : sorted) kb.common_words += fold_name(w) + "\n";
     std::unordered_map<std::string, int> owners;  // folded name -> number of actors and software using it
     for (const auto& a : kb.actors) {
       std::set<std::string> mine;

@@ -33,65 +33,6 @@ std::string alias_sources_text(uint8_t s) {
   return out;
 }
 
-std::string fold_name(std::string_view s) {
-  // ASCII fast path (most names): the same result without Unicode decomposition.
-  if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
-    std::string r;
-    r.reserve(s.size());
-    bool space = false;
-    for (unsigned char c : s) {
-      if (std::isalnum(c)) {
-        if (space && !r.empty()) r.push_back(' ');
-        space = false;
-        r.push_back(static_cast<char>(std::tolower(c)));
-      } else {
-        space = true;
-      }
-    }
-    return r;
-  }
-  utf8proc_uint8_t* out = nullptr;
-  std::string clean = sanitize_utf8(s);
-  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(clean.data()),
-                                    static_cast<utf8proc_ssize_t>(clean.size()), &out,
-                                    static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
-                                                                   UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD));
-  std::string folded = n >= 0 ? std::string(reinterpret_cast<char*>(out), static_cast<size_t>(n)) : ascii_lower(clean);
-  std::free(out);
-  // Runs of anything but letters and digits (by Unicode category: apostrophes, dashes, quotes
-  // included) become one space, so that a possessive ("China's") still contains the name ("china s")
-  // and "Panda\u2014linked" is two words.
-  std::string r;
-  r.reserve(folded.size());
-  bool space = false;
-  size_t i = 0;
-  while (i < folded.size()) {
-    unsigned char c = folded[i];
-    size_t len = 1;
-    bool word;
-    if (c < 0x80) {
-      word = std::isalnum(c) != 0;
-    } else {
-      utf8proc_int32_t cp = 0;
-      utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(folded.data() + i),
-                                            static_cast<utf8proc_ssize_t>(folded.size() - i), &cp);
-      len = n > 0 ? static_cast<size_t>(n) : 1;
-      utf8proc_category_t cat = n > 0 ? utf8proc_category(cp) : UTF8PROC_CATEGORY_CN;
-      word = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) || (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
-             (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
-    }
-    if (word) {
-      if (space && !r.empty()) r.push_back(' ');
-      space = false;
-      r.append(folded, i, len);
-    } else {
-      space = true;
-    }
-    i += len;
-  }
-  return r;
-}
-
 namespace {
 
 // ---- Serialisation: one visitor per struct, shared by writer and reader. ----
@@ -251,6 +192,7 @@ void visit_kb(A& a, KnowledgeBase& kb) {
   a(kb.revoked);
   a(kb.technique_model);
   a(kb.warninglists);
+  a(kb.common_words);
 }
 
 constexpr char kMagic[8] = {'D', 'O', 'S', 'S', 'I', 'E', 'R', 'K'};
@@ -290,7 +232,19 @@ std::string data_home() {
 
 }  // namespace
 
+bool KnowledgeBase::is_common_word(std::string_view w) const {
+  return std::binary_search(common_words_.begin(), common_words_.end(), w);
+}
+
 void KnowledgeBase::index() {
+  common_words_.clear();
+  for (size_t p = 0; p < common_words.size();) {
+    size_t q = common_words.find('\n', p);
+    if (q == std::string::npos) q = common_words.size();
+    if (q > p) common_words_.emplace_back(common_words.data() + p, q - p);
+    p = q + 1;
+  }
+  std::sort(common_words_.begin(), common_words_.end());
   actor_names_.clear();
   software_names_.clear();
   technique_names_.clear();

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "dossier/kb/technique_model.h"
+#include "dossier/util/fold.h"
 #include "dossier/util/result.h"
 
 namespace dossier {
@@ -134,13 +135,10 @@ struct KbInfo {
   std::string sources;
 };
 
-// Case- and accent-folded form used for matching: NFKD, marks stripped, case-folded, runs of
-// anything that is not a letter or digit become one space, trimmed.
-std::string fold_name(std::string_view s);
 
 class KnowledgeBase {
  public:
-  static constexpr uint32_t kFormat = 2;  // 2: the technique model
+  static constexpr uint32_t kFormat = 3;  // 2: the technique model; 3: common words
 
   KbInfo info;
   std::vector<Actor> actors;
@@ -155,6 +153,9 @@ class KnowledgeBase {
   std::unordered_map<std::string, std::string> revoked;  // old ATT&CK id -> replacement id
   TechniqueModel technique_model;  // recognises techniques from described behaviour
   std::vector<Warninglist> warninglists;
+  // Ordinary English words (lower-case entries of Debian's wamerican list), sorted, one per line:
+  // a capitalised word that is one of these is not a name just because it opens a sentence.
+  std::string common_words;
 
   // Builds the look-up indexes. Called by load(); call it after changing the vectors.
   void index();
@@ -176,6 +177,8 @@ class KnowledgeBase {
   const Mitigation* mitigation(std::string_view id) const;
   const Country* country(std::string_view code) const;
   const Agency* agency(std::string_view id) const;
+  // `folded_word` is a lower-case ordinary English word.
+  bool is_common_word(std::string_view folded_word) const;
 
   // Local analyst corrections: "add ACTOR ALIAS" / "veto ACTOR ALIAS" lines (tab-separated).
   void apply_local_overrides(const std::vector<std::pair<std::string, std::pair<std::string, std::string>>>& ops);
@@ -199,6 +202,7 @@ class KnowledgeBase {
   std::unordered_map<std::string, const Mitigation*> mitigation_ids_;
   std::unordered_map<std::string, const Country*> country_codes_;
   std::unordered_map<std::string, const Agency*> agency_ids_;
+  std::vector<std::string_view> common_words_;  // sorted views into common_words
 };
 
 // Where the KB is read from: $DOSSIER_KB, else $XDG_DATA_HOME/dossier/kb.bin if present (written by

@@ -1,7 +1,5 @@
 #include "dossier/kb/technique_model.h"
 
-#include <libstemmer.h>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -10,6 +8,7 @@
 #include <unordered_set>
 
 #include "dossier/util/hash.h"
+#include "dossier/util/terms.h"
 #include "dossier/util/text.h"
 
 namespace dossier {
@@ -25,20 +24,6 @@ const std::unordered_set<std::string>& stop_words() {
       "while", "all", "any", "some", "more", "most", "one", "two", "both", "each", "per", "between", "through", "within",
       "without", "over", "under", "about", "against", "his", "her", "he", "she", "we", "our", "you", "your", "i"};
   return s;
-}
-
-struct Stemmer {
-  sb_stemmer* s = sb_stemmer_new("english", nullptr);
-  ~Stemmer() {
-    if (s) sb_stemmer_delete(s);
-  }
-};
-
-std::string stem(const std::string& w) {
-  thread_local Stemmer st;  // a Snowball stemmer is not thread-safe: one per thread
-  if (!st.s) return w;
-  const sb_symbol* out = sb_stemmer_stem(st.s, reinterpret_cast<const sb_symbol*>(w.data()), static_cast<int>(w.size()));
-  return out ? std::string(reinterpret_cast<const char*>(out), static_cast<size_t>(sb_stemmer_length(st.s))) : w;
 }
 
 std::vector<std::string> features(std::string_view text) {
@@ -68,7 +53,7 @@ std::vector<std::string> technique_tokens(std::string_view text) {
   for (auto& w : word_tokens(text)) {
     if (w.size() < 2 || stop_words().count(w)) continue;
     if (std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) continue;
-    out.push_back(stem(w));
+    out.push_back(stem_word(w));
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "dossier/util/hash.h"
+#include "dossier/util/text.h"
 #include "dossier/util/time.h"
 
 namespace dossier {
@@ -73,6 +74,40 @@ CREATE TABLE extractions (
   json TEXT NOT NULL,
   extracted_at TEXT NOT NULL
 );
+)sql",
+    // 3: incidents (the cluster stage), memberships, merged ids, document frequencies, corrections.
+    R"sql(
+CREATE TABLE incidents (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL DEFAULT '',
+  first_seen TEXT NOT NULL DEFAULT '',
+  last_seen TEXT NOT NULL DEFAULT '',
+  first_day INTEGER NOT NULL,
+  last_day INTEGER NOT NULL,
+  articles INTEGER NOT NULL DEFAULT 0,
+  sources INTEGER NOT NULL DEFAULT 0,
+  outlets INTEGER NOT NULL DEFAULT 0,
+  actors TEXT NOT NULL DEFAULT '',
+  state BLOB,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX incidents_window ON incidents(last_day, first_day);
+CREATE INDEX incidents_last_seen ON incidents(last_seen);
+CREATE TABLE incident_articles (
+  article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+  incident_id TEXT NOT NULL,
+  score REAL NOT NULL DEFAULT 0,
+  pinned INTEGER NOT NULL DEFAULT 0,
+  joined_at TEXT NOT NULL
+);
+CREATE INDEX incident_articles_incident ON incident_articles(incident_id);
+CREATE TABLE incident_aliases (old_id TEXT PRIMARY KEY, new_id TEXT NOT NULL);
+CREATE TABLE term_df (term INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+CREATE TABLE cluster_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE cluster_corrections (seq INTEGER PRIMARY KEY, op TEXT NOT NULL, args TEXT NOT NULL, made_at TEXT NOT NULL);
+CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
 )sql",
 };
 
@@ -417,6 +452,264 @@ Result<std::optional<std::string>> SqliteStore::get_extraction(const std::string
   if (rc == SQLITE_ROW) return std::optional<std::string>(q.text(0));
   if (rc == SQLITE_DONE) return std::optional<std::string>();
   return Error{errmsg()};
+}
+
+// ---- Incidents ----
+
+namespace {
+
+constexpr const char* kIncidentColumns =
+    "id, title, first_seen, last_seen, first_day, last_day, articles, sources, outlets, actors, created_at, updated_at, version";
+
+std::string actors_column(const std::vector<std::string>& actors) {
+  if (actors.empty()) return "";
+  std::string s = " ";
+  for (const auto& a : actors) s += a + " ";
+  return s;
+}
+
+IncidentRecord read_incident_row(const Stmt& s, bool with_state) {
+  IncidentRecord r;
+  r.id = s.text(0);
+  r.title = s.text(1);
+  r.first_seen = s.text(2);
+  r.last_seen = s.text(3);
+  r.first_day = static_cast<int32_t>(s.i64(4));
+  r.last_day = static_cast<int32_t>(s.i64(5));
+  r.articles = s.i64(6);
+  r.sources = s.i64(7);
+  r.outlets = s.i64(8);
+  std::string actors = s.text(9);
+  for (auto w : split_words(actors)) r.actors.emplace_back(w);
+  r.created_at = s.text(10);
+  r.updated_at = s.text(11);
+  r.version = s.i64(12);
+  if (with_state) r.state = s.blob(13);
+  return r;
+}
+
+}  // namespace
+
+Status SqliteStore::commit_clustering(const ClusterCommit& c) {
+  if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
+  auto fail = [&](const std::string& what) -> Status {
+    std::string msg = what + ": " + errmsg();
+    exec("ROLLBACK");
+    return Error{msg};
+  };
+  std::string now = now_iso8601();
+  {
+    Stmt del(db_, "DELETE FROM incidents WHERE id = ?");
+    for (const auto& id : c.deletes) {
+      del.reset();
+      del.bind(1, id);
+      if (del.step() != SQLITE_DONE) return fail("delete incident " + id);
+    }
+    Stmt alias(db_, "INSERT INTO incident_aliases (old_id, new_id) VALUES (?, ?) ON CONFLICT(old_id) DO UPDATE SET new_id = excluded.new_id");
+    Stmt realias(db_, "UPDATE incident_aliases SET new_id = ? WHERE new_id = ?");
+    for (const auto& [old_id, new_id] : c.aliases) {
+      alias.reset();
+      alias.bind(1, old_id).bind(2, new_id);
+      realias.reset();
+      realias.bind(1, new_id).bind(2, old_id);
+      if (alias.step() != SQLITE_DONE || realias.step() != SQLITE_DONE) return fail("alias incident " + old_id);
+    }
+    Stmt up(db_,
+            "INSERT INTO incidents (id, title, first_day, last_day, actors, state, created_at, updated_at, version) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT(id) DO UPDATE SET title = excluded.title, "
+            "first_day = excluded.first_day, last_day = excluded.last_day, actors = excluded.actors, state = excluded.state, "
+            "updated_at = excluded.updated_at, version = incidents.version + 1");
+    for (const auto& r : c.upserts) {
+      up.reset();
+      up.bind(1, r.id).bind(2, r.title).bind(3, static_cast<int64_t>(r.first_day)).bind(4, static_cast<int64_t>(r.last_day));
+      up.bind(5, actors_column(r.actors)).bind_blob(6, r.state).bind(7, r.created_at.empty() ? now : r.created_at).bind(8, now);
+      if (up.step() != SQLITE_DONE) return fail("save incident " + r.id);
+    }
+    Stmt mem(db_,
+             "INSERT INTO incident_articles (article_id, incident_id, score, pinned, joined_at) VALUES (?, ?, ?, ?, ?) "
+             "ON CONFLICT(article_id) DO UPDATE SET incident_id = excluded.incident_id, score = excluded.score, "
+             "pinned = excluded.pinned, joined_at = excluded.joined_at");
+    for (const auto& m : c.memberships) {
+      mem.reset();
+      mem.bind(1, m.article_id).bind(2, m.incident_id).bind(3, m.score).bind(4, static_cast<int64_t>(m.pinned)).bind(5, now);
+      if (mem.step() != SQLITE_DONE) return fail("save membership of " + m.article_id);
+    }
+    // Counts and first/last seen follow from the members: near-duplicate copies whose original is a
+    // member are not independent sources; undated members give dates only when none is dated.
+    Stmt counts(db_, R"sql(
+UPDATE incidents SET
+  articles = (SELECT COUNT(*) FROM incident_articles WHERE incident_id = ?1),
+  sources = (SELECT COUNT(*) FROM incident_articles ia JOIN articles a ON a.id = ia.article_id
+             WHERE ia.incident_id = ?1 AND (a.duplicate_of IS NULL OR NOT EXISTS (
+               SELECT 1 FROM incident_articles o WHERE o.article_id = a.duplicate_of AND o.incident_id = ?1))),
+  outlets = (SELECT COUNT(DISTINCT NULLIF(a.outlet, '')) FROM incident_articles ia JOIN articles a ON a.id = ia.article_id
+             WHERE ia.incident_id = ?1),
+  first_seen = (SELECT COALESCE(MIN(NULLIF(a.published, '')), MIN(a.ingested_at)) FROM incident_articles ia
+                JOIN articles a ON a.id = ia.article_id WHERE ia.incident_id = ?1),
+  last_seen = (SELECT COALESCE(MAX(NULLIF(a.published, '')), MAX(a.ingested_at)) FROM incident_articles ia
+               JOIN articles a ON a.id = ia.article_id WHERE ia.incident_id = ?1)
+WHERE id = ?1)sql");
+    for (const auto& r : c.upserts) {
+      counts.reset();
+      counts.bind(1, r.id);
+      if (counts.step() != SQLITE_DONE) return fail("count incident " + r.id);
+    }
+    Stmt df(db_, "INSERT INTO term_df (term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df");
+    for (const auto& [term, delta] : c.df_deltas) {
+      df.reset();
+      df.bind(1, static_cast<int64_t>(term)).bind(2, delta);
+      if (df.step() != SQLITE_DONE) return fail("save term statistics");
+    }
+    if (c.documents_delta) {
+      Stmt docs(db_, "INSERT INTO cluster_meta (key, value) VALUES ('documents', ?) ON CONFLICT(key) DO UPDATE SET value = value + excluded.value");
+      docs.bind(1, c.documents_delta);
+      if (docs.step() != SQLITE_DONE) return fail("save term statistics");
+    }
+  }
+  if (auto st = exec("COMMIT"); !st) return fail("commit");
+  return {};
+}
+
+Result<std::vector<IncidentRecord>> SqliteStore::incidents_in_window(int32_t from_day, int32_t to_day) {
+  std::string sql = std::string("SELECT ") + kIncidentColumns + ", state FROM incidents WHERE last_day >= ? AND first_day <= ? ORDER BY id";
+  Stmt q(db_, sql.c_str());
+  q.bind(1, static_cast<int64_t>(from_day)).bind(2, static_cast<int64_t>(to_day));
+  std::vector<IncidentRecord> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_incident_row(q, true));
+  if (rc != SQLITE_DONE) return Error{errmsg()};
+  return out;
+}
+
+Result<std::vector<IncidentRecord>> SqliteStore::list_incidents(const IncidentQuery& query) {
+  std::string sql = std::string("SELECT ") + kIncidentColumns +
+                    " FROM incidents WHERE (? = '' OR last_seen >= ?) AND (? = '' OR instr(actors, ' ' || ? || ' ') > 0)"
+                    " ORDER BY last_seen DESC, id";
+  if (query.limit) sql += " LIMIT " + std::to_string(query.limit);
+  Stmt q(db_, sql.c_str());
+  q.bind(1, query.since).bind(2, query.since).bind(3, query.actor).bind(4, query.actor);
+  std::vector<IncidentRecord> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_incident_row(q, false));
+  if (rc != SQLITE_DONE) return Error{errmsg()};
+  return out;
+}
+
+Result<std::optional<IncidentRecord>> SqliteStore::get_incident(const std::string& id_or_prefix, bool with_state) {
+  if (id_or_prefix.size() < 4) return Error{"incident id must have at least 4 characters"};
+  std::string id = id_or_prefix;
+  {
+    Stmt a(db_, "SELECT new_id FROM incident_aliases WHERE old_id = ?");
+    a.bind(1, id);
+    if (a.step() == SQLITE_ROW) id = a.text(0);
+  }
+  std::string sql = std::string("SELECT ") + kIncidentColumns + ", state FROM incidents WHERE id >= ? AND id < ? LIMIT 2";
+  Stmt q(db_, sql.c_str());
+  std::string hi = id;
+  hi.push_back('\x7f');
+  q.bind(1, id).bind(2, hi);
+  std::optional<IncidentRecord> found;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    IncidentRecord r = read_incident_row(q, with_state);
+    if (r.id == id) return std::optional<IncidentRecord>(std::move(r));
+    if (found) return Error{"incident id prefix " + id_or_prefix + " is ambiguous"};
+    found = std::move(r);
+  }
+  if (rc != SQLITE_DONE) return Error{errmsg()};
+  return found;
+}
+
+Result<std::vector<IncidentMember>> SqliteStore::incident_members(const std::string& incident_id) {
+  std::string cols, all = kArticleColumns;
+  for (auto c : split_words(all)) {
+    std::string col(c);
+    if (!col.empty() && col.back() == ',') col.pop_back();
+    cols += (cols.empty() ? "a." : ", a.") + col;
+  }
+  std::string sql = "SELECT " + cols +
+                    ", ia.score, ia.pinned FROM incident_articles ia JOIN articles a ON a.id = ia.article_id WHERE ia.incident_id = ? "
+                    "ORDER BY a.published = '', a.published, a.seq";
+  Stmt q(db_, sql.c_str());
+  q.bind(1, incident_id);
+  std::vector<IncidentMember> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    IncidentMember m;
+    m.article = read_article_row(q, false, false);
+    m.score = q.dbl(20);
+    m.pinned = q.i64(21) != 0;
+    out.push_back(std::move(m));
+  }
+  if (rc != SQLITE_DONE) return Error{errmsg()};
+  return out;
+}
+
+Result<std::optional<IncidentMembership>> SqliteStore::membership(const std::string& article_id) {
+  Stmt q(db_, "SELECT article_id, incident_id, score, pinned FROM incident_articles WHERE article_id = ?");
+  q.bind(1, article_id);
+  int rc = q.step();
+  if (rc == SQLITE_ROW) return std::optional<IncidentMembership>(IncidentMembership{q.text(0), q.text(1), q.dbl(2), q.i64(3) != 0});
+  if (rc == SQLITE_DONE) return std::optional<IncidentMembership>();
+  return Error{errmsg()};
+}
+
+Result<std::vector<std::string>> SqliteStore::unclustered_articles() {
+  Stmt q(db_, "SELECT a.id FROM articles a LEFT JOIN incident_articles ia ON ia.article_id = a.id WHERE ia.article_id IS NULL ORDER BY a.seq");
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(0));
+  if (rc != SQLITE_DONE) return Error{errmsg()};
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteStore::copies_of(const std::string& article_id) {
+  Stmt q(db_, "SELECT id FROM articles WHERE duplicate_of = ? ORDER BY seq");
+  q.bind(1, article_id);
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(0));
+  if (rc != SQLITE_DONE) return Error{errmsg()};
+  return out;
+}
+
+Result<TermStats> SqliteStore::term_stats() {
+  TermStats t;
+  {
+    Stmt q(db_, "SELECT value FROM cluster_meta WHERE key = 'documents'");
+    if (q.step() == SQLITE_ROW) t.documents = q.i64(0);
+  }
+  Stmt q(db_, "SELECT term, df FROM term_df");
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) t.df.emplace(static_cast<uint64_t>(q.i64(0)), q.i64(1));
+  if (rc != SQLITE_DONE) return Error{errmsg()};
+  return t;
+}
+
+Status SqliteStore::add_correction(const std::string& op, const std::string& args_json) {
+  Stmt ins(db_, "INSERT INTO cluster_corrections (op, args, made_at) VALUES (?, ?, ?)");
+  ins.bind(1, op).bind(2, args_json).bind(3, now_iso8601());
+  if (ins.step() != SQLITE_DONE) return Error{errmsg()};
+  return {};
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::corrections() {
+  Stmt q(db_, "SELECT op, args FROM cluster_corrections ORDER BY seq");
+  std::vector<std::pair<std::string, std::string>> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.emplace_back(q.text(0), q.text(1));
+  if (rc != SQLITE_DONE) return Error{errmsg()};
+  return out;
+}
+
+Status SqliteStore::clear_clustering() {
+  if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
+  Status st = exec("DELETE FROM incident_articles; DELETE FROM incidents; DELETE FROM incident_aliases; DELETE FROM term_df; DELETE FROM cluster_meta;");
+  if (!st) {
+    exec("ROLLBACK");
+    return st;
+  }
+  return exec("COMMIT");
 }
 
 Result<Feed> SqliteStore::add_feed(const std::string& url, const std::string& title) {

@@ -29,6 +29,18 @@ class SqliteStore final : public Store {
   Result<std::optional<Article>> article_header(const std::string& id) override;
   Status put_extraction(const std::string& article_id, const std::string& json) override;
   Result<std::optional<std::string>> get_extraction(const std::string& article_id) override;
+  Status commit_clustering(const ClusterCommit& commit) override;
+  Result<std::vector<IncidentRecord>> incidents_in_window(int32_t from_day, int32_t to_day) override;
+  Result<std::vector<IncidentRecord>> list_incidents(const IncidentQuery& query) override;
+  Result<std::optional<IncidentRecord>> get_incident(const std::string& id_or_prefix, bool with_state) override;
+  Result<std::vector<IncidentMember>> incident_members(const std::string& incident_id) override;
+  Result<std::optional<IncidentMembership>> membership(const std::string& article_id) override;
+  Result<std::vector<std::string>> unclustered_articles() override;
+  Result<std::vector<std::string>> copies_of(const std::string& article_id) override;
+  Result<TermStats> term_stats() override;
+  Status add_correction(const std::string& op, const std::string& args_json) override;
+  Result<std::vector<std::pair<std::string, std::string>>> corrections() override;
+  Status clear_clustering() override;
   Result<Feed> add_feed(const std::string& url, const std::string& title) override;
   Result<bool> remove_feed(const std::string& url_or_id) override;
   Result<std::vector<Feed>> list_feeds() override;

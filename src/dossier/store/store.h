@@ -9,7 +9,9 @@
 //  - every method reports failures as values; none throws.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +27,58 @@ struct ArticleQuery {
   std::string since;         // ISO 8601; articles published (or, if undated, ingested) at or after
   bool with_text = false;    // listings omit the body by default
   bool include_duplicates = true;
+};
+
+// An incident as the store keeps it. `state` is the clusterer's own serialised summary (centroid,
+// entity counts, window); the other fields are for listing and reports.
+struct IncidentRecord {
+  std::string id;
+  std::string title;
+  std::string first_seen, last_seen;  // ISO 8601: earliest and latest publication (ingest time for undated members)
+  int32_t first_day = 0, last_day = 0;  // the clusterer's window, in days since 1970-01-01
+  int64_t articles = 0;
+  int64_t sources = 0;   // independent sources: near-duplicate copies of a member count once
+  int64_t outlets = 0;
+  std::vector<std::string> actors;  // actor ids named by its articles, most named first
+  std::string state;
+  std::string created_at, updated_at;
+  int64_t version = 0;   // increases whenever its membership changes
+};
+
+struct IncidentMembership {
+  std::string article_id;
+  std::string incident_id;
+  double score = 0;     // similarity when it joined (1 for copies and corrections)
+  bool pinned = false;  // placed by an analyst's correction
+};
+
+// An article of an incident, with the headers listings need.
+struct IncidentMember {
+  Article article;  // headers only (no text, no raw)
+  double score = 0;
+  bool pinned = false;
+};
+
+// Everything one clustering step changes, committed in one transaction.
+struct ClusterCommit {
+  std::vector<IncidentRecord> upserts;
+  std::vector<std::string> deletes;                              // incidents emptied or merged away
+  std::vector<std::pair<std::string, std::string>> aliases;      // merged id -> surviving id
+  std::vector<IncidentMembership> memberships;                   // by article (replaces its previous one)
+  std::vector<std::pair<uint64_t, int64_t>> df_deltas;           // document frequency changes by term key
+  int64_t documents_delta = 0;
+};
+
+struct IncidentQuery {
+  size_t limit = 0;
+  std::string since;  // ISO 8601: incidents last seen at or after
+  std::string actor;  // actor id
+};
+
+// Running document frequencies over clustered articles.
+struct TermStats {
+  int64_t documents = 0;
+  std::unordered_map<uint64_t, int64_t> df;
 };
 
 struct DuplicateMatch {
@@ -59,6 +113,28 @@ class Store {
   // What extraction found in an article (JSON text); replaced when extraction runs again.
   virtual Status put_extraction(const std::string& article_id, const std::string& json) = 0;
   virtual Result<std::optional<std::string>> get_extraction(const std::string& article_id) = 0;
+
+  // Incidents (the cluster stage).
+  virtual Status commit_clustering(const ClusterCommit& commit) = 0;
+  // Incidents whose window [first_day, last_day] meets [from_day, to_day], with their state.
+  virtual Result<std::vector<IncidentRecord>> incidents_in_window(int32_t from_day, int32_t to_day) = 0;
+  // Most recently seen first. Without state.
+  virtual Result<std::vector<IncidentRecord>> list_incidents(const IncidentQuery& query) = 0;
+  // By id or unique prefix (4+ characters); a merged incident's id resolves to the survivor.
+  virtual Result<std::optional<IncidentRecord>> get_incident(const std::string& id_or_prefix, bool with_state) = 0;
+  // Its articles in publication order (undated last).
+  virtual Result<std::vector<IncidentMember>> incident_members(const std::string& incident_id) = 0;
+  virtual Result<std::optional<IncidentMembership>> membership(const std::string& article_id) = 0;
+  // Ids of articles not yet in any incident, in ingest order.
+  virtual Result<std::vector<std::string>> unclustered_articles() = 0;
+  // Ids of the stored near-duplicate copies of an article.
+  virtual Result<std::vector<std::string>> copies_of(const std::string& article_id) = 0;
+  virtual Result<TermStats> term_stats() = 0;
+  // Analyst corrections, in the order they were made: (operation, JSON arguments).
+  virtual Status add_correction(const std::string& op, const std::string& args_json) = 0;
+  virtual Result<std::vector<std::pair<std::string, std::string>>> corrections() = 0;
+  // Forgets every incident, membership and document frequency (corrections are kept).
+  virtual Status clear_clustering() = 0;
 
   // Feeds. add_feed returns the feed (existing one if the URL is already registered).
   virtual Result<Feed> add_feed(const std::string& url, const std::string& title) = 0;

@@ -1,0 +1,47 @@
+// What every command of the CLI shares: the global options, opening the store, and building the
+// knowledge base and extractor once per process.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "dossier/extract/extract.h"
+#include "dossier/ingest/fetch.h"
+#include "dossier/kb/kb.h"
+#include "dossier/store/store.h"
+
+namespace dossier::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitSomeFailed = 1;
+constexpr int kExitUsage = 2;
+
+struct Globals {
+  std::string db;
+  bool quiet = false;
+  bool allow_private = false;
+  bool no_robots = false;
+  double timeout_s = 30;
+  double delay_s = 1.0;
+  double max_mib = 20;
+  std::string kb;
+  bool no_extract = false;
+};
+
+// The knowledge base and extractor for commands that extract, built once per process.
+struct ExtractionContext {
+  std::unique_ptr<KnowledgeBase> kb;
+  std::unique_ptr<Extractor> extractor;
+};
+
+// Loads the KB and builds the extractor. With `required`, failure is an error (printed); otherwise a
+// warning that articles are stored without extraction. Honours --no-extract unless `required`.
+std::optional<ExtractionContext> extraction_context(const Globals& g, bool required = false);
+
+FetchOptions fetch_options(const Globals& g);
+
+// Opens the store named by --db (or the default), or prints the reason and exits with status 1.
+std::unique_ptr<Store> open_or_die(const Globals& g);
+
+}  // namespace dossier::cli

@@ -1,0 +1,1073 @@
+#include "dossier/cluster/clusterer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_set>
+
+#include "dossier/kb/kb.h"
+#include "dossier/util/hash.h"
+#include "dossier/util/terms.h"
+#include "dossier/util/text.h"
+#include "dossier/util/time.h"
+
+namespace dossier {
+
+std::string incident_id_for(const std::string& founding_article_id) { return hex_id("incident:" + founding_article_id); }
+
+namespace {
+
+using SparseVector = std::vector<std::pair<uint64_t, float>>;  // sorted by key
+
+// ---- The serialised incident state (IncidentRecord::state) ----
+
+class ByteWriter {
+ public:
+  void u8(uint8_t v) { buf_.push_back(static_cast<char>(v)); }
+  void varint(uint64_t v) {
+    while (v >= 0x80) {
+      buf_.push_back(static_cast<char>((v & 0x7F) | 0x80));
+      v >>= 7;
+    }
+    buf_.push_back(static_cast<char>(v));
+  }
+  void svarint(int64_t v) { varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void u64(uint64_t v) { buf_.append(reinterpret_cast<const char*>(&v), 8); }
+  void f32(float v) { buf_.append(reinterpret_cast<const char*>(&v), 4); }
+  void str(const std::string& s) {
+    varint(s.size());
+    buf_ += s;
+  }
+  std::string take() { return std::move(buf_); }
+
+ private:
+  std::string buf_;
+};
+
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view s) : s_(s) {}
+  bool ok() const { return ok_; }
+  uint8_t u8() {
+    if (!need(1)) return 0;
+    return static_cast<uint8_t>(s_[pos_++]);
+  }
+  uint64_t varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (!need(1)) return 0;
+      uint8_t b = static_cast<uint8_t>(s_[pos_++]);
+      v |= static_cast<uint64_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    ok_ = false;
+    return 0;
+  }
+  int64_t svarint() {
+    uint64_t v = varint();
+    return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+  }
+  uint64_t u64() {
+    uint64_t v = 0;
+    if (need(8)) std::memcpy(&v, s_.data() + pos_, 8), pos_ += 8;
+    return v;
+  }
+  float f32() {
+    float v = 0;
+    if (need(4)) std::memcpy(&v, s_.data() + pos_, 4), pos_ += 4;
+    return v;
+  }
+  std::string str() {
+    uint64_t n = varint();
+    if (!need(n)) return {};
+    std::string r(s_.substr(pos_, n));
+    pos_ += n;
+    return r;
+  }
+  // A count that cannot exceed what is left (so a corrupt blob cannot make us allocate wildly).
+  size_t count(size_t min_item_bytes) {
+    uint64_t n = varint();
+    if (n > (s_.size() - pos_) / std::max<size_t>(1, min_item_bytes)) ok_ = false;
+    return ok_ ? static_cast<size_t>(n) : 0;
+  }
+
+ private:
+  bool need(uint64_t n) {
+    if (!ok_ || n > s_.size() - pos_) ok_ = false;
+    return ok_;
+  }
+  std::string_view s_;
+  size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+struct EntityStat {
+  KeyKind kind = KeyKind::Name;
+  float support = 0;     // over the originals: 1 where it is salient, kSideMention where only mentioned
+  bool subject = false;  // named in a headline, or a victim
+};
+
+// What a passing mention is worth against a salient one (headline, victim, named repeatedly): "the
+// same flaw was used against Boeing" in an article about ICBC does not make Boeing its subject.
+constexpr float kSideMention = 0.35f;
+
+bool salient(const ProfileKey& k) { return k.in_title || k.kind == KeyKind::Victim || k.strength >= 1.6f; }
+
+struct TitleCandidate {
+  std::string article_id;
+  std::string title;
+  std::vector<uint64_t> terms;
+};
+
+}  // namespace
+
+// An incident in memory.
+struct Incident {
+  std::string id;
+  int32_t window_first = 0, window_last = 0;       // every member's day (anchors of undated ones included)
+  int32_t dated_first = kNoDay, dated_last = kNoDay;  // dated members only
+  uint32_t originals = 0;                          // members that are not copies of a member
+  std::unordered_map<uint64_t, float> centroid;    // sum of the originals' unit term vectors (pruned)
+  std::unordered_map<uint64_t, EntityStat> entities;
+  std::map<std::string, uint32_t> actors;
+  std::vector<TitleCandidate> titles;
+  std::string title;
+  std::string created_at;
+  std::vector<uint64_t> indexed;  // posting keys it is listed under
+  bool dirty = false;
+  bool alive = true;
+
+  bool dated() const { return dated_first != kNoDay; }
+};
+
+namespace {
+
+constexpr uint8_t kStateVersion = 1;
+
+std::string serialize(const Incident& in) {
+  ByteWriter w;
+  w.u8(kStateVersion);
+  w.svarint(in.window_first);
+  w.svarint(in.window_last);
+  w.svarint(in.dated_first);
+  w.svarint(in.dated_last);
+  w.varint(in.originals);
+  std::vector<std::pair<uint64_t, float>> c(in.centroid.begin(), in.centroid.end());
+  std::sort(c.begin(), c.end());
+  w.varint(c.size());
+  for (const auto& [k, v] : c) {
+    w.u64(k);
+    w.f32(v);
+  }
+  std::vector<std::pair<uint64_t, EntityStat>> e(in.entities.begin(), in.entities.end());
+  std::sort(e.begin(), e.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  w.varint(e.size());
+  for (const auto& [k, s] : e) {
+    w.u64(k);
+    w.u8(static_cast<uint8_t>(s.kind) | (s.subject ? 0x80 : 0));
+    w.f32(s.support);
+  }
+  w.varint(in.actors.size());
+  for (const auto& [a, n] : in.actors) {
+    w.str(a);
+    w.varint(n);
+  }
+  w.varint(in.titles.size());
+  for (const auto& t : in.titles) {
+    w.str(t.article_id);
+    w.str(t.title);
+    w.varint(t.terms.size());
+    for (uint64_t k : t.terms) w.u64(k);
+  }
+  return w.take();
+}
+
+bool deserialize(std::string_view blob, Incident& in) {
+  ByteReader r(blob);
+  if (r.u8() != kStateVersion) return false;
+  in.window_first = static_cast<int32_t>(r.svarint());
+  in.window_last = static_cast<int32_t>(r.svarint());
+  in.dated_first = static_cast<int32_t>(r.svarint());
+  in.dated_last = static_cast<int32_t>(r.svarint());
+  in.originals = static_cast<uint32_t>(r.varint());
+  for (size_t n = r.count(12); n > 0 && r.ok(); --n) {
+    uint64_t k = r.u64();
+    in.centroid[k] = r.f32();
+  }
+  for (size_t n = r.count(13); n > 0 && r.ok(); --n) {
+    uint64_t k = r.u64();
+    uint8_t kind = r.u8();
+    EntityStat s;
+    s.kind = static_cast<KeyKind>(kind & 0x7F);
+    s.subject = (kind & 0x80) != 0;
+    s.support = r.f32();
+    in.entities[k] = s;
+  }
+  for (size_t n = r.count(2); n > 0 && r.ok(); --n) {
+    std::string a = r.str();
+    in.actors[a] = static_cast<uint32_t>(r.varint());
+  }
+  for (size_t n = r.count(3); n > 0 && r.ok(); --n) {
+    TitleCandidate t;
+    t.article_id = r.str();
+    t.title = r.str();
+    for (size_t m = r.count(8); m > 0 && r.ok(); --m) t.terms.push_back(r.u64());
+    in.titles.push_back(std::move(t));
+  }
+  return r.ok();
+}
+
+bool subject_kind(KeyKind k) { return k == KeyKind::Victim || k == KeyKind::Organization || k == KeyKind::Name; }
+
+double dot(const SparseVector& a, const std::unordered_map<uint64_t, float>& b) {
+  double s = 0;
+  for (const auto& [k, v] : a)
+    if (auto it = b.find(k); it != b.end()) s += static_cast<double>(v) * it->second;
+  return s;
+}
+
+double norm(const std::unordered_map<uint64_t, float>& m) {
+  double s = 0;
+  for (const auto& [k, v] : m) s += static_cast<double>(v) * v;
+  return std::sqrt(s);
+}
+
+void normalize(SparseVector& v) {
+  double s = 0;
+  for (const auto& [k, w] : v) s += static_cast<double>(w) * w;
+  s = std::sqrt(s);
+  if (s > 0)
+    for (auto& [k, w] : v) w = static_cast<float>(w / s);
+}
+
+// Distance in days from a day to a span (0 inside it).
+int32_t distance(int32_t day, int32_t first, int32_t last) {
+  if (day < first) return first - day;
+  if (day > last) return day - last;
+  return 0;
+}
+
+}  // namespace
+
+struct Clusterer::Impl {
+  Store& store;
+  ClusterOptions opt;
+  TermStats stats;
+  std::unordered_map<uint64_t, float> prior_df;  // term key -> document frequency in the prior corpus
+  double prior_documents = 0;
+  ClusterCommit pending;                       // changes not yet committed
+  std::unordered_map<uint64_t, int64_t> df_delta;
+  std::vector<ArticleProfile> queue;
+  std::vector<std::unique_ptr<Incident>> incidents;       // slots; dead ones are reused never
+  std::unordered_map<std::string, size_t> by_id;          // incident id -> slot
+  std::unordered_map<uint64_t, std::vector<uint32_t>> postings;  // key -> slots
+  std::vector<std::pair<int32_t, int32_t>> covered;       // day ranges loaded from the store
+  std::unordered_map<std::string, std::string> assigned;  // article -> incident, this session
+  size_t live = 0;
+
+  Impl(Store& s, ClusterOptions o) : store(s), opt(o) {}
+
+  // ---- Weights ----
+  // Inverse document frequency from the blend of two document-frequency rates: the store's own,
+  // trusted in proportion to its size, and the prior's.
+  double idf(uint64_t key) const {
+    auto it = stats.df.find(key);
+    double df = it == stats.df.end() ? 0 : static_cast<double>(it->second);
+    double n = static_cast<double>(stats.documents);
+    double rate = (df + 0.5) / (n + 1.0);
+    if (prior_documents > 0) {
+      auto p = prior_df.find(key);
+      double prior_rate = ((p == prior_df.end() ? 0.0 : p->second) + 0.5) / (prior_documents + 1.0);
+      double w = n / (n + opt.prior_documents);
+      rate = w * rate + (1 - w) * prior_rate;
+    }
+    return -std::log(std::min(1.0, rate));
+  }
+
+  SparseVector term_vector(const ArticleProfile& p) const {
+    SparseVector v;
+    v.reserve(p.terms.size());
+    for (const auto& [k, tf] : p.terms) v.emplace_back(k, static_cast<float>(tf * idf(k)));
+    normalize(v);
+    return v;
+  }
+
+  struct EntityVec {
+    SparseVector v;  // key hash -> weight, normalised
+    std::vector<std::pair<uint64_t, ProfileKey const*>> keys;
+  };
+  EntityVec entity_vector(const ArticleProfile& p) const {
+    EntityVec e;
+    for (const auto& k : p.keys) {
+      uint64_t h = term_key(k.key);
+      e.v.emplace_back(h, static_cast<float>(key_kind_weight(k.kind) * k.strength * idf(h)));
+      e.keys.emplace_back(h, &k);
+    }
+    std::sort(e.v.begin(), e.v.end());
+    normalize(e.v);
+    return e;
+  }
+
+  // The share of an incident's originals for which an entity is salient (passing mentions count
+  // in part), in [0, 1].
+  static double support(const Incident& in, uint64_t key) {
+    auto it = in.entities.find(key);
+    if (it == in.entities.end()) return 0;
+    return std::min(1.0, static_cast<double>(it->second.support) / std::max<uint32_t>(1, in.originals));
+  }
+
+  // Entity agreement: how much of each side's core the other names, weighted by kind and rarity,
+  // as the harmonic mean of the two shares. An article's core is its salient entities (headline,
+  // victims, named more than once; all its entities if none is), matched in proportion to how
+  // central they are to the incident; an incident's entities weigh by their support (how many of
+  // its articles make them salient), matched fully when salient in the article too. Unlike a cosine, a follow-up
+  // that brings new names (defendants, officials) still agrees with the incident whose core it
+  // repeats, and a passing reference to another incident's victim does not.
+  double entity_agreement(const EntityVec& ev, const Incident& in) const {
+    double a_core = 0, a_hit = 0, a_all = 0, a_all_hit = 0;
+    for (const auto& [h, k] : ev.keys) {
+      double w = key_kind_weight(k->kind) * idf(h);
+      double hit = std::min(1.0, 2 * support(in, h));
+      a_all += w;
+      a_all_hit += w * hit;
+      if (!salient(*k)) continue;
+      a_core += w;
+      a_hit += w * hit;
+    }
+    if (a_core == 0) {
+      a_core = a_all;
+      a_hit = a_all_hit;
+    }
+    std::unordered_map<uint64_t, const ProfileKey*> mine;
+    for (const auto& [h, k] : ev.keys) mine.emplace(h, k);
+    double i_core = 0, i_hit = 0;
+    for (const auto& [h, e] : in.entities) {
+      double w = key_kind_weight(e.kind) * idf(h) * support(in, h);
+      i_core += w;
+      if (auto m = mine.find(h); m != mine.end()) i_hit += w * (salient(*m->second) ? 1.0 : 0.6);
+    }
+    if (a_core <= 0 || i_core <= 0) return 0;
+    double a = a_hit / a_core, i = i_hit / i_core;
+    return a + i > 0 ? 2 * a * i / (a + i) : 0;
+  }
+
+  // Headline agreement: the share of the article's headline subjects (names, victims,
+  // organisations, actors) that the incident's own headlines or victims are about.
+  double subject_agreement(const EntityVec& ev, const Incident& in) const {
+    double total = 0, hit = 0;
+    for (const auto& [h, k] : ev.keys) {
+      if (!k->in_title || !(subject_kind(k->kind) || k->kind == KeyKind::Actor)) continue;
+      double w = idf(h);
+      total += w;
+      auto it = in.entities.find(h);
+      if (it != in.entities.end() && it->second.subject) hit += w * std::min(1.0, 2 * support(in, h));
+    }
+    return total > 0 ? hit / total : 0;
+  }
+
+  // ---- Memory: which incidents are loaded ----
+  Incident* slot(size_t i) { return incidents[i].get(); }
+
+  void index_incident(size_t i) {
+    Incident& in = *incidents[i];
+    std::vector<uint64_t> keys;
+    for (const auto& [k, s] : in.entities)
+      if (s.kind != KeyKind::Country && s.kind != KeyKind::Agency) keys.push_back(k);
+    // The incident's most weighted terms.
+    std::vector<std::pair<float, uint64_t>> top;
+    for (const auto& [k, v] : in.centroid) top.emplace_back(v * static_cast<float>(idf(k)), k);
+    size_t n = std::min<size_t>(24, top.size());
+    std::partial_sort(top.begin(), top.begin() + static_cast<long>(n), top.end(), [](const auto& a, const auto& b) {
+      return a.first > b.first || (a.first == b.first && a.second < b.second);
+    });
+    for (size_t j = 0; j < n; ++j) keys.push_back(top[j].second);
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    std::vector<uint64_t> fresh;
+    std::set_difference(keys.begin(), keys.end(), in.indexed.begin(), in.indexed.end(), std::back_inserter(fresh));
+    for (uint64_t k : fresh) postings[k].push_back(static_cast<uint32_t>(i));
+    std::vector<uint64_t> merged;
+    std::set_union(keys.begin(), keys.end(), in.indexed.begin(), in.indexed.end(), std::back_inserter(merged));
+    in.indexed = std::move(merged);
+  }
+
+  size_t add_incident(std::unique_ptr<Incident> in) {
+    size_t i = incidents.size();
+    by_id[in->id] = i;
+    incidents.push_back(std::move(in));
+    ++live;
+    index_incident(i);
+    return i;
+  }
+
+  void drop_incident(size_t i) {
+    Incident& in = *incidents[i];
+    if (!in.alive) return;
+    in.alive = false;
+    by_id.erase(in.id);
+    --live;
+  }
+
+  Status ensure_loaded(int32_t from, int32_t to) {
+    // Sub-ranges not yet covered.
+    std::vector<std::pair<int32_t, int32_t>> missing{{from, to}};
+    for (const auto& [a, b] : covered) {
+      std::vector<std::pair<int32_t, int32_t>> next;
+      for (const auto& [x, y] : missing) {
+        if (b < x || a > y) {
+          next.emplace_back(x, y);
+          continue;
+        }
+        if (x < a) next.emplace_back(x, a - 1);
+        if (y > b) next.emplace_back(b + 1, y);
+      }
+      missing = std::move(next);
+    }
+    for (const auto& [x, y] : missing) {
+      auto rows = store.incidents_in_window(x, y);
+      if (!rows.ok()) return Error{rows.error()};
+      for (auto& r : *rows) {
+        if (by_id.count(r.id)) continue;
+        auto in = std::make_unique<Incident>();
+        in->id = r.id;
+        in->title = r.title;
+        in->created_at = r.created_at;
+        if (!deserialize(r.state, *in)) continue;  // an unreadable state is rebuilt by `cluster --rebuild`
+        add_incident(std::move(in));
+      }
+      covered.emplace_back(x, y);
+    }
+    // Keep the covered list short.
+    std::sort(covered.begin(), covered.end());
+    std::vector<std::pair<int32_t, int32_t>> merged;
+    for (const auto& r : covered) {
+      if (!merged.empty() && r.first <= merged.back().second + 1) merged.back().second = std::max(merged.back().second, r.second);
+      else merged.push_back(r);
+    }
+    covered = std::move(merged);
+    return {};
+  }
+
+  // Forgets everything held in memory (after corrections, which work on the store).
+  void forget() {
+    incidents.clear();
+    by_id.clear();
+    postings.clear();
+    covered.clear();
+    live = 0;
+  }
+
+  // Evicts incidents far from [lo, hi] when too many are held.
+  void evict_far(int32_t lo, int32_t hi) {
+    if (live <= opt.max_loaded) return;
+    std::vector<std::unique_ptr<Incident>> keep;
+    for (auto& in : incidents) {
+      if (!in->alive || in->dirty) {
+        if (in->dirty && in->alive) keep.push_back(std::move(in));
+        continue;
+      }
+      if (in->window_last + opt.window_days < lo || in->window_first - opt.window_days > hi) continue;
+      keep.push_back(std::move(in));
+    }
+    incidents.clear();
+    by_id.clear();
+    postings.clear();
+    live = 0;
+    for (auto& in : keep) {
+      in->indexed.clear();
+      add_incident(std::move(in));
+    }
+    covered = {{lo - opt.window_days, hi + opt.window_days}};
+  }
+
+  // ---- Adding an article to an incident ----
+  void add_member(Incident& in, const ArticleProfile& p, const SparseVector& tv, bool copy) {
+    int32_t when = p.when();
+    if (in.originals == 0 && in.titles.empty()) {
+      in.window_first = in.window_last = when;
+    } else {
+      in.window_first = std::min(in.window_first, when);
+      in.window_last = std::max(in.window_last, when);
+    }
+    if (p.dated()) {
+      in.dated_first = in.dated() ? std::min(in.dated_first, p.day) : p.day;
+      in.dated_last = in.dated() ? std::max(in.dated_last, p.day) : p.day;
+    }
+    in.dirty = true;
+    if (copy) return;  // a copy adds no evidence of its own
+    ++in.originals;
+    for (const auto& [k, v] : tv) in.centroid[k] += v;
+    if (in.centroid.size() > opt.centroid_terms * 2) prune(in);
+    for (const auto& k : p.keys) {
+      auto& s = in.entities[term_key(k.key)];
+      s.kind = k.kind;
+      s.support += salient(k) ? 1.0f : kSideMention;
+      s.subject |= k.in_title || k.kind == KeyKind::Victim;
+    }
+    for (const auto& a : p.actors) ++in.actors[a];
+    if (!p.title.empty()) {
+      in.titles.push_back(TitleCandidate{p.article_id, p.title, p.title_terms});
+      choose_title(in);
+    }
+  }
+
+  void prune(Incident& in) {
+    std::vector<std::pair<float, uint64_t>> all;
+    for (const auto& [k, v] : in.centroid) all.emplace_back(v, k);
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    all.resize(std::min(all.size(), opt.centroid_terms));
+    in.centroid.clear();
+    for (const auto& [v, k] : all) in.centroid[k] = v;
+  }
+
+  // The most representative headline: the one whose terms weigh most in the centroid.
+  void choose_title(Incident& in) {
+    double cn = norm(in.centroid);
+    std::vector<std::pair<double, size_t>> scored;
+    for (size_t i = 0; i < in.titles.size(); ++i) {
+      const auto& t = in.titles[i];
+      double s = 0, n = 0;
+      for (uint64_t k : t.terms) {
+        double w = idf(k);
+        n += w * w;
+        if (auto it = in.centroid.find(k); it != in.centroid.end()) s += w * it->second;
+      }
+      double fit = n > 0 && cn > 0 ? s / (std::sqrt(n) * cn) : 0;
+      // A headline is short and does not end like a sentence; a first sentence standing in for a
+      // missing headline (plain text without one) is a poorer title.
+      bool headline = utf8_length(t.title) <= 120 && !ends_sentence(t.title);
+      scored.emplace_back(fit * (headline ? 1.0 : 0.5), i);
+    }
+    std::sort(scored.begin(), scored.end(), [&](const auto& a, const auto& b) {
+      return a.first > b.first || (a.first == b.first && in.titles[a.second].article_id < in.titles[b.second].article_id);
+    });
+    if (!scored.empty()) in.title = in.titles[scored.front().second].title;
+    if (in.titles.size() > 32) {
+      std::vector<TitleCandidate> kept;
+      for (size_t j = 0; j < 32; ++j) kept.push_back(in.titles[scored[j].second]);
+      in.titles = std::move(kept);
+    }
+  }
+
+  void count_document(const ArticleProfile& p) {
+    auto bump = [&](uint64_t k) {
+      ++stats.df[k];
+      ++df_delta[k];
+    };
+    for (const auto& [k, v] : p.terms) bump(k);
+    for (const auto& k : p.keys) bump(term_key(k.key));
+    ++stats.documents;
+    ++pending.documents_delta;
+  }
+
+  IncidentRecord record_of(const Incident& in) const {
+    IncidentRecord r;
+    r.id = in.id;
+    r.title = in.title;
+    r.first_day = in.window_first;
+    r.last_day = in.window_last;
+    std::vector<std::pair<uint32_t, std::string>> a;
+    for (const auto& [id, n] : in.actors) a.emplace_back(n, id);
+    std::sort(a.begin(), a.end(), [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
+    for (const auto& [n, id] : a) r.actors.push_back(id);
+    r.state = serialize(in);
+    r.created_at = in.created_at;
+    return r;
+  }
+
+  Status commit() {
+    for (auto& in : incidents)
+      if (in->alive && in->dirty) {
+        pending.upserts.push_back(record_of(*in));
+        in->dirty = false;
+      }
+    for (const auto& [k, d] : df_delta) pending.df_deltas.emplace_back(k, d);
+    std::sort(pending.df_deltas.begin(), pending.df_deltas.end());
+    Status st = store.commit_clustering(pending);
+    pending = ClusterCommit{};
+    df_delta.clear();
+    return st;
+  }
+
+  // ---- Scoring ----
+  ClusterDecision::Candidate score(const ArticleProfile& p, const SparseVector& tv, const EntityVec& ev, const Incident& in) const {
+    ClusterDecision::Candidate c;
+    c.incident_id = in.id;
+    double cn = norm(in.centroid);
+    c.content = cn > 0 ? dot(tv, in.centroid) / cn : 0;
+    c.entities = entity_agreement(ev, in);
+    c.subject = subject_agreement(ev, in);
+    double ft = 1, fe = 1;
+    if (p.dated() && in.dated()) {
+      int32_t d = distance(p.day, in.dated_first, in.dated_last);
+      double beyond = std::max(0.0, d - opt.grace_days);
+      ft = std::pow(0.5, beyond / opt.term_half_life);
+      fe = std::pow(0.5, beyond / opt.entity_half_life);
+    }
+    c.time = fe;
+    // Either the evidence combined, or the text alone when it is similar enough by itself (an
+    // article need not name any entity the extractor knows to report the same incident).
+    c.score = std::max(opt.content_weight * c.content * ft + opt.entity_weight * c.entities * fe + opt.subject_weight * c.subject * fe,
+                       opt.content_alone * c.content * ft);
+    // Conflict: each has a protagonist the other never mentions. The article's subjects are the
+    // victims and names of its headline; the incident's are those of the headlines and victims of
+    // at least half of its articles.
+    bool article_subjects = false, article_shared = false;
+    for (const auto& [h, k] : ev.keys) {
+      if (!subject_kind(k->kind) || !(k->in_title || k->kind == KeyKind::Victim)) continue;
+      article_subjects = true;
+      if (in.entities.count(h)) article_shared = true;
+    }
+    bool incident_subjects = false, incident_shared = false;
+    if (article_subjects && !article_shared) {
+      std::unordered_set<uint64_t> mine;
+      for (const auto& [h, k] : ev.keys) mine.insert(h);
+      for (const auto& [h, e] : in.entities) {
+        if (!e.subject || !subject_kind(e.kind) || support(in, h) < 0.5) continue;
+        incident_subjects = true;
+        if (mine.count(h)) incident_shared = true;
+      }
+    }
+    if (article_subjects && !article_shared && incident_subjects && !incident_shared) {
+      c.conflict = true;
+      c.score *= opt.conflict_penalty;
+    }
+    return c;
+  }
+
+  std::vector<size_t> candidates(const ArticleProfile& p, const SparseVector& tv, const EntityVec& ev) {
+    std::vector<uint64_t> keys;
+    for (const auto& [h, k] : ev.keys)
+      if (k->kind != KeyKind::Country && k->kind != KeyKind::Agency) keys.push_back(h);
+    std::vector<std::pair<float, uint64_t>> top;
+    for (const auto& [k, v] : tv) top.emplace_back(v, k);
+    size_t n = std::min<size_t>(16, top.size());
+    std::partial_sort(top.begin(), top.begin() + static_cast<long>(n), top.end(), [](const auto& a, const auto& b) {
+      return a.first > b.first || (a.first == b.first && a.second < b.second);
+    });
+    for (size_t j = 0; j < n; ++j) keys.push_back(top[j].second);
+    std::unordered_map<uint32_t, uint32_t> hits;
+    for (uint64_t k : keys) {
+      auto it = postings.find(k);
+      if (it == postings.end() || it->second.size() > opt.max_postings) continue;
+      for (uint32_t i : it->second) {
+        const Incident& in = *incidents[i];
+        if (!in.alive) continue;
+        if (p.dated() && in.dated() && distance(p.day, in.dated_first, in.dated_last) > opt.window_days) continue;
+        ++hits[i];
+      }
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> ranked(hits.begin(), hits.end());
+    std::sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
+      return a.second > b.second || (a.second == b.second && incidents[a.first]->id < incidents[b.first]->id);
+    });
+    if (ranked.size() > opt.max_candidates) ranked.resize(opt.max_candidates);
+    std::vector<size_t> out;
+    for (const auto& [i, h] : ranked) out.push_back(i);
+    return out;
+  }
+
+  // Where an article's copies or original already are.
+  Result<std::string> incident_of_relative(const ArticleProfile& p) {
+    auto lookup = [&](const std::string& article) -> Result<std::string> {
+      if (auto it = assigned.find(article); it != assigned.end()) return it->second;
+      auto m = store.membership(article);
+      if (!m.ok()) return Error{m.error()};
+      return *m ? (*m)->incident_id : std::string();
+    };
+    if (!p.duplicate_of.empty()) return lookup(p.duplicate_of);
+    auto copies = store.copies_of(p.article_id);
+    if (!copies.ok()) return Error{copies.error()};
+    for (const auto& c : *copies) {
+      auto r = lookup(c);
+      if (!r.ok() || !r->empty()) return r;
+    }
+    return std::string();
+  }
+
+  Result<size_t> slot_of(const std::string& incident_id) {
+    if (auto it = by_id.find(incident_id); it != by_id.end()) return it->second;
+    auto r = store.get_incident(incident_id, true);
+    if (!r.ok()) return Error{r.error()};
+    if (!*r) return Error{"incident " + incident_id + " is not stored"};
+    auto in = std::make_unique<Incident>();
+    in->id = (*r)->id;
+    in->title = (*r)->title;
+    in->created_at = (*r)->created_at;
+    if (!deserialize((*r)->state, *in)) return Error{"incident " + incident_id + ": unreadable state; run `dossier cluster --rebuild`"};
+    return add_incident(std::move(in));
+  }
+
+  // Clusters one article; returns the decision.
+  Result<ClusterDecision> place(const ArticleProfile& p, bool explain) {
+    ClusterDecision d;
+    d.article_id = p.article_id;
+    SparseVector tv = term_vector(p);
+    auto relative = incident_of_relative(p);
+    if (!relative.ok()) return Error{relative.error()};
+    if (!relative->empty()) {
+      auto s = slot_of(*relative);
+      if (!s.ok()) return Error{s.error()};
+      Incident& in = *incidents[*s];
+      add_member(in, p, tv, true);
+      d.incident_id = in.id;
+      d.score = 1;
+      d.copy = true;
+      index_incident(*s);
+    } else {
+      if (p.dated()) {
+        if (auto st = ensure_loaded(p.day - opt.window_days, p.day + opt.window_days); !st.ok()) return Error{st.error()};
+      } else {
+        if (auto st = ensure_loaded(p.anchor_day - opt.window_days, p.anchor_day + opt.window_days); !st.ok()) return Error{st.error()};
+      }
+      EntityVec ev = entity_vector(p);
+      std::vector<ClusterDecision::Candidate> scored;
+      for (size_t i : candidates(p, tv, ev)) scored.push_back(score(p, tv, ev, *incidents[i]));
+      std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
+        return a.score > b.score || (a.score == b.score && a.incident_id < b.incident_id);
+      });
+      if (!scored.empty() && scored.front().score >= opt.join_threshold) {
+        size_t s = by_id.at(scored.front().incident_id);
+        add_member(*incidents[s], p, tv, false);
+        index_incident(s);
+        d.incident_id = scored.front().incident_id;
+        d.score = scored.front().score;
+      } else {
+        auto in = std::make_unique<Incident>();
+        in->id = incident_id_for(p.article_id);
+        in->created_at = now_iso8601();
+        add_member(*in, p, tv, false);
+        d.incident_id = in->id;
+        d.created = true;
+        add_incident(std::move(in));
+      }
+      count_document(p);
+      if (explain) {
+        if (scored.size() > 5) scored.resize(5);
+        d.candidates = std::move(scored);
+      }
+    }
+    assigned[p.article_id] = d.incident_id;
+    pending.memberships.push_back(IncidentMembership{p.article_id, d.incident_id, d.score, false});
+    return d;
+  }
+
+  // ---- Rebuilding an incident from its members (corrections) ----
+  Result<std::unique_ptr<Incident>> rebuild(const std::string& id, const std::string& created_at, const std::vector<std::string>& members,
+                                            const ProfileSource& profiles) {
+    auto in = std::make_unique<Incident>();
+    in->id = id;
+    in->created_at = created_at.empty() ? now_iso8601() : created_at;
+    std::vector<ArticleProfile> ps;
+    std::unordered_set<std::string> member_set(members.begin(), members.end());
+    for (const auto& a : members) {
+      auto p = profiles(a);
+      if (!p.ok()) return Error{"article " + a + ": " + p.error()};
+      ps.push_back(std::move(p).value());
+    }
+    std::sort(ps.begin(), ps.end(), [](const ArticleProfile& a, const ArticleProfile& b) {
+      return std::make_tuple(!a.dated(), a.when(), a.article_id) < std::make_tuple(!b.dated(), b.when(), b.article_id);
+    });
+    for (const auto& p : ps) add_member(*in, p, term_vector(p), !p.duplicate_of.empty() && member_set.count(p.duplicate_of));
+    if (in->centroid.size() > opt.centroid_terms) prune(*in);
+    return in;
+  }
+};
+
+Clusterer::Clusterer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Clusterer::~Clusterer() = default;
+
+Result<std::unique_ptr<Clusterer>> Clusterer::open(Store& store, const KnowledgeBase* kb, ClusterOptions options) {
+  auto impl = std::make_unique<Impl>(store, options);
+  auto stats = store.term_stats();
+  if (!stats.ok()) return Error{"cannot read clustering statistics: " + stats.error()};
+  impl->stats = std::move(stats).value();
+  if (kb && !kb->technique_model.empty()) {
+    // The model keeps idf = ln((1 + N) / (1 + df)) + 1 per feature; its single words are terms.
+    const TechniqueModel& m = kb->technique_model;
+    double n = m.train_examples;
+    for (size_t i = 0; i < m.vocab.size(); ++i) {
+      if (m.vocab[i].find(' ') != std::string::npos) continue;
+      double df = (1.0 + n) / std::exp(static_cast<double>(m.idf[i]) - 1.0) - 1.0;
+      impl->prior_df[term_key(m.vocab[i])] = static_cast<float>(std::max(0.0, df));
+    }
+    impl->prior_documents = n;
+  }
+  return std::unique_ptr<Clusterer>(new Clusterer(std::move(impl)));
+}
+
+size_t Clusterer::loaded_incidents() const { return impl_->live; }
+
+Status Clusterer::add(ArticleProfile profile) {
+  impl_->queue.push_back(std::move(profile));
+  if (impl_->queue.size() >= impl_->opt.batch) return flush();
+  return {};
+}
+
+Status Clusterer::flush() {
+  Impl& m = *impl_;
+  if (m.queue.empty()) return {};
+  std::vector<ArticleProfile> queue = std::move(m.queue);
+  m.queue.clear();
+  // Dated articles in time order, then undated ones by their anchor day; ties by id.
+  std::sort(queue.begin(), queue.end(), [](const ArticleProfile& a, const ArticleProfile& b) {
+    return std::make_tuple(!a.dated(), a.when(), a.article_id) < std::make_tuple(!b.dated(), b.when(), b.article_id);
+  });
+  // Copies wait for their originals when both are queued. Which article is the copy may have
+  // changed since it was queued (an earlier-published original arriving after its repost takes
+  // its place), so the store says.
+  std::unordered_set<std::string> queued;
+  for (auto& p : queue) {
+    queued.insert(p.article_id);
+    auto header = m.store.article_header(p.article_id);
+    if (!header.ok()) return Error{header.error()};
+    if (*header) p.duplicate_of = (*header)->duplicate_of;
+  }
+  std::vector<const ArticleProfile*> order, later;
+  for (const auto& p : queue) {
+    auto known = m.store.membership(p.article_id);
+    if (!known.ok()) return Error{known.error()};
+    if (*known || m.assigned.count(p.article_id)) continue;  // already in an incident
+    (p.duplicate_of.empty() || !queued.count(p.duplicate_of) ? order : later).push_back(&p);
+  }
+  order.insert(order.end(), later.begin(), later.end());
+  int32_t lo = INT32_MAX, hi = INT32_MIN;
+  for (const ArticleProfile* p : order) {
+    auto d = m.place(*p, explain_);
+    if (!d.ok()) return Error{"article " + p->article_id + ": " + d.error()};
+    decisions_.push_back(std::move(d).value());
+    lo = std::min(lo, p->when());
+    hi = std::max(hi, p->when());
+  }
+  Status st = m.commit();
+  m.assigned.clear();
+  if (!st.ok()) {
+    m.forget();  // memory may be ahead of the store now
+    return st;
+  }
+  if (lo <= hi) m.evict_far(lo, hi);
+  return {};
+}
+
+namespace {
+
+Result<std::vector<std::string>> member_ids(Store& store, const std::string& incident_id) {
+  auto members = store.incident_members(incident_id);
+  if (!members.ok()) return Error{members.error()};
+  std::vector<std::string> ids;
+  for (const auto& m : *members) ids.push_back(m.article.id);
+  return ids;
+}
+
+}  // namespace
+
+Status Clusterer::merge(const std::string& a, const std::string& b, const ProfileSource& profiles) {
+  Impl& m = *impl_;
+  if (auto st = flush(); !st.ok()) return st;
+  auto ra = m.store.get_incident(a, false), rb = m.store.get_incident(b, false);
+  if (!ra.ok()) return Error{ra.error()};
+  if (!rb.ok()) return Error{rb.error()};
+  if (!*ra) return Error{"no incident " + a};
+  if (!*rb) return Error{"no incident " + b};
+  if ((*ra)->id == (*rb)->id) return Error{"incidents " + a + " and " + b + " are the same incident"};
+  auto ma = member_ids(m.store, (*ra)->id), mb = member_ids(m.store, (*rb)->id);
+  if (!ma.ok()) return Error{ma.error()};
+  if (!mb.ok()) return Error{mb.error()};
+  std::vector<std::string> all = *ma;
+  all.insert(all.end(), mb->begin(), mb->end());
+  auto rebuilt = m.rebuild((*ra)->id, (*ra)->created_at, all, profiles);
+  if (!rebuilt.ok()) return Error{rebuilt.error()};
+  ClusterCommit c;
+  c.upserts.push_back(m.record_of(**rebuilt));
+  c.deletes.push_back((*rb)->id);
+  c.aliases.emplace_back((*rb)->id, (*ra)->id);
+  for (const auto& id : *mb) c.memberships.push_back(IncidentMembership{id, (*ra)->id, 1, true});
+  if (auto st = m.store.commit_clustering(c); !st.ok()) return st;
+  m.forget();
+  nlohmann::json args = {{"into", (*ra)->id}, {"from", (*rb)->id}, {"into_article", ma->empty() ? "" : ma->front()}, {"articles", *mb}};
+  return m.store.add_correction("merge", args.dump());
+}
+
+Result<std::string> Clusterer::split(const std::string& a, const std::vector<std::string>& articles, const ProfileSource& profiles) {
+  Impl& m = *impl_;
+  if (auto st = flush(); !st.ok()) return Error{st.error()};
+  auto ra = m.store.get_incident(a, false);
+  if (!ra.ok()) return Error{ra.error()};
+  if (!*ra) return Error{"no incident " + a};
+  auto ma = member_ids(m.store, (*ra)->id);
+  if (!ma.ok()) return Error{ma.error()};
+  // Articles may be given by unique prefix.
+  std::vector<std::string> leaving;
+  for (const auto& want : articles) {
+    std::vector<std::string> hits;
+    for (const auto& id : *ma)
+      if (id.rfind(want, 0) == 0) hits.push_back(id);
+    if (hits.empty()) return Error{"article " + want + " is not in incident " + (*ra)->id};
+    if (hits.size() > 1) return Error{"article id prefix " + want + " is ambiguous"};
+    if (std::find(leaving.begin(), leaving.end(), hits.front()) == leaving.end()) leaving.push_back(hits.front());
+  }
+  std::vector<std::string> staying;
+  for (const auto& id : *ma)
+    if (std::find(leaving.begin(), leaving.end(), id) == leaving.end()) staying.push_back(id);
+  if (staying.empty()) return Error{"splitting every article out of " + (*ra)->id + " leaves it empty; nothing to split"};
+  std::vector<std::string> sorted = leaving;
+  std::sort(sorted.begin(), sorted.end());
+  std::string key = "split:" + (*ra)->id;
+  for (const auto& id : sorted) key += ":" + id;
+  std::string new_id = hex_id(key);
+  auto kept = m.rebuild((*ra)->id, (*ra)->created_at, staying, profiles);
+  if (!kept.ok()) return Error{kept.error()};
+  auto made = m.rebuild(new_id, "", leaving, profiles);
+  if (!made.ok()) return Error{made.error()};
+  ClusterCommit c;
+  c.upserts.push_back(m.record_of(**kept));
+  c.upserts.push_back(m.record_of(**made));
+  for (const auto& id : leaving) c.memberships.push_back(IncidentMembership{id, new_id, 1, true});
+  if (auto st = m.store.commit_clustering(c); !st.ok()) return Error{st.error()};
+  m.forget();
+  nlohmann::json args = {{"from", (*ra)->id}, {"id", new_id}, {"articles", leaving}};
+  if (auto st = m.store.add_correction("split", args.dump()); !st.ok()) return Error{st.error()};
+  return new_id;
+}
+
+Status Clusterer::move(const std::string& article, const std::string& to, const ProfileSource& profiles) {
+  Impl& m = *impl_;
+  if (auto st = flush(); !st.ok()) return st;
+  auto art = m.store.article_header(article);
+  std::string article_id = article;
+  if (!art.ok() || !*art) {
+    auto full = m.store.get_article(article, false);
+    if (!full.ok()) return Error{full.error()};
+    if (!*full) return Error{"no article " + article};
+    article_id = (*full)->id;
+  }
+  auto from = m.store.membership(article_id);
+  if (!from.ok()) return Error{from.error()};
+  if (!*from) return Error{"article " + article_id + " is in no incident yet; run `dossier cluster`"};
+  auto rt = m.store.get_incident(to, false);
+  if (!rt.ok()) return Error{rt.error()};
+  if (!*rt) return Error{"no incident " + to};
+  std::string from_id = (*from)->incident_id;
+  if (from_id == (*rt)->id) return Error{"article " + article_id + " is already in incident " + (*rt)->id};
+  auto rf = m.store.get_incident(from_id, false);
+  if (!rf.ok() || !*rf) return Error{"incident " + from_id + " is not stored"};
+  auto mf = member_ids(m.store, from_id), mt = member_ids(m.store, (*rt)->id);
+  if (!mf.ok()) return Error{mf.error()};
+  if (!mt.ok()) return Error{mt.error()};
+  std::vector<std::string> staying;
+  for (const auto& id : *mf)
+    if (id != article_id) staying.push_back(id);
+  std::vector<std::string> joined = *mt;
+  joined.push_back(article_id);
+  ClusterCommit c;
+  auto target = m.rebuild((*rt)->id, (*rt)->created_at, joined, profiles);
+  if (!target.ok()) return Error{target.error()};
+  c.upserts.push_back(m.record_of(**target));
+  if (staying.empty()) {
+    c.deletes.push_back(from_id);
+    c.aliases.emplace_back(from_id, (*rt)->id);
+  } else {
+    auto source = m.rebuild(from_id, (*rf)->created_at, staying, profiles);
+    if (!source.ok()) return Error{source.error()};
+    c.upserts.push_back(m.record_of(**source));
+  }
+  c.memberships.push_back(IncidentMembership{article_id, (*rt)->id, 1, true});
+  if (auto st = m.store.commit_clustering(c); !st.ok()) return st;
+  m.forget();
+  nlohmann::json args = {{"article", article_id}, {"to", (*rt)->id}, {"to_article", mt->empty() ? "" : mt->front()}};
+  return m.store.add_correction("move", args.dump());
+}
+
+Status Clusterer::replay_corrections(const ProfileSource& profiles) {
+  Impl& m = *impl_;
+  if (auto st = flush(); !st.ok()) return st;
+  auto log = m.store.corrections();
+  if (!log.ok()) return Error{log.error()};
+  auto incident_of = [&](const std::string& article) -> std::string {
+    auto r = m.store.membership(article);
+    return r.ok() && *r ? (*r)->incident_id : std::string();
+  };
+  for (const auto& [op, text] : *log) {
+    auto args = nlohmann::json::parse(text, nullptr, false);
+    if (args.is_discarded() || !args.is_object()) continue;
+    // Replayed operations are applied directly (they are already in the log).
+    if (op == "merge") {
+      std::string into = incident_of(args.value("into_article", ""));
+      if (into.empty()) continue;
+      std::set<std::string> from;
+      for (const auto& a : args.value("articles", nlohmann::json::array()))
+        if (a.is_string())
+          if (auto f = incident_of(a.get<std::string>()); !f.empty() && f != into) from.insert(f);
+      for (const auto& f : from) {
+        auto ma = member_ids(m.store, into), mb = member_ids(m.store, f);
+        auto ra = m.store.get_incident(into, false);
+        if (!ma.ok() || !mb.ok() || !ra.ok() || !*ra) continue;
+        std::vector<std::string> all = *ma;
+        all.insert(all.end(), mb->begin(), mb->end());
+        auto rebuilt = m.rebuild(into, (*ra)->created_at, all, profiles);
+        if (!rebuilt.ok()) return Error{rebuilt.error()};
+        ClusterCommit c;
+        c.upserts.push_back(m.record_of(**rebuilt));
+        c.deletes.push_back(f);
+        c.aliases.emplace_back(f, into);
+        for (const auto& id : *mb) c.memberships.push_back(IncidentMembership{id, into, 1, true});
+        if (auto st = m.store.commit_clustering(c); !st.ok()) return st;
+      }
+    } else if (op == "split" || op == "move") {
+      std::vector<std::string> leaving;
+      std::string target;
+      if (op == "split") {
+        for (const auto& a : args.value("articles", nlohmann::json::array()))
+          if (a.is_string()) leaving.push_back(a.get<std::string>());
+        target = args.value("id", "");
+      } else {
+        leaving.push_back(args.value("article", ""));
+        target = incident_of(args.value("to_article", ""));
+        if (target.empty()) target = args.value("to", "");
+      }
+      // Group the leaving articles by where they are now.
+      std::map<std::string, std::vector<std::string>> by_source;
+      for (const auto& a : leaving)
+        if (auto f = incident_of(a); !f.empty() && f != target) by_source[f].push_back(a);
+      if (by_source.empty() || target.empty()) continue;
+      auto existing_target = m.store.get_incident(target, false);
+      std::vector<std::string> joined;
+      std::string target_created;
+      if (existing_target.ok() && *existing_target && (*existing_target)->id == target) {
+        auto mt = member_ids(m.store, target);
+        if (mt.ok()) joined = *mt;
+        target_created = (*existing_target)->created_at;
+      }
+      ClusterCommit c;
+      for (const auto& [source, arts] : by_source) {
+        auto mf = member_ids(m.store, source);
+        auto rf = m.store.get_incident(source, false);
+        if (!mf.ok() || !rf.ok() || !*rf) continue;
+        std::vector<std::string> staying;
+        for (const auto& id : *mf)
+          if (std::find(arts.begin(), arts.end(), id) == arts.end()) staying.push_back(id);
+        if (staying.empty()) {
+          c.deletes.push_back(source);
+          c.aliases.emplace_back(source, target);
+        } else {
+          auto rebuilt = m.rebuild(source, (*rf)->created_at, staying, profiles);
+          if (!rebuilt.ok()) return Error{rebuilt.error()};
+          c.upserts.push_back(m.record_of(**rebuilt));
+        }
+        joined.insert(joined.end(), arts.begin(), arts.end());
+        for (const auto& id : arts) c.memberships.push_back(IncidentMembership{id, target, 1, true});
+      }
+      auto rebuilt = m.rebuild(target, target_created, joined, profiles);
+      if (!rebuilt.ok()) return Error{rebuilt.error()};
+      c.upserts.push_back(m.record_of(**rebuilt));
+      if (auto st = m.store.commit_clustering(c); !st.ok()) return st;
+    }
+  }
+  m.forget();
+  return {};
+}
+
+}  // namespace dossier

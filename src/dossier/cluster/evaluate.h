@@ -1,0 +1,23 @@
+// Clustering quality against labelled incidents: B-cubed precision, recall and F1 (per item, then
+// averaged: how much of an article's predicted incident shares its true label, and how much of its
+// true incident was put with it) and pairwise precision, recall and F1 (over pairs of articles put
+// together / labelled together). Only items present in both the truth and the prediction count.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace dossier {
+
+struct ClusteringScores {
+  size_t items = 0;
+  size_t true_clusters = 0, predicted_clusters = 0;
+  double bcubed_precision = 0, bcubed_recall = 0, bcubed_f1 = 0;
+  double pairwise_precision = 0, pairwise_recall = 0, pairwise_f1 = 0;
+};
+
+// `truth` and `predicted` map item -> cluster label.
+ClusteringScores evaluate_clustering(const std::map<std::string, std::string>& truth,
+                                     const std::map<std::string, std::string>& predicted);
+
+}  // namespace dossier

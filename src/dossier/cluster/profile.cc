@@ -1,0 +1,324 @@
+#include "dossier/cluster/profile.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "dossier/util/fold.h"
+#include "dossier/util/terms.h"
+#include "dossier/util/text.h"
+#include "dossier/util/time.h"
+
+namespace dossier {
+
+int32_t day_number(const std::string& iso) {
+  if (iso.empty()) return kNoDay;
+  auto t = parse_datetime(iso);
+  if (!t) return kNoDay;
+  return static_cast<int32_t>(std::floor(static_cast<double>(*t) / 86400.0));
+}
+
+std::string day_string(int32_t day) {
+  if (day == kNoDay) return {};
+  return format_iso8601(static_cast<std::time_t>(day) * 86400).substr(0, 10);
+}
+
+std::string_view key_kind_name(KeyKind k) {
+  switch (k) {
+    case KeyKind::Actor: return "actor";
+    case KeyKind::Victim: return "victim";
+    case KeyKind::Organization: return "organization";
+    case KeyKind::Name: return "name";
+    case KeyKind::Cve: return "cve";
+    case KeyKind::Indicator: return "indicator";
+    case KeyKind::Software: return "software";
+    case KeyKind::Agency: return "agency";
+    case KeyKind::Country: return "country";
+  }
+  return "key";
+}
+
+float key_kind_weight(KeyKind k) {
+  switch (k) {
+    case KeyKind::Actor: return 1.0f;
+    case KeyKind::Victim: return 1.0f;
+    case KeyKind::Cve: return 1.0f;
+    case KeyKind::Indicator: return 1.0f;
+    case KeyKind::Organization: return 0.6f;
+    case KeyKind::Name: return 0.7f;
+    case KeyKind::Software: return 0.7f;
+    case KeyKind::Agency: return 0.3f;
+    case KeyKind::Country: return 0.2f;
+  }
+  return 0.5f;
+}
+
+namespace {
+
+struct Word {
+  std::string_view text;
+  size_t begin, end;
+};
+
+// Words of a sentence: letters, digits and inner & . - (AT&T, U.S., Wi-Fi). An apostrophe ends
+// a word, and a possessive "s" after it is dropped.
+std::vector<Word> words_of(std::string_view s, size_t base) {
+  std::vector<Word> out;
+  size_t i = 0;
+  auto letter_at = [&](size_t k) {
+    if (k >= s.size()) return false;
+    unsigned char c = s[k];
+    if (c < 0x80) return std::isalnum(c) != 0;
+    // U+2000..U+206F (E2 80..81 xx) is punctuation: quotes, dashes.
+    return !(c == 0xE2 && k + 1 < s.size() && (static_cast<unsigned char>(s[k + 1]) == 0x80 || static_cast<unsigned char>(s[k + 1]) == 0x81));
+  };
+  while (i < s.size()) {
+    if (!letter_at(i)) {
+      ++i;
+      continue;
+    }
+    size_t b = i;
+    while (i < s.size()) {
+      if (letter_at(i)) {
+        unsigned char c = s[i];
+        i += c < 0x80 ? 1 : (c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2);
+        continue;
+      }
+      char c = s[i];
+      if ((c == '&' || c == '.' || c == '-') && letter_at(i + 1) && i > b) {
+        ++i;
+        continue;
+      }
+      break;
+    }
+    i = std::min(i, s.size());
+    std::string_view w = s.substr(b, i - b);
+    // Possessive: "China's" / "China’s" -> "China"; the lone "s" is skipped.
+    bool possessive_s = w == "s" && b >= 1 && (s[b - 1] == '\'' || (b >= 3 && s.substr(b - 3, 3) == "\xe2\x80\x99"));
+    if (!possessive_s) out.push_back(Word{w, base + b, base + i});
+  }
+  return out;
+}
+
+bool capitalised(std::string_view w) {
+  utf8proc_int32_t cp = 0;
+  if (utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(w.data()), static_cast<utf8proc_ssize_t>(w.size()), &cp) <= 0)
+    return false;
+  return utf8proc_isupper(cp);
+}
+
+bool calendar_word(const std::string& f) {
+  static const std::unordered_set<std::string> words = {
+      "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
+      "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+  return words.count(f) > 0;
+}
+
+// Role and generic words that are capitalised in names and titles but name nothing specific.
+bool generic_name_word(const std::string& f) {
+  static const std::unordered_set<std::string> words = {
+      "minister", "president", "ambassador", "secretary", "director", "chief", "officer", "executive", "spokesperson",
+      "foreign", "general", "deputy", "prime", "state", "national", "federal", "department", "ministry", "agency",
+      "office", "service", "government", "police", "court", "senator", "official", "officials", "mr", "ms", "mrs", "dr",
+      "inc", "ltd", "llc", "corp", "co", "group", "company", "the", "of", "and", "for", "in", "on", "at", "a", "an",
+      "i", "it", "we", "he", "she", "they", "this", "that", "these", "those", "new", "read", "more", "update", "news",
+      "cve", "ceo", "cto", "ciso", "ceo s"};
+  return words.count(f) > 0;
+}
+
+bool connector(std::string_view w) { return w == "of" || w == "and" || w == "&" || w == "de" || w == "for" || w == "the"; }
+
+// 1 for one mention, growing slowly with more; a partial mention (a shared name) counts in part.
+float sublinear(float count) { return count <= 0 ? 0 : count < 1 ? count : 1.0f + std::log(count); }
+
+}  // namespace
+
+std::vector<std::string> proper_names(std::string_view text, const std::vector<Sentence>& sentences,
+                                      const std::vector<EntityMention>& mentions, const KnowledgeBase& kb,
+                                      const std::vector<std::pair<size_t, size_t>>& excluded) {
+  struct Run {
+    std::vector<std::string> folded;  // one per word
+    bool sentence_initial;
+  };
+  std::vector<Run> runs;
+  std::unordered_set<std::string> mid_sentence;  // folded words seen capitalised away from a sentence start
+  std::vector<char> mask(text.size() + 1, 0);  // bytes inside KB entity mentions and excluded spans
+  auto mark = [&](size_t b, size_t e) { std::fill(mask.begin() + static_cast<long>(std::min(b, text.size())), mask.begin() + static_cast<long>(std::min(e, text.size())), 1); };
+  for (const auto& m : mentions)
+    if (m.kind != EntityKind::Sector) mark(m.begin, m.end);
+  for (const auto& [b, e] : excluded) mark(b, e);
+  auto covered = [&](const Word& w) { return std::any_of(mask.begin() + static_cast<long>(w.begin), mask.begin() + static_cast<long>(w.end), [](char c) { return c != 0; }); };
+  for (const auto& s : sentences) {
+    if (s.heading) continue;
+    auto words = words_of(text.substr(s.begin, s.end - s.begin), s.begin);
+    // Only white space may separate two words of one name: a comma or a quote ends it.
+    auto adjacent = [&](size_t j) {
+      for (size_t k = words[j - 1].end; k < words[j].begin; ++k)
+        if (!std::isspace(static_cast<unsigned char>(text[k]))) return false;
+      return true;
+    };
+    auto digits_follow = [&](size_t j) {
+      return j + 1 < words.size() && adjacent(j + 1) && std::isdigit(static_cast<unsigned char>(words[j + 1].text[0]));
+    };
+    // A word that can be part of a name: capitalised, not a KB entity, indicator or date.
+    std::vector<char> nameable(words.size());
+    for (size_t j = 0; j < words.size(); ++j) {
+      std::string f = fold_name(words[j].text);
+      nameable[j] = capitalised(words[j].text) && !covered(words[j]) && !calendar_word(f) &&
+                    !(digits_follow(j) && kb.is_common_word(f));  // "May 2023", "Version 5"
+    }
+    size_t i = 0;
+    while (i < words.size()) {
+      if (!nameable[i]) {
+        ++i;
+        continue;
+      }
+      Run r;
+      r.sentence_initial = i == 0;
+      r.folded.push_back(fold_name(words[i].text));
+      size_t j = i + 1;
+      while (j < words.size() && adjacent(j)) {
+        if (nameable[j]) {
+          r.folded.push_back(fold_name(words[j].text));
+          ++j;
+          continue;
+        }
+        // "Bank of America", "Office for Foreign Relations": a connector between two name words.
+        if (connector(words[j].text) && j + 1 < words.size() && adjacent(j + 1) && nameable[j + 1]) {
+          r.folded.push_back(std::string(words[j].text));
+          ++j;
+          continue;
+        }
+        break;
+      }
+      // A leading function word ("The", "In") is not part of the name; what follows it is mid-sentence.
+      while (!r.folded.empty() && (is_stop_word(r.folded.front()) || connector(r.folded.front()))) {
+        r.folded.erase(r.folded.begin());
+        r.sentence_initial = false;
+      }
+      if (!r.folded.empty() && r.folded.size() <= 6) {
+        if (!r.sentence_initial)
+          for (const auto& f : r.folded) mid_sentence.insert(f);
+        runs.push_back(std::move(r));
+      }
+      i = j;
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& r : runs) {
+    // A single capitalised ordinary word opening a sentence is just that ("Investigators").
+    if (r.sentence_initial && r.folded.size() == 1 && kb.is_common_word(r.folded.front()) && !mid_sentence.count(r.folded.front()))
+      continue;
+    if (r.folded.size() >= 2) {
+      std::string full;
+      for (const auto& f : r.folded) full += (full.empty() ? "" : " ") + f;
+      out.push_back(full);
+    }
+    for (const auto& f : r.folded)
+      if (f.size() >= 3 && !generic_name_word(f) && !connector(f) && !is_stop_word(f) && (r.folded.size() == 1 || !kb.is_common_word(f)))
+        out.push_back(f);
+  }
+  return out;
+}
+
+ArticleProfile profile_article(const Article& a, const Extraction& x, const KnowledgeBase& kb) {
+  ArticleProfile p;
+  p.article_id = a.id;
+  p.duplicate_of = a.duplicate_of;
+  p.title = a.title;
+  p.outlet = a.outlet;
+  p.language = a.language.empty() || a.language == "und" ? "en" : a.language;
+  p.day = day_number(a.published);
+  if (!p.dated()) {
+    // An undated article is looked up around the latest date it writes, else when it was ingested.
+    int32_t latest = kNoDay;
+    for (const auto& d : x.dates)
+      if (!d.relative && !d.value.empty() && (d.granularity == "day" || d.granularity == "month")) {
+        int32_t dn = day_number(d.granularity == "month" ? d.value + "-01" : d.value);
+        if (dn != kNoDay && (latest == kNoDay || dn > latest)) latest = dn;
+      }
+    if (latest == kNoDay) latest = day_number(a.ingested_at);
+    if (latest == kNoDay) latest = day_number(now_iso8601());
+    p.anchor_day = latest;
+  } else {
+    p.anchor_day = p.day;
+  }
+
+  std::string folded_title = " " + fold_name(a.title) + " ";
+  std::map<std::string, ProfileKey> keys;
+  auto add = [&](KeyKind kind, const std::string& key, float count, std::string_view surface) {
+    auto [it, fresh] = keys.emplace(key, ProfileKey{key, kind, 0, false});
+    it->second.strength += count;
+    if (!surface.empty()) {
+      std::string f = fold_name(surface);
+      if (!f.empty() && folded_title.find(" " + f + " ") != std::string::npos) it->second.in_title = true;
+    }
+  };
+  for (const auto& m : x.mentions) {
+    // A name that context could not resolve to one entity counts for each candidate, in part.
+    float share = 1.0f / static_cast<float>(m.ids.size());
+    for (const auto& id : m.ids) switch (m.kind) {
+        case EntityKind::Actor:
+          add(KeyKind::Actor, "actor:" + id, share, m.text);
+          if (m.ids.size() == 1 && std::find(p.actors.begin(), p.actors.end(), id) == p.actors.end()) p.actors.push_back(id);
+          break;
+        case EntityKind::Software: add(KeyKind::Software, "software:" + id, share, m.text); break;
+        case EntityKind::Agency: add(KeyKind::Agency, "agency:" + id, share, m.text); break;
+        case EntityKind::Country: add(KeyKind::Country, "country:" + id, share, m.text); break;
+        default: break;
+      }
+  }
+  // An actor named only in the headline is as central as it gets.
+  for (const auto& i : x.indicators) {
+    if (i.type == IndicatorType::Cve) {
+      add(KeyKind::Cve, "cve:" + i.value, 1, i.value);
+      continue;
+    }
+    if (i.type == IndicatorType::AttackId) continue;
+    bool listed = std::any_of(i.flags.begin(), i.flags.end(), [](const std::string& f) { return f.rfind("warninglist:", 0) == 0; });
+    if (listed || i.role == "reference" || i.role == "example") continue;
+    if (i.malicious || i.confidence >= 0.6) add(KeyKind::Indicator, "indicator:" + i.value, 1, {});
+  }
+  for (const auto& v : x.events.victims) add(KeyKind::Victim, "victim:" + ascii_lower(v.country) + ":" + fold_name(v.name), 1, {});
+  for (const auto& o : x.events.organizations) {
+    if (o.kind == "government") continue;  // "the government" is every country's
+    add(KeyKind::Organization, "organization:" + ascii_lower(o.country) + ":" + fold_name(o.name) + (o.located.empty() ? "" : "@" + ascii_lower(o.located)), 1, {});
+  }
+  std::vector<std::pair<size_t, size_t>> indicator_spans;
+  for (const auto& i : x.indicators) indicator_spans.emplace_back(i.begin, i.end);
+  for (const auto& n : proper_names(a.text, x.sentences, x.mentions, kb, indicator_spans)) add(KeyKind::Name, "name:" + n, n.find(' ') == std::string::npos ? 0.6f : 1.0f, n);
+  // Names the headline carries that the body did not confirm (title case makes every word
+  // capitalised there) stay out; KB entities in the headline are matched above through `surface`.
+  for (auto& [k, key] : keys) {
+    key.strength = sublinear(key.strength) * (key.in_title ? 1.5f : 1.0f);
+    p.keys.push_back(std::move(key));
+  }
+
+  // Content terms: the headline three times, the body's first 1,500 terms once (the lead says what
+  // happened; long articles drift into background).
+  std::unordered_map<uint64_t, float> tf;
+  std::vector<uint64_t> title_terms;
+  for (const auto& t : content_terms(a.title, p.language)) {
+    uint64_t k = term_key(t.stem);
+    tf[k] += 3;
+    title_terms.push_back(k);
+  }
+  size_t n = 0;
+  for (const auto& t : content_terms(a.text, p.language)) {
+    if (++n > 1500) break;
+    tf[term_key(t.stem)] += 1;
+  }
+  p.terms.reserve(tf.size());
+  for (const auto& [k, v] : tf) p.terms.emplace_back(k, sublinear(v));
+  std::sort(p.terms.begin(), p.terms.end());
+  std::sort(title_terms.begin(), title_terms.end());
+  title_terms.erase(std::unique(title_terms.begin(), title_terms.end()), title_terms.end());
+  p.title_terms = std::move(title_terms);
+  return p;
+}
+
+}  // namespace dossier

@@ -1,0 +1,24 @@
+// Case- and accent-folding for matching names and words regardless of how they are written
+// (NÚKIB = nukib, Lipavský = lipavsky, "China's" contains "china").
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dossier {
+
+// Case- and accent-folded form used for matching: NFKD, marks stripped, case-folded, runs of
+// anything that is not a letter or digit become one space, trimmed.
+std::string fold_name(std::string_view s);
+
+// Case/accent-folded copy of `text` with, for every folded byte, the original byte offset where
+// its code point starts (one extra entry maps the end). Folding is the same as fold_name(), with
+// a space added at both ends.
+struct FoldedText {
+  std::string folded;
+  std::vector<size_t> origin;
+};
+FoldedText fold_with_offsets(std::string_view text);
+
+}  // namespace dossier
