@@ -1,9 +1,11 @@
 #include "dossier/cluster/clusterer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <absl/container/flat_hash_map.h>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_set>
@@ -104,12 +106,6 @@ class ByteReader {
   bool ok_ = true;
 };
 
-struct EntityStat {
-  KeyKind kind = KeyKind::Name;
-  float support = 0;     // over the originals: 1 where it is salient, kSideMention where only mentioned
-  bool subject = false;  // named in a headline, or a victim
-};
-
 // What a passing mention is worth against a salient one (headline, victim, named repeatedly): "the
 // same flaw was used against Boeing" in an article about ICBC does not make Boeing its subject.
 constexpr float kSideMention = 0.35f;
@@ -124,23 +120,34 @@ struct TitleCandidate {
 
 }  // namespace
 
-// An incident in memory.
+// An incident in memory. Its term and entity statistics are vectors sorted by key: merged with
+// an article's on update and joined with it when scoring, with no hash table per incident.
 struct Incident {
+  struct Entity {
+    uint64_t hash = 0;
+    float support = 0;     // over the originals: 1 where it is salient, kSideMention where only mentioned
+    float weight = 0;      // kind weight times rarity, when last seen (not stored)
+    KeyKind kind = KeyKind::Name;
+    bool subject = false;  // named in a headline, or a victim
+  };
   std::string id;
   int32_t window_first = 0, window_last = 0;       // every member's day (anchors of undated ones included)
   int32_t dated_first = kNoDay, dated_last = kNoDay;  // dated members only
   uint32_t originals = 0;                          // members that are not copies of a member
-  std::unordered_map<uint64_t, float> centroid;    // sum of the originals' unit term vectors (pruned)
-  std::unordered_map<uint64_t, EntityStat> entities;
+  std::vector<std::pair<uint64_t, float>> centroid;  // sum of the originals' unit term vectors, pruned
+  double centroid_norm = 0;
+  std::vector<Entity> entities;
   std::map<std::string, uint32_t> actors;
   std::vector<TitleCandidate> titles;
   std::string title;
   std::string created_at;
-  std::vector<uint64_t> indexed;  // posting keys it is listed under
+  std::vector<uint64_t> indexed;  // posting keys it is listed under, sorted
+  uint64_t created_order = 0;     // when it entered memory (posting lists follow this order)
   bool dirty = false;
   bool alive = true;
 
   bool dated() const { return dated_first != kNoDay; }
+  double share(const Entity& e) const { return std::min(1.0, static_cast<double>(e.support) / std::max<uint32_t>(1, originals)); }
 };
 
 namespace {
@@ -155,20 +162,16 @@ std::string serialize(const Incident& in) {
   w.svarint(in.dated_first);
   w.svarint(in.dated_last);
   w.varint(in.originals);
-  std::vector<std::pair<uint64_t, float>> c(in.centroid.begin(), in.centroid.end());
-  std::sort(c.begin(), c.end());
-  w.varint(c.size());
-  for (const auto& [k, v] : c) {
+  w.varint(in.centroid.size());
+  for (const auto& [k, v] : in.centroid) {
     w.u64(k);
     w.f32(v);
   }
-  std::vector<std::pair<uint64_t, EntityStat>> e(in.entities.begin(), in.entities.end());
-  std::sort(e.begin(), e.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  w.varint(e.size());
-  for (const auto& [k, s] : e) {
-    w.u64(k);
-    w.u8(static_cast<uint8_t>(s.kind) | (s.subject ? 0x80 : 0));
-    w.f32(s.support);
+  w.varint(in.entities.size());
+  for (const auto& e : in.entities) {
+    w.u64(e.hash);
+    w.u8(static_cast<uint8_t>(e.kind) | (e.subject ? 0x80 : 0));
+    w.f32(e.support);
   }
   w.varint(in.actors.size());
   for (const auto& [a, n] : in.actors) {
@@ -195,17 +198,22 @@ bool deserialize(std::string_view blob, Incident& in) {
   in.originals = static_cast<uint32_t>(r.varint());
   for (size_t n = r.count(12); n > 0 && r.ok(); --n) {
     uint64_t k = r.u64();
-    in.centroid[k] = r.f32();
+    in.centroid.emplace_back(k, r.f32());
   }
   for (size_t n = r.count(13); n > 0 && r.ok(); --n) {
-    uint64_t k = r.u64();
+    Incident::Entity e;
+    e.hash = r.u64();
     uint8_t kind = r.u8();
-    EntityStat s;
-    s.kind = static_cast<KeyKind>(kind & 0x7F);
-    s.subject = (kind & 0x80) != 0;
-    s.support = r.f32();
-    in.entities[k] = s;
+    e.kind = static_cast<KeyKind>(kind & 0x7F);
+    e.subject = (kind & 0x80) != 0;
+    e.support = r.f32();
+    in.entities.push_back(e);
   }
+  // Written sorted; a blob that is not is damaged.
+  auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+  auto by_hash = [](const Incident::Entity& a, const Incident::Entity& b) { return a.hash < b.hash; };
+  if (!std::is_sorted(in.centroid.begin(), in.centroid.end(), by_key) || !std::is_sorted(in.entities.begin(), in.entities.end(), by_hash))
+    return false;
   for (size_t n = r.count(2); n > 0 && r.ok(); --n) {
     std::string a = r.str();
     in.actors[a] = static_cast<uint32_t>(r.varint());
@@ -222,16 +230,21 @@ bool deserialize(std::string_view blob, Incident& in) {
 
 bool subject_kind(KeyKind k) { return k == KeyKind::Victim || k == KeyKind::Organization || k == KeyKind::Name; }
 
-double dot(const SparseVector& a, const std::unordered_map<uint64_t, float>& b) {
+// Dot product of two sparse vectors sorted by key.
+double dot(const SparseVector& a, const SparseVector& b) {
   double s = 0;
-  for (const auto& [k, v] : a)
-    if (auto it = b.find(k); it != b.end()) s += static_cast<double>(v) * it->second;
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i].first < b[j].first) ++i;
+    else if (b[j].first < a[i].first) ++j;
+    else s += static_cast<double>(a[i++].second) * b[j++].second;
+  }
   return s;
 }
 
-double norm(const std::unordered_map<uint64_t, float>& m) {
+double norm(const SparseVector& v) {
   double s = 0;
-  for (const auto& [k, v] : m) s += static_cast<double>(v) * v;
+  for (const auto& [k, w] : v) s += static_cast<double>(w) * w;
   return std::sqrt(s);
 }
 
@@ -255,11 +268,17 @@ int32_t distance(int32_t day, int32_t first, int32_t last) {
 struct Clusterer::Impl {
   Store& store;
   ClusterOptions opt;
-  TermStats stats;
-  std::unordered_map<uint64_t, float> prior_df;  // term key -> document frequency in the prior corpus
+  // Document frequencies by term or entity key: the store's running count and the prior's. One
+  // flat table, probed once per key.
+  struct Frequency {
+    int64_t store = 0;
+    float prior = 0;
+  };
+  absl::flat_hash_map<uint64_t, Frequency> frequencies;
+  int64_t documents = 0;
   double prior_documents = 0;
   ClusterCommit pending;                       // changes not yet committed
-  std::unordered_map<uint64_t, int64_t> df_delta;
+  absl::flat_hash_map<uint64_t, int64_t> df_delta;
   std::vector<ArticleProfile> queue;
   std::vector<std::unique_ptr<Incident>> incidents;       // slots; dead ones are reused never
   std::unordered_map<std::string, size_t> by_id;          // incident id -> slot
@@ -267,6 +286,7 @@ struct Clusterer::Impl {
   std::vector<std::pair<int32_t, int32_t>> covered;       // day ranges loaded from the store
   std::unordered_map<std::string, std::string> assigned;  // article -> incident, this session
   size_t live = 0;
+  uint64_t created_counter = 0;
 
   Impl(Store& s, ClusterOptions o) : store(s), opt(o) {}
 
@@ -274,13 +294,16 @@ struct Clusterer::Impl {
   // Inverse document frequency from the blend of two document-frequency rates: the store's own,
   // trusted in proportion to its size, and the prior's.
   double idf(uint64_t key) const {
-    auto it = stats.df.find(key);
-    double df = it == stats.df.end() ? 0 : static_cast<double>(it->second);
-    double n = static_cast<double>(stats.documents);
+    auto it = frequencies.find(key);
+    double df = 0, prior = 0;
+    if (it != frequencies.end()) {
+      df = static_cast<double>(it->second.store);
+      prior = it->second.prior;
+    }
+    double n = static_cast<double>(documents);
     double rate = (df + 0.5) / (n + 1.0);
     if (prior_documents > 0) {
-      auto p = prior_df.find(key);
-      double prior_rate = ((p == prior_df.end() ? 0.0 : p->second) + 0.5) / (prior_documents + 1.0);
+      double prior_rate = (prior + 0.5) / (prior_documents + 1.0);
       double w = n / (n + opt.prior_documents);
       rate = w * rate + (1 - w) * prior_rate;
     }
@@ -295,77 +318,107 @@ struct Clusterer::Impl {
     return v;
   }
 
+  // An article's entity keys with what scoring needs of each, computed once per article and sorted
+  // by key.
+  struct EntityKey {
+    uint64_t hash;
+    const ProfileKey* key;
+    double idf;     // rarity
+    double weight;  // kind weight times rarity
+  };
   struct EntityVec {
-    SparseVector v;  // key hash -> weight, normalised
-    std::vector<std::pair<uint64_t, ProfileKey const*>> keys;
+    std::vector<EntityKey> keys;
   };
   EntityVec entity_vector(const ArticleProfile& p) const {
     EntityVec e;
+    e.keys.reserve(p.keys.size());
     for (const auto& k : p.keys) {
       uint64_t h = term_key(k.key);
-      e.v.emplace_back(h, static_cast<float>(key_kind_weight(k.kind) * k.strength * idf(h)));
-      e.keys.emplace_back(h, &k);
+      double r = idf(h);
+      e.keys.push_back(EntityKey{h, &k, r, key_kind_weight(k.kind) * r});
     }
-    std::sort(e.v.begin(), e.v.end());
-    normalize(e.v);
+    std::sort(e.keys.begin(), e.keys.end(), [](const EntityKey& a, const EntityKey& b) { return a.hash < b.hash; });
     return e;
   }
 
-  // The share of an incident's originals for which an entity is salient (passing mentions count
-  // in part), in [0, 1].
-  static double support(const Incident& in, uint64_t key) {
-    auto it = in.entities.find(key);
-    if (it == in.entities.end()) return 0;
-    return std::min(1.0, static_cast<double>(it->second.support) / std::max<uint32_t>(1, in.originals));
-  }
+  // Everything scoring needs from one pass over the article's keys and the incident's entities
+  // (both sorted by key).
+  struct Agreement {
+    double entities = 0;  // entity agreement in [0, 1]
+    double subject = 0;   // headline agreement in [0, 1]
+    bool conflict = false;
+  };
 
   // Entity agreement: how much of each side's core the other names, weighted by kind and rarity,
   // as the harmonic mean of the two shares. An article's core is its salient entities (headline,
   // victims, named more than once; all its entities if none is), matched in proportion to how
   // central they are to the incident; an incident's entities weigh by their support (how many of
-  // its articles make them salient), matched fully when salient in the article too. Unlike a cosine, a follow-up
-  // that brings new names (defendants, officials) still agrees with the incident whose core it
-  // repeats, and a passing reference to another incident's victim does not.
-  double entity_agreement(const EntityVec& ev, const Incident& in) const {
-    double a_core = 0, a_hit = 0, a_all = 0, a_all_hit = 0;
-    for (const auto& [h, k] : ev.keys) {
-      double w = key_kind_weight(k->kind) * idf(h);
-      double hit = std::min(1.0, 2 * support(in, h));
-      a_all += w;
-      a_all_hit += w * hit;
-      if (!salient(*k)) continue;
-      a_core += w;
-      a_hit += w * hit;
+  // its articles make them salient), matched fully when salient in the article too. Unlike a
+  // cosine, a follow-up that brings new names (defendants, officials) still agrees with the
+  // incident whose core it repeats, and a passing reference to another incident's victim does not.
+  //
+  // Headline agreement: the share of the article's headline subjects (names, victims,
+  // organisations, actors) that the incident's own headlines or victims are about.
+  //
+  // Conflict: each has a protagonist the other never mentions. The article's subjects are the
+  // victims and names of its headline; the incident's are those of the headlines and victims of at
+  // least half of its articles.
+  static Agreement agreement(const EntityVec& ev, const Incident& in) {
+    double a_core = 0, a_hit = 0, a_all = 0, a_all_hit = 0, i_core = 0, i_hit = 0, subj_total = 0, subj_hit = 0;
+    bool article_subjects = false, article_shared = false, incident_subjects = false, incident_shared = false;
+    const auto& ak = ev.keys;
+    const auto& ie = in.entities;
+    size_t i = 0, j = 0;
+    while (i < ak.size() || j < ie.size()) {
+      const EntityKey* a = i < ak.size() ? &ak[i] : nullptr;
+      const Incident::Entity* e = j < ie.size() ? &ie[j] : nullptr;
+      if (a && e && a->hash != e->hash) {
+        if (a->hash < e->hash) e = nullptr;
+        else a = nullptr;
+      }
+      if (a) {
+        const ProfileKey& k = *a->key;
+        double hit = e ? std::min(1.0, 2.0 * in.share(*e)) : 0.0;
+        a_all += a->weight;
+        a_all_hit += a->weight * hit;
+        if (salient(k)) {
+          a_core += a->weight;
+          a_hit += a->weight * hit;
+        }
+        if (k.in_title && (subject_kind(k.kind) || k.kind == KeyKind::Actor)) {
+          subj_total += a->idf;
+          if (e && e->subject) subj_hit += a->idf * hit;
+        }
+        if (subject_kind(k.kind) && (k.in_title || k.kind == KeyKind::Victim)) {
+          article_subjects = true;
+          article_shared |= e != nullptr;
+        }
+        ++i;
+      }
+      if (e) {
+        double share = in.share(*e);
+        double w = e->weight * share;
+        i_core += w;
+        if (a) i_hit += w * (salient(*a->key) ? 1.0 : 0.6);
+        if (e->subject && subject_kind(e->kind) && share >= 0.5) {
+          incident_subjects = true;
+          incident_shared |= a != nullptr;
+        }
+        ++j;
+      }
     }
+    Agreement out;
     if (a_core == 0) {
       a_core = a_all;
       a_hit = a_all_hit;
     }
-    std::unordered_map<uint64_t, const ProfileKey*> mine;
-    for (const auto& [h, k] : ev.keys) mine.emplace(h, k);
-    double i_core = 0, i_hit = 0;
-    for (const auto& [h, e] : in.entities) {
-      double w = key_kind_weight(e.kind) * idf(h) * support(in, h);
-      i_core += w;
-      if (auto m = mine.find(h); m != mine.end()) i_hit += w * (salient(*m->second) ? 1.0 : 0.6);
+    if (a_core > 0 && i_core > 0) {
+      double x = a_hit / a_core, y = i_hit / i_core;
+      out.entities = x + y > 0 ? 2 * x * y / (x + y) : 0;
     }
-    if (a_core <= 0 || i_core <= 0) return 0;
-    double a = a_hit / a_core, i = i_hit / i_core;
-    return a + i > 0 ? 2 * a * i / (a + i) : 0;
-  }
-
-  // Headline agreement: the share of the article's headline subjects (names, victims,
-  // organisations, actors) that the incident's own headlines or victims are about.
-  double subject_agreement(const EntityVec& ev, const Incident& in) const {
-    double total = 0, hit = 0;
-    for (const auto& [h, k] : ev.keys) {
-      if (!k->in_title || !(subject_kind(k->kind) || k->kind == KeyKind::Actor)) continue;
-      double w = idf(h);
-      total += w;
-      auto it = in.entities.find(h);
-      if (it != in.entities.end() && it->second.subject) hit += w * std::min(1.0, 2 * support(in, h));
-    }
-    return total > 0 ? hit / total : 0;
+    out.subject = subj_total > 0 ? subj_hit / subj_total : 0;
+    out.conflict = article_subjects && !article_shared && incident_subjects && !incident_shared;
+    return out;
   }
 
   // ---- Memory: which incidents are loaded ----
@@ -374,11 +427,11 @@ struct Clusterer::Impl {
   void index_incident(size_t i) {
     Incident& in = *incidents[i];
     std::vector<uint64_t> keys;
-    for (const auto& [k, s] : in.entities)
-      if (s.kind != KeyKind::Country && s.kind != KeyKind::Agency) keys.push_back(k);
+    for (const auto& e : in.entities)
+      if (e.kind != KeyKind::Country && e.kind != KeyKind::Agency) keys.push_back(e.hash);
     // The incident's most weighted terms.
     std::vector<std::pair<float, uint64_t>> top;
-    for (const auto& [k, v] : in.centroid) top.emplace_back(v * static_cast<float>(idf(k)), k);
+    for (const auto& [k, v] : in.centroid) top.emplace_back(v, k);  // the centroid's weights are TF-IDF already
     size_t n = std::min<size_t>(24, top.size());
     std::partial_sort(top.begin(), top.begin() + static_cast<long>(n), top.end(), [](const auto& a, const auto& b) {
       return a.first > b.first || (a.first == b.first && a.second < b.second);
@@ -396,6 +449,7 @@ struct Clusterer::Impl {
 
   size_t add_incident(std::unique_ptr<Incident> in) {
     size_t i = incidents.size();
+    if (!in->created_order) in->created_order = ++created_counter;
     by_id[in->id] = i;
     incidents.push_back(std::move(in));
     ++live;
@@ -436,6 +490,7 @@ struct Clusterer::Impl {
         in->title = r.title;
         in->created_at = r.created_at;
         if (!deserialize(r.state, *in)) continue;  // an unreadable state is rebuilt by `cluster --rebuild`
+        refresh(*in);
         add_incident(std::move(in));
       }
       covered.emplace_back(x, y);
@@ -460,31 +515,51 @@ struct Clusterer::Impl {
     live = 0;
   }
 
-  // Evicts incidents far from [lo, hi] when too many are held.
-  void evict_far(int32_t lo, int32_t hi) {
-    if (live <= opt.max_loaded) return;
+  // Drops from memory the incidents that ended more than a window (plus a month) before the newest
+  // article clustered, and any beyond `max_loaded` furthest from [lo, hi]. They stay in the store
+  // and are loaded again if an older article needs them. The index is rebuilt without them.
+  void evict(int32_t lo, int32_t hi) {
+    int32_t cutoff = hi - opt.window_days - 30;
+    size_t old = 0;
+    for (const auto& in : incidents)
+      if (in->alive && !in->dirty && in->window_last < cutoff) ++old;
+    size_t dead = incidents.size() - live;
+    if (old * 4 < live && dead * 2 < incidents.size() && live <= opt.max_loaded) return;
     std::vector<std::unique_ptr<Incident>> keep;
     for (auto& in : incidents) {
-      if (!in->alive || in->dirty) {
-        if (in->dirty && in->alive) keep.push_back(std::move(in));
-        continue;
-      }
-      if (in->window_last + opt.window_days < lo || in->window_first - opt.window_days > hi) continue;
+      if (!in->alive) continue;
+      if (!in->dirty && (in->window_last < cutoff || in->window_first - opt.window_days > hi)) continue;
       keep.push_back(std::move(in));
+    }
+    if (keep.size() > opt.max_loaded) {
+      // Still too many: keep those nearest to the days being clustered.
+      auto far = [&](const std::unique_ptr<Incident>& in) {
+        return std::max({0, lo - in->window_last, in->window_first - hi});
+      };
+      std::stable_sort(keep.begin(), keep.end(), [&](const auto& a, const auto& b) { return far(a) < far(b); });
+      keep.resize(opt.max_loaded);
+      cutoff = hi;  // nothing below what is held can be trusted as complete any more
+      for (const auto& in : keep) cutoff = std::min(cutoff, in->window_last);
     }
     incidents.clear();
     by_id.clear();
     postings.clear();
     live = 0;
+    // Oldest first, so that posting lists stay in creation order.
+    std::stable_sort(keep.begin(), keep.end(), [](const auto& a, const auto& b) { return a->created_order < b->created_order; });
     for (auto& in : keep) {
       in->indexed.clear();
       add_incident(std::move(in));
     }
-    covered = {{lo - opt.window_days, hi + opt.window_days}};
+    // What remains loaded is complete only above the cutoff.
+    std::vector<std::pair<int32_t, int32_t>> trimmed;
+    for (auto [a, b] : covered)
+      if (b >= cutoff) trimmed.emplace_back(std::max(a, cutoff), b);
+    covered = std::move(trimmed);
   }
 
   // ---- Adding an article to an incident ----
-  void add_member(Incident& in, const ArticleProfile& p, const SparseVector& tv, bool copy) {
+  void add_member(Incident& in, const ArticleProfile& p, const SparseVector& tv, const EntityVec& ev, bool copy) {
     int32_t when = p.when();
     if (in.originals == 0 && in.titles.empty()) {
       in.window_first = in.window_last = when;
@@ -499,14 +574,45 @@ struct Clusterer::Impl {
     in.dirty = true;
     if (copy) return;  // a copy adds no evidence of its own
     ++in.originals;
-    for (const auto& [k, v] : tv) in.centroid[k] += v;
-    if (in.centroid.size() > opt.centroid_terms * 2) prune(in);
-    for (const auto& k : p.keys) {
-      auto& s = in.entities[term_key(k.key)];
-      s.kind = k.kind;
-      s.support += salient(k) ? 1.0f : kSideMention;
-      s.subject |= k.in_title || k.kind == KeyKind::Victim;
+    // Merge the article's unit term vector into the centroid.
+    SparseVector merged;
+    merged.reserve(in.centroid.size() + tv.size());
+    size_t i = 0, j = 0;
+    while (i < in.centroid.size() || j < tv.size()) {
+      if (j == tv.size() || (i < in.centroid.size() && in.centroid[i].first < tv[j].first)) merged.push_back(in.centroid[i++]);
+      else if (i == in.centroid.size() || tv[j].first < in.centroid[i].first) merged.push_back(tv[j++]);
+      else {
+        merged.emplace_back(in.centroid[i].first, in.centroid[i].second + tv[j].second);
+        ++i;
+        ++j;
+      }
     }
+    in.centroid = std::move(merged);
+    if (in.centroid.size() > opt.centroid_terms * 2) prune_centroid(in);
+    in.centroid_norm = norm(in.centroid);
+    // Merge the article's entities.
+    std::vector<Incident::Entity> ents;
+    ents.reserve(in.entities.size() + ev.keys.size());
+    i = 0, j = 0;
+    while (i < in.entities.size() || j < ev.keys.size()) {
+      if (j == ev.keys.size() || (i < in.entities.size() && in.entities[i].hash < ev.keys[j].hash)) {
+        ents.push_back(in.entities[i++]);
+        continue;
+      }
+      const EntityKey& k = ev.keys[j++];
+      Incident::Entity e;
+      if (i < in.entities.size() && in.entities[i].hash == k.hash) e = in.entities[i++];
+      e.hash = k.hash;
+      e.kind = k.key->kind;
+      e.support += salient(*k.key) ? 1.0f : kSideMention;
+      e.subject |= k.key->in_title || k.key->kind == KeyKind::Victim;
+      e.weight = static_cast<float>(k.weight);
+      ents.push_back(e);
+    }
+    in.entities = std::move(ents);
+    // Rarity changes as the store grows, fastest while it is small: weights follow it.
+    for (auto& e : in.entities) e.weight = static_cast<float>(key_kind_weight(e.kind) * idf(e.hash));
+    if (in.entities.size() > opt.incident_entities * 2) prune_entities(in);
     for (const auto& a : p.actors) ++in.actors[a];
     if (!p.title.empty()) {
       in.titles.push_back(TitleCandidate{p.article_id, p.title, p.title_terms});
@@ -514,18 +620,37 @@ struct Clusterer::Impl {
     }
   }
 
-  void prune(Incident& in) {
-    std::vector<std::pair<float, uint64_t>> all;
-    for (const auto& [k, v] : in.centroid) all.emplace_back(v, k);
-    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
-    all.resize(std::min(all.size(), opt.centroid_terms));
-    in.centroid.clear();
-    for (const auto& [v, k] : all) in.centroid[k] = v;
+  // Keeps the centroid's strongest terms (sorted by key again).
+  void prune_centroid(Incident& in) {
+    auto& c = in.centroid;
+    if (c.size() <= opt.centroid_terms) return;
+    std::nth_element(c.begin(), c.begin() + static_cast<long>(opt.centroid_terms), c.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); });
+    c.resize(opt.centroid_terms);
+    std::sort(c.begin(), c.end());
+  }
+
+  // Keeps the strongest entities by weight and support: most names are one-off mentions.
+  void prune_entities(Incident& in) {
+    auto& e = in.entities;
+    if (e.size() <= opt.incident_entities) return;
+    std::nth_element(e.begin(), e.begin() + static_cast<long>(opt.incident_entities), e.end(), [](const auto& a, const auto& b) {
+      float x = a.weight * a.support, y = b.weight * b.support;
+      return x > y || (x == y && a.hash < b.hash);
+    });
+    e.resize(opt.incident_entities);
+    std::sort(e.begin(), e.end(), [](const auto& a, const auto& b) { return a.hash < b.hash; });
+  }
+
+  // After loading: weights at today's rarity, and the centroid's norm.
+  void refresh(Incident& in) {
+    for (auto& e : in.entities) e.weight = static_cast<float>(key_kind_weight(e.kind) * idf(e.hash));
+    in.centroid_norm = norm(in.centroid);
   }
 
   // The most representative headline: the one whose terms weigh most in the centroid.
   void choose_title(Incident& in) {
-    double cn = norm(in.centroid);
+    double cn = in.centroid_norm;
     std::vector<std::pair<double, size_t>> scored;
     for (size_t i = 0; i < in.titles.size(); ++i) {
       const auto& t = in.titles[i];
@@ -533,7 +658,8 @@ struct Clusterer::Impl {
       for (uint64_t k : t.terms) {
         double w = idf(k);
         n += w * w;
-        if (auto it = in.centroid.find(k); it != in.centroid.end()) s += w * it->second;
+        auto it = std::lower_bound(in.centroid.begin(), in.centroid.end(), std::make_pair(k, -HUGE_VALF));
+        if (it != in.centroid.end() && it->first == k) s += w * it->second;
       }
       double fit = n > 0 && cn > 0 ? s / (std::sqrt(n) * cn) : 0;
       // A headline is short and does not end like a sentence; a first sentence standing in for a
@@ -545,21 +671,21 @@ struct Clusterer::Impl {
       return a.first > b.first || (a.first == b.first && in.titles[a.second].article_id < in.titles[b.second].article_id);
     });
     if (!scored.empty()) in.title = in.titles[scored.front().second].title;
-    if (in.titles.size() > 32) {
+    if (in.titles.size() > 16) {
       std::vector<TitleCandidate> kept;
-      for (size_t j = 0; j < 32; ++j) kept.push_back(in.titles[scored[j].second]);
+      for (size_t j = 0; j < 16; ++j) kept.push_back(in.titles[scored[j].second]);
       in.titles = std::move(kept);
     }
   }
 
-  void count_document(const ArticleProfile& p) {
+  void count_document(const ArticleProfile& p, const EntityVec& ev) {
     auto bump = [&](uint64_t k) {
-      ++stats.df[k];
+      ++frequencies[k].store;
       ++df_delta[k];
     };
     for (const auto& [k, v] : p.terms) bump(k);
-    for (const auto& k : p.keys) bump(term_key(k.key));
-    ++stats.documents;
+    for (const auto& k : ev.keys) bump(k.hash);
+    ++documents;
     ++pending.documents_delta;
   }
 
@@ -596,10 +722,10 @@ struct Clusterer::Impl {
   ClusterDecision::Candidate score(const ArticleProfile& p, const SparseVector& tv, const EntityVec& ev, const Incident& in) const {
     ClusterDecision::Candidate c;
     c.incident_id = in.id;
-    double cn = norm(in.centroid);
-    c.content = cn > 0 ? dot(tv, in.centroid) / cn : 0;
-    c.entities = entity_agreement(ev, in);
-    c.subject = subject_agreement(ev, in);
+    c.content = in.centroid_norm > 0 ? dot(tv, in.centroid) / in.centroid_norm : 0;
+    Agreement g = agreement(ev, in);
+    c.entities = g.entities;
+    c.subject = g.subject;
     double ft = 1, fe = 1;
     if (p.dated() && in.dated()) {
       int32_t d = distance(p.day, in.dated_first, in.dated_last);
@@ -612,61 +738,51 @@ struct Clusterer::Impl {
     // article need not name any entity the extractor knows to report the same incident).
     c.score = std::max(opt.content_weight * c.content * ft + opt.entity_weight * c.entities * fe + opt.subject_weight * c.subject * fe,
                        opt.content_alone * c.content * ft);
-    // Conflict: each has a protagonist the other never mentions. The article's subjects are the
-    // victims and names of its headline; the incident's are those of the headlines and victims of
-    // at least half of its articles.
-    bool article_subjects = false, article_shared = false;
-    for (const auto& [h, k] : ev.keys) {
-      if (!subject_kind(k->kind) || !(k->in_title || k->kind == KeyKind::Victim)) continue;
-      article_subjects = true;
-      if (in.entities.count(h)) article_shared = true;
-    }
-    bool incident_subjects = false, incident_shared = false;
-    if (article_subjects && !article_shared) {
-      std::unordered_set<uint64_t> mine;
-      for (const auto& [h, k] : ev.keys) mine.insert(h);
-      for (const auto& [h, e] : in.entities) {
-        if (!e.subject || !subject_kind(e.kind) || support(in, h) < 0.5) continue;
-        incident_subjects = true;
-        if (mine.count(h)) incident_shared = true;
-      }
-    }
-    if (article_subjects && !article_shared && incident_subjects && !incident_shared) {
+    if (g.conflict) {
       c.conflict = true;
       c.score *= opt.conflict_penalty;
     }
     return c;
   }
 
+  // Incidents sharing a rare entity or one of the article's most weighted terms, within the time
+  // window, best first by the summed rarity of what they share.
   std::vector<size_t> candidates(const ArticleProfile& p, const SparseVector& tv, const EntityVec& ev) {
-    std::vector<uint64_t> keys;
-    for (const auto& [h, k] : ev.keys)
-      if (k->kind != KeyKind::Country && k->kind != KeyKind::Agency) keys.push_back(h);
+    // The article's salient specific entities (headline, victims, named repeatedly) and its most
+    // weighted terms look candidates up; the rest only count in scoring.
+    std::vector<std::pair<uint64_t, double>> keys;
+    for (const auto& k : ev.keys)
+      if (k.key->kind != KeyKind::Country && k.key->kind != KeyKind::Agency && salient(*k.key)) keys.emplace_back(k.hash, k.idf);
     std::vector<std::pair<float, uint64_t>> top;
     for (const auto& [k, v] : tv) top.emplace_back(v, k);
     size_t n = std::min<size_t>(16, top.size());
     std::partial_sort(top.begin(), top.begin() + static_cast<long>(n), top.end(), [](const auto& a, const auto& b) {
       return a.first > b.first || (a.first == b.first && a.second < b.second);
     });
-    for (size_t j = 0; j < n; ++j) keys.push_back(top[j].second);
-    std::unordered_map<uint32_t, uint32_t> hits;
-    for (uint64_t k : keys) {
+    for (size_t j = 0; j < n; ++j) keys.emplace_back(top[j].second, idf(top[j].second));
+    // Posting lists grow in creation order: the newest entries are read first, and at most
+    // `postings_scan` of them, so a common key costs the same however many incidents hold it.
+    absl::flat_hash_map<uint32_t, double> hits;
+    for (const auto& [k, w] : keys) {
       auto it = postings.find(k);
       if (it == postings.end() || it->second.size() > opt.max_postings) continue;
-      for (uint32_t i : it->second) {
-        const Incident& in = *incidents[i];
+      const auto& list = it->second;
+      size_t seen = 0;
+      for (auto e = list.rbegin(); e != list.rend() && seen < opt.postings_scan; ++e) {
+        const Incident& in = *incidents[*e];
         if (!in.alive) continue;
+        ++seen;
         if (p.dated() && in.dated() && distance(p.day, in.dated_first, in.dated_last) > opt.window_days) continue;
-        ++hits[i];
+        hits[*e] += w;
       }
     }
-    std::vector<std::pair<uint32_t, uint32_t>> ranked(hits.begin(), hits.end());
-    std::sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
+    std::vector<std::pair<uint32_t, double>> ranked(hits.begin(), hits.end());
+    size_t keep = std::min(ranked.size(), opt.max_candidates);
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(keep), ranked.end(), [&](const auto& a, const auto& b) {
       return a.second > b.second || (a.second == b.second && incidents[a.first]->id < incidents[b.first]->id);
     });
-    if (ranked.size() > opt.max_candidates) ranked.resize(opt.max_candidates);
     std::vector<size_t> out;
-    for (const auto& [i, h] : ranked) out.push_back(i);
+    for (size_t j = 0; j < keep; ++j) out.push_back(ranked[j].first);
     return out;
   }
 
@@ -698,6 +814,7 @@ struct Clusterer::Impl {
     in->title = (*r)->title;
     in->created_at = (*r)->created_at;
     if (!deserialize((*r)->state, *in)) return Error{"incident " + incident_id + ": unreadable state; run `dossier cluster --rebuild`"};
+    refresh(*in);
     return add_incident(std::move(in));
   }
 
@@ -706,13 +823,14 @@ struct Clusterer::Impl {
     ClusterDecision d;
     d.article_id = p.article_id;
     SparseVector tv = term_vector(p);
+    EntityVec ev = entity_vector(p);
     auto relative = incident_of_relative(p);
     if (!relative.ok()) return Error{relative.error()};
     if (!relative->empty()) {
       auto s = slot_of(*relative);
       if (!s.ok()) return Error{s.error()};
       Incident& in = *incidents[*s];
-      add_member(in, p, tv, true);
+      add_member(in, p, tv, ev, true);
       d.incident_id = in.id;
       d.score = 1;
       d.copy = true;
@@ -723,7 +841,6 @@ struct Clusterer::Impl {
       } else {
         if (auto st = ensure_loaded(p.anchor_day - opt.window_days, p.anchor_day + opt.window_days); !st.ok()) return Error{st.error()};
       }
-      EntityVec ev = entity_vector(p);
       std::vector<ClusterDecision::Candidate> scored;
       for (size_t i : candidates(p, tv, ev)) scored.push_back(score(p, tv, ev, *incidents[i]));
       std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
@@ -731,7 +848,7 @@ struct Clusterer::Impl {
       });
       if (!scored.empty() && scored.front().score >= opt.join_threshold) {
         size_t s = by_id.at(scored.front().incident_id);
-        add_member(*incidents[s], p, tv, false);
+        add_member(*incidents[s], p, tv, ev, false);
         index_incident(s);
         d.incident_id = scored.front().incident_id;
         d.score = scored.front().score;
@@ -739,12 +856,12 @@ struct Clusterer::Impl {
         auto in = std::make_unique<Incident>();
         in->id = incident_id_for(p.article_id);
         in->created_at = now_iso8601();
-        add_member(*in, p, tv, false);
+        add_member(*in, p, tv, ev, false);
         d.incident_id = in->id;
         d.created = true;
         add_incident(std::move(in));
       }
-      count_document(p);
+      count_document(p, ev);
       if (explain) {
         if (scored.size() > 5) scored.resize(5);
         d.candidates = std::move(scored);
@@ -771,8 +888,10 @@ struct Clusterer::Impl {
     std::sort(ps.begin(), ps.end(), [](const ArticleProfile& a, const ArticleProfile& b) {
       return std::make_tuple(!a.dated(), a.when(), a.article_id) < std::make_tuple(!b.dated(), b.when(), b.article_id);
     });
-    for (const auto& p : ps) add_member(*in, p, term_vector(p), !p.duplicate_of.empty() && member_set.count(p.duplicate_of));
-    if (in->centroid.size() > opt.centroid_terms) prune(*in);
+    for (const auto& p : ps)
+      add_member(*in, p, term_vector(p), entity_vector(p), !p.duplicate_of.empty() && member_set.count(p.duplicate_of));
+    prune_centroid(*in);
+    refresh(*in);
     return in;
   }
 };
@@ -784,7 +903,9 @@ Result<std::unique_ptr<Clusterer>> Clusterer::open(Store& store, const Knowledge
   auto impl = std::make_unique<Impl>(store, options);
   auto stats = store.term_stats();
   if (!stats.ok()) return Error{"cannot read clustering statistics: " + stats.error()};
-  impl->stats = std::move(stats).value();
+  impl->documents = stats->documents;
+  impl->frequencies.reserve(stats->df.size() + 16384);
+  for (const auto& [k, df] : stats->df) impl->frequencies[k].store = df;
   if (kb && !kb->technique_model.empty()) {
     // The model keeps idf = ln((1 + N) / (1 + df)) + 1 per feature; its single words are terms.
     const TechniqueModel& m = kb->technique_model;
@@ -792,7 +913,7 @@ Result<std::unique_ptr<Clusterer>> Clusterer::open(Store& store, const Knowledge
     for (size_t i = 0; i < m.vocab.size(); ++i) {
       if (m.vocab[i].find(' ') != std::string::npos) continue;
       double df = (1.0 + n) / std::exp(static_cast<double>(m.idf[i]) - 1.0) - 1.0;
-      impl->prior_df[term_key(m.vocab[i])] = static_cast<float>(std::max(0.0, df));
+      impl->frequencies[term_key(m.vocab[i])].prior = static_cast<float>(std::max(0.0, df));
     }
     impl->prior_documents = n;
   }
@@ -836,8 +957,10 @@ Status Clusterer::flush() {
   order.insert(order.end(), later.begin(), later.end());
   int32_t lo = INT32_MAX, hi = INT32_MIN;
   for (const ArticleProfile* p : order) {
+    auto t0 = std::chrono::steady_clock::now();
     auto d = m.place(*p, explain_);
     if (!d.ok()) return Error{"article " + p->article_id + ": " + d.error()};
+    d->micros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
     decisions_.push_back(std::move(d).value());
     lo = std::min(lo, p->when());
     hi = std::max(hi, p->when());
@@ -848,7 +971,7 @@ Status Clusterer::flush() {
     m.forget();  // memory may be ahead of the store now
     return st;
   }
-  if (lo <= hi) m.evict_far(lo, hi);
+  if (lo <= hi) m.evict(lo, hi);
   return {};
 }
 

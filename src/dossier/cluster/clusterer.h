@@ -61,9 +61,11 @@ struct ClusterOptions {
   double content_alone = 1.0;      // the text alone counts at this weight when that is the stronger evidence
   double conflict_penalty = 0.5;   // factor applied when the article's subjects are foreign to the incident
   size_t batch = 2000;             // articles queued before clustering runs
-  size_t max_postings = 4000;      // longer posting lists are skipped as unselective
-  size_t max_candidates = 64;      // candidates scored per article
+  size_t max_postings = 20000;     // longer posting lists are skipped as unselective
+  size_t postings_scan = 64;       // newest live entries read per posting list
+  size_t max_candidates = 32;      // candidates scored per article (those sharing the rarest keys)
   size_t centroid_terms = 256;     // terms kept in an incident's centroid
+  size_t incident_entities = 192;  // entities kept per incident (the strongest), once it names twice as many
   size_t max_loaded = 200000;      // incidents held in memory before far ones are evicted
   double prior_documents = 20;     // store size at which its own statistics weigh as much as the prior
 };
@@ -75,6 +77,7 @@ struct ClusterDecision {
   double score = 0;      // similarity to the incident joined; 1 for copies; 0 when it started one
   bool created = false;  // started a new incident
   bool copy = false;     // joined its original's incident as a near-duplicate copy
+  double micros = 0;     // time taken to place it (candidates, scoring, update), without the commit
   struct Candidate {
     std::string incident_id;
     double score = 0, content = 0, entities = 0, subject = 0, time = 0;

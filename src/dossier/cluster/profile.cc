@@ -167,9 +167,9 @@ std::vector<std::string> proper_names(std::string_view text, const std::vector<S
     // A word that can be part of a name: capitalised, not a KB entity, indicator or date.
     std::vector<char> nameable(words.size());
     for (size_t j = 0; j < words.size(); ++j) {
+      if (!capitalised(words[j].text) || covered(words[j])) continue;
       std::string f = fold_name(words[j].text);
-      nameable[j] = capitalised(words[j].text) && !covered(words[j]) && !calendar_word(f) &&
-                    !(digits_follow(j) && kb.is_common_word(f));  // "May 2023", "Version 5"
+      nameable[j] = !calendar_word(f) && !(digits_follow(j) && kb.is_common_word(f));  // "May 2023", "Version 5"
     }
     size_t i = 0;
     while (i < words.size()) {
@@ -301,17 +301,9 @@ ArticleProfile profile_article(const Article& a, const Extraction& x, const Know
   // Content terms: the headline three times, the body's first 1,500 terms once (the lead says what
   // happened; long articles drift into background).
   std::unordered_map<uint64_t, float> tf;
-  std::vector<uint64_t> title_terms;
-  for (const auto& t : content_terms(a.title, p.language)) {
-    uint64_t k = term_key(t.stem);
-    tf[k] += 3;
-    title_terms.push_back(k);
-  }
-  size_t n = 0;
-  for (const auto& t : content_terms(a.text, p.language)) {
-    if (++n > 1500) break;
-    tf[term_key(t.stem)] += 1;
-  }
+  std::vector<uint64_t> title_terms = content_term_keys(a.title, p.language);
+  for (uint64_t k : title_terms) tf[k] += 3;
+  for (uint64_t k : content_term_keys(a.text, p.language, 1500)) tf[k] += 1;
   p.terms.reserve(tf.size());
   for (const auto& [k, v] : tf) p.terms.emplace_back(k, sublinear(v));
   std::sort(p.terms.begin(), p.terms.end());

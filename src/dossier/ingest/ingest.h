@@ -63,13 +63,15 @@ class Ingestor {
   // saves it. Returns false if the poll failed.
   bool poll_feed(Feed& feed, long interval_s);
 
+  // A document already in memory (a page, a feed, a text): `info.source` names it in messages.
+  void ingest_bytes(std::string_view bytes, const FetchInfo& info);
+
   const IngestCounts& counts() const { return counts_; }
 
  private:
   void ingest_file(const std::filesystem::path& path);
   void ingest_directory(const std::filesystem::path& dir);
   void ingest_url(const std::string& url);
-  void ingest_bytes(std::string_view bytes, const FetchInfo& info);
   size_t ingest_feed_items(const ParsedFeed& feed, const FetchInfo& info);
   void store_article(Article article);
   void fail(const std::string& item, const std::string& reason);

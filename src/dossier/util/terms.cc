@@ -1,5 +1,6 @@
 #include "dossier/util/terms.h"
 
+#include <absl/container/flat_hash_map.h>
 #include <libstemmer.h>
 
 #include <algorithm>
@@ -49,13 +50,37 @@ class StemmerCache {
 
 }  // namespace
 
-std::string stem_word(std::string_view word, std::string_view language) {
+namespace {
+
+struct Stemmed {
+  std::string stem;
+  uint64_t key;
+};
+
+// Words follow Zipf's law: most are seen again soon, so their stems are remembered (per language
+// and thread, bounded).
+const Stemmed& stemmed(std::string_view word, std::string_view language) {
   thread_local StemmerCache cache;
+  thread_local absl::flat_hash_map<std::string, Stemmed> memo;
+  thread_local std::string memo_language;
+  if (language != memo_language || memo.size() > 200000) {
+    memo.clear();
+    memo_language = std::string(language);
+  }
+  if (auto it = memo.find(absl::string_view(word.data(), word.size())); it != memo.end()) return it->second;
   sb_stemmer* s = cache.get(snowball_algorithm(language));
-  if (!s) return std::string(word);
-  const sb_symbol* out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
-  return out ? std::string(reinterpret_cast<const char*>(out), static_cast<size_t>(sb_stemmer_length(s))) : std::string(word);
+  std::string stem(word);
+  if (s) {
+    const sb_symbol* out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+    if (out) stem.assign(reinterpret_cast<const char*>(out), static_cast<size_t>(sb_stemmer_length(s)));
+  }
+  uint64_t key = term_key(stem);
+  return memo.emplace(std::string(word), Stemmed{std::move(stem), key}).first->second;
 }
+
+}  // namespace
+
+std::string stem_word(std::string_view word, std::string_view language) { return stemmed(word, language).stem; }
 
 bool is_stop_word(std::string_view w) {
   static const std::unordered_set<std::string_view> stops = {
@@ -82,8 +107,11 @@ bool is_stop_word(std::string_view w) {
   return stops.count(w) > 0;
 }
 
-std::vector<Term> content_terms(std::string_view text, std::string_view language) {
-  std::vector<Term> out;
+namespace {
+
+// Calls `emit(folded word, begin, end)` for every content word of `text`.
+template <typename Emit>
+void for_each_content_word(std::string_view text, Emit emit) {
   FoldedText f = fold_with_offsets(text);
   const std::string& s = f.folded;
   size_t i = 0;
@@ -96,9 +124,24 @@ std::vector<Term> content_terms(std::string_view text, std::string_view language
     if (j == std::string::npos) j = s.size();
     std::string_view w(s.data() + i, j - i);
     bool digits = std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-    if (w.size() >= 2 && !digits && !is_stop_word(w)) out.push_back(Term{stem_word(w, language), f.origin[i], f.origin[j]});
+    if (w.size() >= 2 && !digits && !is_stop_word(w)) emit(w, f.origin[i], f.origin[j]);
     i = j;
   }
+}
+
+}  // namespace
+
+std::vector<Term> content_terms(std::string_view text, std::string_view language) {
+  std::vector<Term> out;
+  for_each_content_word(text, [&](std::string_view w, size_t b, size_t e) { out.push_back(Term{stemmed(w, language).stem, b, e}); });
+  return out;
+}
+
+std::vector<uint64_t> content_term_keys(std::string_view text, std::string_view language, size_t limit) {
+  std::vector<uint64_t> out;
+  for_each_content_word(text, [&](std::string_view w, size_t, size_t) {
+    if (out.size() < limit) out.push_back(stemmed(w, language).key);
+  });
   return out;
 }
 

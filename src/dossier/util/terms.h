@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,9 @@ struct Term {
 // hyphen inside a word splits it), lower-cased and stripped of accents, without stop words, pure
 // numbers or one-letter words.
 std::vector<Term> content_terms(std::string_view text, std::string_view language = "en");
+
+// The same words as term keys (term_key of each stem), at most `limit` of them.
+std::vector<uint64_t> content_term_keys(std::string_view text, std::string_view language = "en", size_t limit = SIZE_MAX);
 
 // 64-bit key of a term or of any feature string (hash of the text).
 uint64_t term_key(std::string_view s);

@@ -1,0 +1,373 @@
+// The stage benchmark behind bench/run: each stage of the pipeline over a generated corpus
+// (bench/corpus.h), measured in its own process so that its peak RSS is its own.
+//
+//   build/bench/stages [--size N] [--stage NAME]... [--scaling 10000,100000,1000000] [--json FILE]
+//
+// Stages: feed_parsing, html_extraction, indicator_scan, full_extraction, clustering, store_writes,
+// end_to_end. For each: articles/s and MB/s (of the stage's input: feed XML, HTML, article text,
+// document bytes), per-article latency percentiles (p50, p99), and peak RSS. The corpus is generated
+// in the same process while the stage runs; only the stage's own calls are timed, except for
+// end_to_end, which is wall time from document bytes to a committed store. Scaling: clustering and
+// end to end run up to the largest size, and the per-article cost is measured over the last tenth
+// of the articles before each size is reached.
+#include <CLI/CLI.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "corpus.h"
+#include "dossier/cluster/clusterer.h"
+#include "dossier/extract/extract.h"
+#include "dossier/ingest/document.h"
+#include "dossier/ingest/feed.h"
+#include "dossier/ingest/html.h"
+#include "dossier/ingest/ingest.h"
+#include "dossier/ingest/neardup.h"
+#include "dossier/store/sqlite_store.h"
+#include "dossier/util/time.h"
+
+namespace {
+
+using namespace dossier;
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+double peak_rss_mb() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0;
+}
+
+struct Measure {
+  size_t articles = 0;
+  size_t bytes = 0;
+  double busy = 0;  // seconds spent in the stage's calls
+  std::vector<float> latency_ms;
+
+  void add(size_t n, size_t b, double s) {
+    articles += n;
+    bytes += b;
+    busy += s;
+    for (size_t i = 0; i < n; ++i) latency_ms.push_back(static_cast<float>(s * 1000 / static_cast<double>(n)));
+  }
+  json report() {
+    std::sort(latency_ms.begin(), latency_ms.end());
+    auto pct = [&](double p) { return latency_ms.empty() ? 0.0 : latency_ms[std::min(latency_ms.size() - 1, static_cast<size_t>(p * latency_ms.size()))]; };
+    return {{"articles", articles},
+            {"mb", bytes / 1e6},
+            {"seconds", busy},
+            {"articles_per_s", busy > 0 ? articles / busy : 0},
+            {"mb_per_s", busy > 0 ? bytes / 1e6 / busy : 0},
+            {"p50_ms", pct(0.50)},
+            {"p99_ms", pct(0.99)},
+            {"peak_rss_mb", peak_rss_mb()}};
+  }
+};
+
+struct Options {
+  size_t size = 10000;
+  uint64_t seed = 1;
+  double rate = 1000;
+  std::string kb;
+  std::vector<size_t> scaling;
+};
+
+Article article_of(const bench::GeneratedItem& it) {
+  Article a;
+  a.url = a.canonical_url = it.url;
+  a.title = it.title;
+  a.outlet = it.outlet;
+  a.published = it.published;
+  a.text = it.text;
+  finalize_article(a);
+  return a;
+}
+
+json run_stage(const std::string& stage, const Options& o) {
+  auto kb = load_kb(o.kb);
+  if (!kb.ok()) return {{"error", kb.error()}};
+  init_xml_library();
+  bench::CorpusOptions co;
+  co.seed = o.seed;
+  co.articles = o.size;
+  co.articles_per_day = o.rate;
+  bench::CorpusGenerator gen(**kb, co);
+  bench::GeneratedDocument d;
+  Measure m;
+
+  if (stage == "feed_parsing") {
+    while (gen.next(d)) {
+      if (d.kind != "rss" && d.kind != "atom") continue;
+      auto t0 = Clock::now();
+      auto f = parse_feed(d.bytes, d.url);
+      double s = seconds(Clock::now() - t0);
+      if (f.ok()) m.add(f->items.size(), d.bytes.size(), s);
+    }
+    return m.report();
+  }
+  if (stage == "html_extraction") {
+    while (gen.next(d)) {
+      if (d.kind != "html") continue;
+      auto t0 = Clock::now();
+      ExtractedText x = extract_html_article(d.bytes, d.url);
+      double s = seconds(Clock::now() - t0);
+      if (!x.text.empty()) m.add(1, d.bytes.size(), s);
+    }
+    return m.report();
+  }
+  auto ex = Extractor::create(**kb);
+  if (!ex.ok()) return {{"error", ex.error()}};
+  if (stage == "indicator_scan") {
+    auto scanner = IndicatorScanner::create();
+    if (!scanner.ok()) return {{"error", scanner.error()}};
+    while (gen.next(d))
+      for (const auto& it : d.items) {
+        auto t0 = Clock::now();
+        auto found = (*scanner)->scan(it.text);
+        m.add(1, it.text.size(), seconds(Clock::now() - t0));
+      }
+    return m.report();
+  }
+  if (stage == "full_extraction") {
+    while (gen.next(d))
+      for (const auto& it : d.items) {
+        Article a = article_of(it);
+        auto t0 = Clock::now();
+        Extraction x = (*ex)->extract(a);
+        m.add(1, it.text.size(), seconds(Clock::now() - t0));
+      }
+    return m.report();
+  }
+
+  char tmpl[] = "/tmp/dossier-bench-XXXXXX";
+  std::string dir = mkdtemp(tmpl) ? tmpl : "/tmp";
+  std::string db = dir + "/bench.db";
+  auto store = SqliteStore::open(db);
+  if (!store.ok()) return {{"error", store.error()}};
+  auto cleanup = [&] {
+    std::filesystem::remove_all(dir);
+  };
+
+  if (stage == "store_writes") {
+    while (gen.next(d))
+      for (const auto& it : d.items) {
+        Article a = article_of(it);
+        auto t0 = Clock::now();
+        auto sig = minhash_signature(a.text);
+        if (sig) {
+          auto dup = (*store)->find_near_duplicate(*sig, kDefaultDuplicateThreshold);
+          if (dup.ok() && *dup) a.duplicate_of = (*dup)->id;
+        }
+        auto put = (*store)->put_article(a, sig);
+        m.add(1, it.text.size(), seconds(Clock::now() - t0));
+      }
+    cleanup();
+    return m.report();
+  }
+
+  // Scaling points: the per-article cost over the last tenth before each size.
+  std::vector<size_t> points = o.scaling;
+  points.erase(std::remove_if(points.begin(), points.end(), [&](size_t p) { return p > o.size; }), points.end());
+  json scaling = json::object();
+  auto record_point = [&](size_t done, const std::vector<std::pair<size_t, double>>& marks) {
+    for (size_t p : points) {
+      if (done < p || scaling.contains(std::to_string(p))) continue;
+      // marks: (articles done, cumulative seconds); cost between 0.9p and p.
+      double t_lo = 0, t_hi = 0;
+      size_t n_lo = 0, n_hi = 0;
+      for (const auto& [n, t] : marks) {
+        if (n <= p * 9 / 10) n_lo = n, t_lo = t;
+        if (n <= p) n_hi = n, t_hi = t;
+      }
+      if (n_hi > n_lo)
+        scaling[std::to_string(p)] = {{"per_article_ms", (t_hi - t_lo) * 1000 / static_cast<double>(n_hi - n_lo)},
+                                      {"peak_rss_mb", peak_rss_mb()}};
+    }
+  };
+
+  if (stage == "clustering") {
+    auto cl = Clusterer::open(**store, kb->get());
+    if (!cl.ok()) return {{"error", cl.error()}};
+    std::vector<std::pair<size_t, double>> marks;
+    double cumulative = 0;
+    size_t done = 0;
+    auto flush = [&] {
+      auto t0 = Clock::now();
+      (*cl)->flush();
+      double commit = seconds(Clock::now() - t0);
+      auto decisions = (*cl)->take_decisions();
+      double placed = 0;
+      for (const auto& dec : decisions) placed += dec.micros / 1e6;
+      // The commit is shared by the batch's articles.
+      double per_commit = decisions.empty() ? 0 : (commit - placed) / static_cast<double>(decisions.size());
+      for (const auto& dec : decisions) m.latency_ms.push_back(static_cast<float>(dec.micros / 1000 + per_commit * 1000));
+      m.busy += commit;
+      cumulative += commit;
+      done += decisions.size();
+      marks.emplace_back(done, cumulative);
+      record_point(done, marks);
+    };
+    size_t queued = 0;
+    while (gen.next(d))
+      for (const auto& it : d.items) {
+        Article a = article_of(it);
+        // Store the article (not timed: that is store_writes), extract (not timed), then profile and cluster.
+        (*store)->put_article(a, std::nullopt);
+        Extraction x = (*ex)->extract(a);
+        auto t0 = Clock::now();
+        ArticleProfile p = profile_article(a, x, **kb);
+        double s = seconds(Clock::now() - t0);
+        m.busy += s;
+        cumulative += s;
+        m.articles += 1;
+        m.bytes += it.text.size();
+        (*cl)->add(std::move(p));
+        if (++queued % 1000 == 0) flush();
+      }
+    flush();
+    json r = m.report();
+    r["scaling"] = scaling;
+    r["incidents_in_memory"] = (*cl)->loaded_incidents();
+    cleanup();
+    return r;
+  }
+
+  if (stage == "end_to_end") {
+    auto cl = Clusterer::open(**store, kb->get());
+    if (!cl.ok()) return {{"error", cl.error()}};
+    IngestOptions io;
+    io.fetch_linked_pages = false;
+    io.extractor = ex->get();
+    io.clusterer = cl->get();
+    IngestEvents ev;
+    Ingestor ing(**store, io, ev);
+    std::vector<std::pair<size_t, double>> marks;
+    double cumulative = 0;
+    size_t done = 0;
+    while (gen.next(d)) {
+      FetchInfo info;
+      info.source = d.url;
+      info.final_url = d.url;
+      info.content_type = d.kind == "html" ? "text/html" : d.kind == "text" ? "text/plain" : "application/xml";
+      info.fetched_at = now_iso8601();
+      auto t0 = Clock::now();
+      ing.ingest_bytes(d.bytes, info);
+      double s = seconds(Clock::now() - t0);
+      m.add(d.items.size(), d.bytes.size(), s);
+      cumulative += s;
+      done += d.items.size();
+      marks.emplace_back(done, cumulative);
+      record_point(done, marks);
+    }
+    auto t0 = Clock::now();
+    (*cl)->flush();
+    m.busy += seconds(Clock::now() - t0);
+    json r = m.report();
+    r["scaling"] = scaling;
+    r["stored"] = ing.counts().stored;
+    r["failed"] = ing.counts().failed;
+    cleanup();
+    return r;
+  }
+  cleanup();
+  return {{"error", "unknown stage " + stage}};
+}
+
+// Runs a stage in a child process and returns its report.
+json in_child(const std::string& stage, const Options& o) {
+  int fd[2];
+  if (pipe(fd) != 0) return {{"error", "pipe"}};
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fd[0]);
+    std::string out = run_stage(stage, o).dump();
+    size_t off = 0;
+    while (off < out.size()) {
+      ssize_t n = write(fd[1], out.data() + off, out.size() - off);
+      if (n <= 0) break;
+      off += static_cast<size_t>(n);
+    }
+    close(fd[1]);
+    _exit(0);
+  }
+  close(fd[1]);
+  std::string text;
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(fd[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+  close(fd[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) return {{"error", "stage process failed"}};
+  return j;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"dossier stage benchmarks over a generated corpus"};
+  Options o;
+  std::vector<std::string> stages;
+  std::string json_path, scaling = "10000,100000";
+  app.add_option("--size", o.size, "Articles per stage")->default_val(10000);
+  app.add_option("--stage", stages, "Stages to run (default: all)");
+  app.add_option("--scaling", scaling, "Sizes at which clustering and end-to-end cost per article is reported (comma-separated)");
+  app.add_option("--seed", o.seed, "Corpus seed")->default_val(1);
+  app.add_option("--rate", o.rate, "Articles published per day in the corpus")->default_val(1000);
+  app.add_option("--kb", o.kb, "Knowledge base (default: the shipped one)");
+  app.add_option("--json", json_path, "Also write the results as JSON to this file");
+  CLI11_PARSE(app, argc, argv);
+  std::stringstream ss(scaling);
+  for (std::string t; std::getline(ss, t, ',');)
+    if (!t.empty()) o.scaling.push_back(std::stoul(t));
+  if (stages.empty())
+    stages = {"feed_parsing", "html_extraction", "indicator_scan", "full_extraction", "clustering", "store_writes", "end_to_end"};
+  json result = {{"size", o.size}, {"seed", o.seed}, {"rate_per_day", o.rate}, {"stages", json::object()}, {"scaling", json::object()}};
+  std::printf("%-17s %10s %12s %9s %9s %9s %12s\n", "stage", "articles", "articles/s", "MB/s", "p50 ms", "p99 ms", "peak RSS MB");
+  for (const auto& s : stages) {
+    json r = in_child(s, o);
+    if (r.contains("error")) {
+      std::printf("%-17s error: %s\n", s.c_str(), r["error"].get<std::string>().c_str());
+      result["stages"][s] = r;
+      continue;
+    }
+    if (r.contains("scaling")) {
+      result["scaling"][s] = r["scaling"];
+      r.erase("scaling");
+    }
+    result["stages"][s] = r;
+    std::printf("%-17s %10zu %12.0f %9.1f %9.3f %9.3f %12.0f\n", s.c_str(), r["articles"].get<size_t>(), r["articles_per_s"].get<double>(),
+                r["mb_per_s"].get<double>(), r["p50_ms"].get<double>(), r["p99_ms"].get<double>(), r["peak_rss_mb"].get<double>());
+    std::fflush(stdout);
+  }
+  if (!result["scaling"].empty()) {
+    std::printf("\nper-article cost (ms) as the store grows\n%-17s", "stage");
+    for (size_t p : o.scaling) std::printf(" %10zu", p);
+    std::printf("\n");
+    for (const auto& [stage, points] : result["scaling"].items()) {
+      std::printf("%-17s", stage.c_str());
+      for (size_t p : o.scaling) {
+        std::string k = std::to_string(p);
+        if (points.contains(k)) std::printf(" %10.3f", points[k]["per_article_ms"].get<double>());
+        else std::printf(" %10s", "-");
+      }
+      std::printf("\n");
+    }
+  }
+  if (!json_path.empty()) {
+    std::ofstream f(json_path);
+    f << result.dump(2) << "\n";
+  }
+  return 0;
+}
