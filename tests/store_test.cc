@@ -85,6 +85,7 @@ TEST(Store, MigrationsRunOnceAndDataSurvivesReopen) {
     ASSERT_EQ(sqlite3_exec(h,
                            "DROP TABLE extractions; DROP TABLE incidents; DROP TABLE incident_articles; DROP TABLE incident_aliases; "
                            "DROP TABLE term_df; DROP TABLE cluster_meta; DROP TABLE cluster_corrections; DROP INDEX articles_duplicate_of; "
+                           "DROP TABLE dossiers; "
                            "DELETE FROM schema_migrations WHERE version >= 2;",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);

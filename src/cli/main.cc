@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cli/common.h"
+#include "cli/dossier_commands.h"
 #include "cli/incident_commands.h"
 #include "cli/kb_commands.h"
 #include "cli/output.h"
@@ -598,6 +599,20 @@ int main(int argc, char** argv) {
   eval_cluster->add_flag("--json", as_json, "JSON output");
   eval_cluster->add_flag("-v,--verbose", verbose, "List each labelled incident with the incidents its articles went to");
 
+  std::string format = "md";
+  auto* report = app.add_subcommand("report", "The dossier of an incident: key points, incident report, disagreements, recommendations, references");
+  report->add_option("incident", id, "Incident id or unique prefix")->required();
+  report->add_option("--format", format, "md, json or html")->default_val("md");
+  auto* brief = app.add_subcommand("brief", "The multi-source brief of an incident, every sentence cited");
+  brief->add_option("incident", id, "Incident id or unique prefix")->required();
+  brief->add_option("--format", format, "md, json or html")->default_val("md");
+  auto* keypoints = app.add_subcommand("keypoints", "The key points of an incident, cited");
+  keypoints->add_option("incident", id, "Incident id or unique prefix")->required();
+  keypoints->add_option("--format", format, "md, json or html")->default_val("md");
+  auto* summarize = app.add_subcommand("summarize", "Ingest the given files into a temporary store and print the dossier of every incident");
+  summarize->add_option("paths", targets, "Files, directories or URLs")->required();
+  summarize->add_option("--format", format, "md, json or html")->default_val("md");
+
   auto* parse = app.add_subcommand("parse", "Print one document as an article, without touching the store");
   parse->add_option("source", id, "File, URL, or - for standard input")->required();
   parse->add_flag("--json", as_json, "JSON output");
@@ -637,6 +652,10 @@ int main(int argc, char** argv) {
   if (*inc_move) return cmd_incidents_move(g, inc_a, inc_b);
   if (*incidents) return cmd_incidents(g, as_json, actor, since, limit);
   if (*incident) return cmd_incident(g, id, as_json);
+  if (*report) return cmd_dossier(g, id, format, DossierProduct::Report);
+  if (*brief) return cmd_dossier(g, id, format, DossierProduct::Brief);
+  if (*keypoints) return cmd_dossier(g, id, format, DossierProduct::KeyPoints);
+  if (*summarize) return cmd_summarize(g, targets, format);
   if (*extract) {
     if (!jsonl && id.empty()) {
       std::fprintf(stderr, "extract: give a FILE, URL or -, or --jsonl\n");

@@ -140,8 +140,17 @@ float sublinear(float count) { return count <= 0 ? 0 : count < 1 ? count : 1.0f 
 std::vector<std::string> proper_names(std::string_view text, const std::vector<Sentence>& sentences,
                                       const std::vector<EntityMention>& mentions, const KnowledgeBase& kb,
                                       const std::vector<std::pair<size_t, size_t>>& excluded) {
+  std::vector<std::string> out;
+  for (auto& n : proper_name_mentions(text, sentences, mentions, kb, excluded)) out.push_back(std::move(n.folded));
+  return out;
+}
+
+std::vector<ProperName> proper_name_mentions(std::string_view text, const std::vector<Sentence>& sentences,
+                                             const std::vector<EntityMention>& mentions, const KnowledgeBase& kb,
+                                             const std::vector<std::pair<size_t, size_t>>& excluded) {
   struct Run {
     std::vector<std::string> folded;  // one per word
+    std::vector<std::string_view> surface;
     bool sentence_initial;
   };
   std::vector<Run> runs;
@@ -180,16 +189,19 @@ std::vector<std::string> proper_names(std::string_view text, const std::vector<S
       Run r;
       r.sentence_initial = i == 0;
       r.folded.push_back(fold_name(words[i].text));
+      r.surface.push_back(words[i].text);
       size_t j = i + 1;
       while (j < words.size() && adjacent(j)) {
         if (nameable[j]) {
           r.folded.push_back(fold_name(words[j].text));
+          r.surface.push_back(words[j].text);
           ++j;
           continue;
         }
         // "Bank of America", "Office for Foreign Relations": a connector between two name words.
         if (connector(words[j].text) && j + 1 < words.size() && adjacent(j + 1) && nameable[j + 1]) {
           r.folded.push_back(std::string(words[j].text));
+          r.surface.push_back(words[j].text);
           ++j;
           continue;
         }
@@ -198,6 +210,7 @@ std::vector<std::string> proper_names(std::string_view text, const std::vector<S
       // A leading function word ("The", "In") is not part of the name; what follows it is mid-sentence.
       while (!r.folded.empty() && (is_stop_word(r.folded.front()) || connector(r.folded.front()))) {
         r.folded.erase(r.folded.begin());
+        r.surface.erase(r.surface.begin());
         r.sentence_initial = false;
       }
       if (!r.folded.empty() && r.folded.size() <= 6) {
@@ -208,19 +221,24 @@ std::vector<std::string> proper_names(std::string_view text, const std::vector<S
       i = j;
     }
   }
-  std::vector<std::string> out;
+  std::vector<ProperName> out;
   for (const auto& r : runs) {
     // A single capitalised ordinary word opening a sentence is just that ("Investigators").
     if (r.sentence_initial && r.folded.size() == 1 && kb.is_common_word(r.folded.front()) && !mid_sentence.count(r.folded.front()))
       continue;
     if (r.folded.size() >= 2) {
-      std::string full;
-      for (const auto& f : r.folded) full += (full.empty() ? "" : " ") + f;
-      out.push_back(full);
+      std::string full, surface;
+      for (size_t k = 0; k < r.folded.size(); ++k) {
+        full += (full.empty() ? "" : " ") + r.folded[k];
+        surface += (surface.empty() ? "" : " ") + std::string(r.surface[k]);
+      }
+      out.push_back(ProperName{full, surface});
     }
-    for (const auto& f : r.folded)
+    for (size_t k = 0; k < r.folded.size(); ++k) {
+      const auto& f = r.folded[k];
       if (f.size() >= 3 && !generic_name_word(f) && !connector(f) && !is_stop_word(f) && (r.folded.size() == 1 || !kb.is_common_word(f)))
-        out.push_back(f);
+        out.push_back(ProperName{f, std::string(r.surface[k])});
+    }
   }
   return out;
 }

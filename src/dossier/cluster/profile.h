@@ -64,6 +64,14 @@ ArticleProfile profile_article(const Article& article, const Extraction& extract
 // opening a sentence counts only when it is not an ordinary word ("Ivanti" does, "Investigators"
 // does not) or appears capitalised mid-sentence elsewhere.
 // Spans in `excluded` (indicators, CVE ids) are never part of a name.
+struct ProperName {
+  std::string folded;   // "hewlett packard enterprise"
+  std::string surface;  // as written: "Hewlett Packard Enterprise"
+};
+std::vector<ProperName> proper_name_mentions(std::string_view text, const std::vector<Sentence>& sentences,
+                                             const std::vector<EntityMention>& mentions, const KnowledgeBase& kb,
+                                             const std::vector<std::pair<size_t, size_t>>& excluded = {});
+// The folded forms only.
 std::vector<std::string> proper_names(std::string_view text, const std::vector<Sentence>& sentences,
                                       const std::vector<EntityMention>& mentions, const KnowledgeBase& kb,
                                       const std::vector<std::pair<size_t, size_t>>& excluded = {});

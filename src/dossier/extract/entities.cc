@@ -201,7 +201,18 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
       m.sentence = sentence_index(sentences, b);
       m.ambiguous = ambiguous;
       bool context = false;
-      if (ambiguous) {
+      // A single-word name of a program or group is a proper noun: written all in lower case in
+      // running text ("one incident responder said") it is an ordinary word unless the sentence is
+      // about threats.
+      bool lower_case_name = !ambiguous && (kind == EntityKind::Software || kind == EntityKind::Actor) &&
+                             original.find(' ') == std::string::npos &&
+                             std::none_of(original.begin(), original.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+      if (lower_case_name) {
+        std::string sent = sentences.empty() ? ascii_lower(text) :
+            ascii_lower(text.substr(sentences[m.sentence].begin, sentences[m.sentence].end - sentences[m.sentence].begin));
+        context = std::any_of(std::begin(cues), std::end(cues), [&](const char* c) { return sent.find(c) != std::string::npos; });
+        ambiguous = true;
+      } else if (ambiguous) {
         std::string sent = sentences.empty() ? ascii_lower(text) :
             ascii_lower(text.substr(sentences[m.sentence].begin, sentences[m.sentence].end - sentences[m.sentence].begin));
         bool capitalised = std::isupper(static_cast<unsigned char>(original[0])) != 0;

@@ -109,6 +109,15 @@ CREATE TABLE cluster_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE cluster_corrections (seq INTEGER PRIMARY KEY, op TEXT NOT NULL, args TEXT NOT NULL, made_at TEXT NOT NULL);
 CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
 )sql",
+    // 4: the last generated dossier of each incident (for "what changed since").
+    R"sql(
+CREATE TABLE dossiers (
+  incident_id TEXT PRIMARY KEY,
+  incident_version INTEGER NOT NULL,
+  generated_at TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+)sql",
 };
 
 class Stmt {
@@ -700,6 +709,25 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::correction
   while ((rc = q.step()) == SQLITE_ROW) out.emplace_back(q.text(0), q.text(1));
   if (rc != SQLITE_DONE) return Error{errmsg()};
   return out;
+}
+
+Status SqliteStore::put_dossier(const StoredDossier& d) {
+  Stmt up(db_,
+          "INSERT INTO dossiers (incident_id, incident_version, generated_at, json) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT(incident_id) DO UPDATE SET incident_version = excluded.incident_version, generated_at = excluded.generated_at, "
+          "json = excluded.json");
+  up.bind(1, d.incident_id).bind(2, d.incident_version).bind(3, d.generated_at).bind(4, d.json);
+  if (up.step() != SQLITE_DONE) return Error{errmsg()};
+  return {};
+}
+
+Result<std::optional<StoredDossier>> SqliteStore::get_dossier(const std::string& incident_id) {
+  Stmt q(db_, "SELECT incident_id, incident_version, generated_at, json FROM dossiers WHERE incident_id = ?");
+  q.bind(1, incident_id);
+  int rc = q.step();
+  if (rc == SQLITE_ROW) return std::optional<StoredDossier>(StoredDossier{q.text(0), q.i64(1), q.text(2), q.text(3)});
+  if (rc == SQLITE_DONE) return std::optional<StoredDossier>();
+  return Error{errmsg()};
 }
 
 Status SqliteStore::clear_clustering() {

@@ -41,6 +41,8 @@ class SqliteStore final : public Store {
   Status add_correction(const std::string& op, const std::string& args_json) override;
   Result<std::vector<std::pair<std::string, std::string>>> corrections() override;
   Status clear_clustering() override;
+  Status put_dossier(const StoredDossier& d) override;
+  Result<std::optional<StoredDossier>> get_dossier(const std::string& incident_id) override;
   Result<Feed> add_feed(const std::string& url, const std::string& title) override;
   Result<bool> remove_feed(const std::string& url_or_id) override;
   Result<std::vector<Feed>> list_feeds() override;

@@ -81,6 +81,15 @@ struct TermStats {
   std::unordered_map<uint64_t, int64_t> df;
 };
 
+// The last dossier generated for an incident (the synthesize stage's JSON), kept so that the next
+// one can say what changed.
+struct StoredDossier {
+  std::string incident_id;
+  int64_t incident_version = 0;
+  std::string generated_at;
+  std::string json;
+};
+
 struct DuplicateMatch {
   std::string id;
   double similarity = 0;
@@ -135,6 +144,10 @@ class Store {
   virtual Result<std::vector<std::pair<std::string, std::string>>> corrections() = 0;
   // Forgets every incident, membership and document frequency (corrections are kept).
   virtual Status clear_clustering() = 0;
+
+  // Dossiers (the synthesize stage): the last one generated per incident.
+  virtual Status put_dossier(const StoredDossier& dossier) = 0;
+  virtual Result<std::optional<StoredDossier>> get_dossier(const std::string& incident_id) = 0;
 
   // Feeds. add_feed returns the feed (existing one if the URL is already registered).
   virtual Result<Feed> add_feed(const std::string& url, const std::string& title) = 0;

@@ -1,0 +1,315 @@
+#include "dossier/synthesize/claims.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <regex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "dossier/util/hash.h"
+#include "dossier/util/terms.h"
+#include "dossier/util/text.h"
+
+namespace dossier {
+namespace {
+
+using Vec = std::unordered_map<uint64_t, double>;
+
+bool has_cue(const std::string& lower, std::initializer_list<const char*> cues) {
+  for (const char* c : cues)
+    if (lower.find(c) != std::string::npos) return true;
+  return false;
+}
+
+size_t word_count(std::string_view s) { return count_words(s); }
+
+struct Unit {
+  int ref = 0;
+  const DossierArticle* source = nullptr;
+  size_t sentence = 0;
+  size_t begin = 0, end = 0;
+  std::string text;
+  Vec vec;  // normalised
+};
+
+double dot(const Vec& a, const Vec& b) {
+  const Vec& small = a.size() < b.size() ? a : b;
+  const Vec& large = a.size() < b.size() ? b : a;
+  double s = 0;
+  for (const auto& [k, v] : small)
+    if (auto it = large.find(k); it != large.end()) s += v * it->second;
+  return s;
+}
+
+double norm(const Vec& v) {
+  double s = 0;
+  for (const auto& [k, w] : v) s += w * w;
+  return std::sqrt(s);
+}
+
+// How well a sentence serves as a claim's wording: complete, specific, of a readable length, not a
+// quotation fragment, not opening with a pronoun that needs the sentence before it.
+double wording_quality(const std::string& s, size_t entities) {
+  double q = 0;
+  std::string t = trim(s);
+  if (t.empty()) return -10;
+  if (ends_sentence(t)) q += 1.0;
+  unsigned char c0 = static_cast<unsigned char>(t[0]);
+  if (std::isupper(c0)) q += 0.5;
+  if (c0 == '"' || t.rfind("\xe2\x80\x9c", 0) == 0) q -= 0.8;  // opens with a quotation
+  std::string lower = ascii_lower(t);
+  static const char* dangling[] = {"he ", "she ", "it ", "they ", "this ", "that ", "these ", "those ", "but ", "and ", "or ",
+                                   "so ", "its ", "their ", "his ", "her ", "there "};
+  for (const char* d : dangling)
+    if (lower.rfind(d, 0) == 0) q -= 0.7;
+  size_t words = word_count(t);
+  if (words >= 10 && words <= 40) q += 0.8;
+  else if (words >= 7 && words <= 55) q += 0.4;
+  if (t.find('?') != std::string::npos) q -= 0.5;
+  q += std::min<double>(1.0, 0.2 * static_cast<double>(entities));
+  return q;
+}
+
+}  // namespace
+
+std::string clean_sentence(std::string_view sentence) {
+  std::string s(sentence);
+  // Citation markers the source itself carried ("[2] [4]").
+  static const std::regex markers(R"(\s*(\[\d{1,3}\]\s*)+)");
+  s = std::regex_replace(s, markers, " ");
+  s = collapse_whitespace(s);
+  // Space left before punctuation by a removed marker.
+  for (const char* p : {" .", " ,", " ;", " :"}) {
+    size_t pos;
+    while ((pos = s.find(p)) != std::string::npos) s.erase(pos, 1);
+  }
+  // A list bullet, and a short label before a colon ("Detection Method: Multiple agencies ...").
+  for (const char* bullet : {"- ", "* ", "\xe2\x80\xa2 "})
+    if (s.rfind(bullet, 0) == 0) s = trim(s.substr(std::strlen(bullet)));
+  if (size_t colon = s.find(": "); colon != std::string::npos && colon < 40) {
+    std::string label = s.substr(0, colon);
+    std::string rest = s.substr(colon + 2);
+    size_t label_words = count_words(label);
+    bool titled = !label.empty() && std::isupper(static_cast<unsigned char>(label[0])) && label.find_first_of(",.\"\u201c") == std::string::npos;
+    if (titled && label_words <= 4 && count_words(rest) >= 4 && !rest.empty() && std::isupper(static_cast<unsigned char>(rest[0]))) s = rest;
+  }
+  static const char* fillers[] = {"However, ", "Meanwhile, ", "In addition, ", "Additionally, ", "Separately, ", "Moreover, ",
+                                  "Also, ", "Still, ", "Furthermore, ", "Indeed, ", "Meanwhile ", "In addition "};
+  for (const char* f : fillers)
+    if (s.rfind(f, 0) == 0) {
+      s.erase(0, std::strlen(f));
+      if (!s.empty() && std::islower(static_cast<unsigned char>(s[0]))) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+      break;
+    }
+  return trim(s);
+}
+
+bool is_non_statement(std::string_view sentence) {
+  std::string l = ascii_lower(sentence);
+  return has_cue(l, {"not detailed", "not explicitly", "not disclosed", "none explicitly", "not specified", "not available",
+                     "unavailable", "not provided", "no details", "not stated", "n/a"});
+}
+
+bool is_hedged(std::string_view sentence) {
+  std::string l = ascii_lower(sentence);
+  return has_cue(l, {"reportedly", "allegedly", "unverified", "could not be confirmed", "could not be independently", "not been confirmed",
+                     "has not confirmed", "have not confirmed", "remains unclear", "remain unclear", "yet to be determined",
+                     "remains to be determined", "people familiar", "according to sources", "unconfirmed", "is believed to",
+                     "are believed to", "it is unclear", "claimed to have", "claims to have"});
+}
+
+std::string statement_topic(std::string_view sentence) {
+  std::string l = ascii_lower(sentence);
+  if (has_cue(l, {"denied", "denies", "deny ", "rejected the accusation", "rejected the claim", "rejected the allegation", "groundless",
+                  "baseless", "unfounded", "dismissed the accusation", "smear", "opposes all forms", "staunch opponent"}))
+    return "denial";
+  if (has_cue(l, {"lesson", "a reminder", "is a warning", "underscores", "highlights how", "shows how", "demonstrates",
+                  "illustrates", "a wake-up call", "cautionary"}))
+    return "lesson";
+  if (has_cue(l, {"summon", "patch", "disconnect", "rebuilt", "reset ", "notified", "new system", "more secure system", "sanction",
+                  "indict", "charged with", "charges against", "arrest", "directive", "advisory", "guidance", "restored", "mitigation", "took offline",
+                  "taken offline", "seized", "takedown", "offered credit monitoring", "emergency"}))
+    return "response";
+  if (has_cue(l, {"solidarity", "condemn", "expressed support", "support for", "in support of", "called on", "calls on", "urged",
+                  "statement of support", "stand with", "stands with", "welcomed", "criticised", "criticized"}))
+    return "reaction";
+  if (has_cue(l, {"attributed", "attribute ", "blamed", "accused", "linked to", "tied to", "behind the", "responsible for",
+                  "claimed responsibility", "claims responsibility", "claimed the attack", "claimed the campaign", "took responsibility",
+                  "state-sponsored", "state-backed", "carried out by", "on behalf of", "known as", "tracked as", "also called"}))
+    return "attribution";
+  if (has_cue(l, {"investigat", "forensic", "concluded", "analysis", "examined", "evidence", "found that", "discovered", "detected"}))
+    return "investigation";
+  if (has_cue(l, {"records", "stolen", "stole ", "exfiltrat", "exposed", "leaked", "outage", "disrupted", "offline", "cost", "million",
+                  "billion", "ransom", "affected", "data of", "mailboxes"}))
+    return "impact";
+  if (has_cue(l, {"breach", "intrusion", "attack", "campaign", "targeted", "hacked", "compromised", "infiltrat", "exploited",
+                  "espionage", "ransomware", "malware", "backdoor", "accessed", "deployed", "encrypted"}))
+    return "activity";
+  return "background";
+}
+
+std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& sources, const KnowledgeBase& kb, const ClaimOptions& opt) {
+  // 1. Sentences that can state something.
+  std::vector<Unit> units;
+  std::vector<std::vector<std::pair<uint64_t, double>>> raw;  // features before weighting
+  std::vector<size_t> entity_counts;
+  for (size_t r = 0; r < sources.size(); ++r) {
+    const DossierArticle& src = *sources[r];
+    const std::string& text = src.article.text;
+    const auto& x = src.extraction;
+    std::vector<std::vector<std::string>> ents(x.sentences.size());
+    for (const auto& m : x.mentions)
+      if (m.sentence < ents.size() && m.kind != EntityKind::Sector)
+        for (const auto& id : m.ids) ents[m.sentence].push_back(std::string(entity_kind_name(m.kind)) + ":" + id);
+    for (const auto& d : x.dates)
+      if (d.sentence < ents.size() && !d.value.empty()) ents[d.sentence].push_back("date:" + d.value);
+    for (const auto& i : x.indicators) {
+      size_t si = sentence_index(x.sentences, i.begin);
+      if (si < ents.size()) ents[si].push_back("ioc:" + i.value);
+    }
+    std::string language = src.article.language.empty() || src.article.language == "und" ? "en" : src.article.language;
+    for (size_t si = 0; si < x.sentences.size(); ++si) {
+      const Sentence& s = x.sentences[si];
+      if (s.heading) continue;
+      std::string_view st = std::string_view(text).substr(s.begin, s.end - s.begin);
+      size_t words = word_count(st);
+      if (words < opt.min_words || words > opt.max_words || is_non_statement(st)) continue;
+      Unit u;
+      u.ref = static_cast<int>(r + 1);
+      u.source = &src;
+      u.sentence = si;
+      u.begin = s.begin;
+      u.end = s.end;
+      u.text = std::string(st);
+      std::vector<std::pair<uint64_t, double>> f;
+      for (uint64_t k : content_term_keys(st, language)) f.emplace_back(k, 1.0);
+      std::sort(ents[si].begin(), ents[si].end());
+      ents[si].erase(std::unique(ents[si].begin(), ents[si].end()), ents[si].end());
+      for (const auto& e : ents[si]) f.emplace_back(term_key(e), 1.5);
+      if (f.size() < 3) continue;
+      entity_counts.push_back(ents[si].size());
+      raw.push_back(std::move(f));
+      units.push_back(std::move(u));
+    }
+  }
+  if (units.empty()) return {};
+  // 2. Weights: rare within the incident weighs more (a word in every sentence tells claims apart
+  // no better than a stop word).
+  std::unordered_map<uint64_t, int> sf;
+  for (const auto& f : raw) {
+    std::unordered_set<uint64_t> seen;
+    for (const auto& [k, w] : f)
+      if (seen.insert(k).second) ++sf[k];
+  }
+  double n = static_cast<double>(units.size());
+  Vec incident;
+  for (size_t i = 0; i < units.size(); ++i) {
+    Vec v;
+    for (const auto& [k, w] : raw[i]) v[k] += w;
+    for (auto& [k, w] : v) w = (1.0 + std::log(w)) * (std::log((n + 1.0) / (sf[k] + 1.0)) + 1.0);
+    double nv = norm(v);
+    for (auto& [k, w] : v) {
+      w /= nv;
+      incident[k] += w;
+    }
+    units[i].vec = std::move(v);
+  }
+  // 3. Greedy grouping, sources in citation order. Then each group's wording is chosen, and only
+  // the sentences that say what that wording says stay with it: a source is cited for a sentence
+  // only when one of its own sentences states it. The others are grouped again, until none moves.
+  struct Group {
+    std::vector<size_t> members;
+    Vec centroid;
+  };
+  double incident_norm = norm(incident);
+  std::vector<Claim> claims;
+  std::vector<size_t> pending(units.size());
+  for (size_t i = 0; i < units.size(); ++i) pending[i] = i;
+  for (int pass = 0; pass < 4 && !pending.empty(); ++pass) {
+    std::vector<Group> groups;
+    std::unordered_map<uint64_t, std::vector<size_t>> index;  // feature -> groups
+    for (size_t i : pending) {
+      const Unit& u = units[i];
+      // Candidates share one of the sentence's rarest features.
+      std::vector<std::pair<double, uint64_t>> feats;
+      for (const auto& [k, w] : u.vec) feats.emplace_back(w, k);
+      std::sort(feats.begin(), feats.end(), std::greater<>());
+      if (feats.size() > 8) feats.resize(8);
+      std::unordered_set<size_t> cands;
+      for (const auto& [w, k] : feats)
+        if (auto it = index.find(k); it != index.end()) cands.insert(it->second.begin(), it->second.end());
+      size_t best = SIZE_MAX;
+      double best_score = 0;
+      for (size_t g : cands) {
+        double c = dot(u.vec, groups[g].centroid) / std::max(1e-9, norm(groups[g].centroid));
+        if (c > best_score || (c == best_score && g < best)) {
+          best_score = c;
+          best = g;
+        }
+      }
+      if (best == SIZE_MAX || best_score < opt.same_claim) {
+        best = groups.size();
+        groups.push_back({});
+      }
+      Group& g = groups[best];
+      g.members.push_back(i);
+      for (const auto& [k, w] : u.vec) {
+        double& c = g.centroid[k];
+        if (c == 0) index[k].push_back(best);
+        c += w;
+      }
+    }
+    std::vector<size_t> regroup;
+    for (const auto& g : groups) {
+      // The wording: good quality and close to what the others say.
+      size_t best = g.members.front();
+      double best_q = -1e9;
+      double gn = norm(g.centroid);
+      for (size_t m : g.members) {
+        const Unit& u = units[m];
+        double q = wording_quality(clean_sentence(u.text), entity_counts[m]) + 1.5 * dot(u.vec, g.centroid) / std::max(1e-9, gn);
+        if (q > best_q) {
+          best_q = q;
+          best = m;
+        }
+      }
+      Claim c;
+      for (size_t m : g.members) {
+        const Unit& u = units[m];
+        if (m != best && dot(u.vec, units[best].vec) < opt.same_claim && pass < 3) {
+          regroup.push_back(m);
+          continue;
+        }
+        c.evidence.push_back(Claim::Evidence{u.ref, u.source->article.id, u.sentence, u.begin, u.end, u.text});
+        if (std::find(c.refs.begin(), c.refs.end(), u.ref) == c.refs.end()) c.refs.push_back(u.ref);
+      }
+      std::sort(c.refs.begin(), c.refs.end());
+      std::vector<size_t> kept;
+      for (size_t m : g.members)
+        if (std::find(regroup.begin(), regroup.end(), m) == regroup.end()) kept.push_back(m);
+      c.text = clean_sentence(units[best].text);
+      c.id = hex_id("claim:" + c.text).substr(0, 12);
+      c.topic = statement_topic(c.text);
+      c.hedged = std::all_of(kept.begin(), kept.end(), [&](size_t m) { return is_hedged(units[m].text); });
+      Vec centroid;
+      for (size_t m : kept)
+        for (const auto& [k, w] : units[m].vec) centroid[k] += w;
+      double cn = norm(centroid);
+      c.centrality = incident_norm > 0 && cn > 0 ? dot(centroid, incident) / (cn * incident_norm) : 0;
+      claims.push_back(std::move(c));
+    }
+    pending = std::move(regroup);
+    std::sort(pending.begin(), pending.end());
+  }
+  std::stable_sort(claims.begin(), claims.end(), [](const Claim& a, const Claim& b) {
+    if (a.refs.size() != b.refs.size()) return a.refs.size() > b.refs.size();
+    return a.centrality > b.centrality;
+  });
+  (void)kb;
+  return claims;
+}
+
+}  // namespace dossier
