@@ -134,5 +134,47 @@ TEST_F(IncidentCli, ClusterPicksUpArticlesStoredWithoutExtraction) {
   EXPECT_NE(out.find("clustered 0 articles"), std::string::npos) << out;
 }
 
+TEST_F(IncidentCli, DossierCommands) {
+  json all = run_json("incidents --json --actor APT31");
+  ASSERT_FALSE(all.empty());
+  std::string id = all[0]["id"];
+  json report = run_json("report " + id + " --format json");
+  for (const char* k : {"incident", "sources", "key_points", "brief", "report", "conflicts", "recommendations", "claims"})
+    EXPECT_TRUE(report.contains(k)) << k;
+  EXPECT_EQ(report["incident"]["id"], id);
+  EXPECT_GE(report["key_points"].size(), 3u);
+  std::string out;
+  ASSERT_EQ(run_command(bin() + " --db " + db_ + " report " + id.substr(0, 6), &out), 0) << out;
+  for (const char* h : {"## Key points", "## Incident report", "### Attribution", "### Recommendations", "## References"})
+    EXPECT_NE(out.find(h), std::string::npos) << h;
+  ASSERT_EQ(run_command(bin() + " --db " + db_ + " brief " + id, &out), 0) << out;
+  EXPECT_NE(out.find("### Introduction"), std::string::npos);
+  EXPECT_NE(out.find("[1]"), std::string::npos);
+  EXPECT_EQ(out.find("## Incident report"), std::string::npos);
+  ASSERT_EQ(run_command(bin() + " --db " + db_ + " keypoints " + id + " --format json", &out), 0) << out;
+  json kp = json::parse(out);
+  EXPECT_TRUE(kp.contains("key_points"));
+  EXPECT_FALSE(kp.contains("report"));
+  ASSERT_EQ(run_command(bin() + " --db " + db_ + " report " + id + " --format html", &out), 0) << out;
+  EXPECT_EQ(out.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(out.find("</html>"), std::string::npos);
+  EXPECT_EQ(run_command(bin() + " --db " + db_ + " report " + id + " --format pdf", &out), 2);
+  EXPECT_EQ(run_command(bin() + " --db " + db_ + " report ffffffffffff", &out), 1);
+}
+
+TEST(DossierCli, SummarizeFilesWithoutAStore) {
+  std::string out;
+  auto folder = golden_dir() / "cluster" / "same-actor-different-victims";
+  ASSERT_EQ(run_command(bin() + " summarize " + q(folder) + " --format json 2>/dev/null", &out), 0) << out;
+  json all = json::parse(out);
+  ASSERT_TRUE(all.is_array());
+  EXPECT_EQ(all.size(), 2u);  // Northgate and Halvorsen
+  ASSERT_EQ(run_command(bin() + " summarize " + q(folder / "a1.txt") + " " + q(folder / "a2.txt"), &out), 0) << out;
+  EXPECT_NE(out.find("Northgate"), std::string::npos);
+  EXPECT_NE(out.find("## Brief"), std::string::npos);
+  EXPECT_NE(out.find("FIN7"), std::string::npos);
+  EXPECT_EQ(run_command(bin() + " summarize /nonexistent/file.txt", &out), 1);
+}
+
 }  // namespace
 }  // namespace dossier

@@ -73,7 +73,41 @@ double wording_quality(const std::string& s, size_t entities) {
   return q;
 }
 
+// The checkable facts of a sentence: years, numbers and months, lower-cased ("2022", "july",
+// "1,700" -> "1700"). A source corroborates a wording only if it states all of them.
+std::vector<std::string> hard_facts(const std::string& s) {
+  static const std::unordered_set<std::string> months = {"january", "february", "march", "april", "may", "june", "july", "august",
+                                                         "september", "october", "november", "december"};
+  std::vector<std::string> out;
+  for (auto w : split_words(s)) {
+    std::string t;
+    for (char c : w)
+      if (std::isalnum(static_cast<unsigned char>(c))) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (t.empty()) continue;
+    bool digits = std::all_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    if (digits || months.count(t)) out.push_back(t);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool states_facts(const std::vector<std::string>& facts, const std::string& sentence) {
+  if (facts.empty()) return true;
+  auto have = hard_facts(sentence);
+  return std::includes(have.begin(), have.end(), facts.begin(), facts.end());
+}
+
 }  // namespace
+
+bool opens_with_reference(std::string_view sentence) {
+  std::string lower = ascii_lower(trim(sentence));
+  static const char* dangling[] = {"he ", "she ", "it ", "they ", "this ", "that ", "these ", "those ", "but ", "and ", "or ", "so ",
+                                   "its ", "their ", "his ", "her ", "there ", "the company ", "the group ", "the firm "};
+  for (const char* d : dangling)
+    if (lower.rfind(d, 0) == 0) return true;
+  return false;
+}
 
 std::string clean_sentence(std::string_view sentence) {
   std::string s(sentence);
@@ -277,9 +311,10 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
         }
       }
       Claim c;
+      std::vector<std::string> facts = hard_facts(clean_sentence(units[best].text));
       for (size_t m : g.members) {
         const Unit& u = units[m];
-        if (m != best && dot(u.vec, units[best].vec) < opt.same_claim && pass < 3) {
+        if (m != best && (dot(u.vec, units[best].vec) < opt.same_claim || !states_facts(facts, u.text)) && pass < 3) {
           regroup.push_back(m);
           continue;
         }
@@ -303,6 +338,26 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
     }
     pending = std::move(regroup);
     std::sort(pending.begin(), pending.end());
+  }
+  // One wording, one claim: claims that came out worded alike are one statement.
+  {
+    std::vector<Claim> merged;
+    std::unordered_map<std::string, size_t> by_text;
+    for (auto& c : claims) {
+      auto [it, fresh] = by_text.emplace(c.text, merged.size());
+      if (fresh) {
+        merged.push_back(std::move(c));
+        continue;
+      }
+      Claim& m = merged[it->second];
+      for (auto& e : c.evidence) m.evidence.push_back(std::move(e));
+      for (int r : c.refs)
+        if (std::find(m.refs.begin(), m.refs.end(), r) == m.refs.end()) m.refs.push_back(r);
+      std::sort(m.refs.begin(), m.refs.end());
+      m.hedged = m.hedged && c.hedged;
+      m.centrality = std::max(m.centrality, c.centrality);
+    }
+    claims = std::move(merged);
   }
   std::stable_sort(claims.begin(), claims.end(), [](const Claim& a, const Claim& b) {
     if (a.refs.size() != b.refs.size()) return a.refs.size() > b.refs.size();

@@ -24,6 +24,10 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
 // and leading filler ("However, ", "Meanwhile, ") removed, capitalised; never otherwise changed.
 std::string clean_sentence(std::string_view sentence);
 
+// Opens with a word that points back to an earlier sentence ("They", "It", "The company"): a
+// product cannot print it on its own without changing what it says.
+bool opens_with_reference(std::string_view sentence);
+
 // A line that states an absence of information ("Not detailed.", "None explicitly provided"): no
 // claim, no evidence.
 bool is_non_statement(std::string_view sentence);

@@ -128,6 +128,26 @@ bool claim_mentions(const Claim& c, const std::vector<const char*>& cues) {
 
 Cited cite(const Claim& c) { return Cited{c.text, c.refs, false}; }
 
+// Who a statement is about: its first run of capitalised words, past a leading function word
+// ("The European Union expressed ..." -> "european union"). Used to let every reacting or
+// responding party be heard before any is heard twice.
+std::string statement_subject(const std::string& text) {
+  std::string subject;
+  for (auto w : split_words(text)) {
+    std::string word(w);
+    while (!word.empty() && !std::isalnum(static_cast<unsigned char>(word.back()))) word.pop_back();
+    bool cap = !word.empty() && std::isupper(static_cast<unsigned char>(word[0]));
+    if (subject.empty() && (!cap || is_stop_word(ascii_lower(word)))) {
+      if (!cap && !is_stop_word(ascii_lower(word))) break;
+      continue;
+    }
+    if (!cap) break;
+    subject += (subject.empty() ? "" : " ") + ascii_lower(word);
+    if (w.back() == ',') break;
+  }
+  return subject;
+}
+
 std::string markers_text(const std::vector<int>& refs) {
   std::string s;
   for (int r : refs) s += "[" + std::to_string(r) + "]";
@@ -204,13 +224,28 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
 
   // ---- Claims ----
   d.claims = group_claims(order, kb);
+  // The best claims of some topics: first one per party speaking, then the rest, best first.
   auto best_of = [&](const std::vector<std::string>& topics, size_t n, const std::set<std::string>& skip, bool allow_hedged = false) {
-    std::vector<const Claim*> out;
+    std::vector<const Claim*> pool, out;
     for (const auto& c : d.claims) {
-      if (out.size() >= n) break;
-      if (skip.count(c.id) || (c.hedged && !allow_hedged)) continue;
-      if (std::find(topics.begin(), topics.end(), c.topic) != topics.end()) out.push_back(&c);
+      if (skip.count(c.id) || (c.hedged && !allow_hedged) || opens_with_reference(c.text)) continue;
+      if (std::find(topics.begin(), topics.end(), c.topic) != topics.end()) pool.push_back(&c);
     }
+    std::set<std::string> heard;
+    for (const Claim* c : pool) {
+      if (out.size() >= n) break;
+      std::string who = statement_subject(c->text);
+      if (!who.empty() && !heard.insert(who).second) continue;
+      out.push_back(c);
+    }
+    for (const Claim* c : pool) {
+      if (out.size() >= n) break;
+      if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+    }
+    // In the order of the ranking.
+    std::stable_sort(out.begin(), out.end(), [&](const Claim* a, const Claim* b) {
+      return std::find(pool.begin(), pool.end(), a) < std::find(pool.begin(), pool.end(), b);
+    });
     return out;
   };
 
@@ -372,11 +407,14 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
         f.technique = tech->name;
         f.named = t.named;
         f.evidence.text = sentence_text(sentence_index(x.sentences, t.begin));
+        f.evidence.refs = {ref};
         techniques[tech->id] = f;
       }
     }
   }
-  for (auto& [id, f] : techniques) f.evidence.refs = technique_refs[id];
+  for (auto& [id, f] : techniques)
+    for (int r : technique_refs[id])
+      if (std::find(f.evidence.refs.begin(), f.evidence.refs.end(), r) == f.evidence.refs.end()) f.also.push_back(r);
 
   // How much a claim says about what happened: it names the actor, the victim, the activity.
   std::vector<std::string> actor_names, victim_words;
@@ -403,7 +441,8 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
   {
     std::vector<const Claim*> ranked;
     for (const auto& c : d.claims)
-      if (!c.hedged && c.topic != "background" && c.topic != "lesson" && ends_sentence(c.text)) ranked.push_back(&c);
+      if (!c.hedged && c.topic != "background" && c.topic != "lesson" && ends_sentence(c.text) && !opens_with_reference(c.text))
+        ranked.push_back(&c);
     std::stable_sort(ranked.begin(), ranked.end(), [](const Claim* a, const Claim* b) {
       double sa = static_cast<double>(a->refs.size()) + 2 * a->centrality, sb = static_cast<double>(b->refs.size()) + 2 * b->centrality;
       return sa > sb;
@@ -418,6 +457,13 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
       if (std::any_of(chosen.begin(), chosen.end(), [&](const Claim* x) { return x == c || overlap(*x, *c) > 0.5; })) continue;
       if (chosen.size() >= 3 && c->refs.size() < 2) continue;  // beyond three, corroborated statements only
       chosen.push_back(c);
+    }
+    // Fewer than three: any other statement that stands on its own.
+    for (const auto& c : d.claims) {
+      if (chosen.size() >= 3) break;
+      if (c.hedged || opens_with_reference(c.text) || std::find(chosen.begin(), chosen.end(), &c) != chosen.end()) continue;
+      if (std::any_of(chosen.begin(), chosen.end(), [&](const Claim* x) { return overlap(*x, c) > 0.5; })) continue;
+      chosen.push_back(&c);
     }
     for (const Claim* c : chosen) d.key_points.push_back(cite(*c));
   }
@@ -510,7 +556,7 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
     // What happened, to whom, by whom: the most informative statement first.
     const Claim* lead = nullptr;
     for (const auto& c : d.claims)
-      if (!c.hedged && ends_sentence(c.text) && (!lead || informative(c) > informative(*lead))) lead = &c;
+      if (!c.hedged && ends_sentence(c.text) && !opens_with_reference(c.text) && (!lead || informative(c) > informative(*lead))) lead = &c;
     take(lead);
     take(first({"attribution"}));
     // When it began, if a claim says so.
@@ -664,8 +710,10 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
         e.date = dt.value;
         e.event = dt.event;
         e.what.text = dt.sentence;
+        e.what.refs = {dt.ref};
+      } else if (std::find(e.what.refs.begin(), e.what.refs.end(), dt.ref) == e.what.refs.end()) {
+        add_ref(e.also, dt.ref);
       }
-      add_ref(e.what.refs, dt.ref);
     }
     for (auto& [k, e] : events)
       if (!e.what.text.empty()) r.timeline.push_back(std::move(e));
@@ -673,7 +721,7 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
     if (r.timeline.size() > 20) {
       // Keep the events the most sources date, in date order.
       std::vector<TimelineEvent> t = r.timeline;
-      std::stable_sort(t.begin(), t.end(), [](const auto& a, const auto& b) { return a.what.refs.size() > b.what.refs.size(); });
+      std::stable_sort(t.begin(), t.end(), [](const auto& a, const auto& b) { return a.what.refs.size() + a.also.size() > b.what.refs.size() + b.also.size(); });
       t.resize(20);
       std::stable_sort(t.begin(), t.end(), [](const auto& a, const auto& b) { return a.date < b.date; });
       r.timeline = std::move(t);
@@ -738,7 +786,7 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
         rec.mitigation_id = mid;
         rec.mitigation = m->name;
         if (std::find(rec.techniques.begin(), rec.techniques.end(), id) == rec.techniques.end()) rec.techniques.push_back(id);
-        rec.refs = merge_refs(rec.refs, f.evidence.refs);
+        rec.refs = merge_refs(merge_refs(rec.refs, f.evidence.refs), f.also);
       }
     }
     for (auto& [mid, rec] : recs) {
@@ -849,11 +897,12 @@ json dossier_json(const Dossier& d) {
   };
   json actors = actor_list(d.report.actors);
   json timeline = json::array();
-  for (const auto& e : d.report.timeline) timeline.push_back({{"date", e.date}, {"event", e.event}, {"text", e.what.text}, {"refs", e.what.refs}});
+  for (const auto& e : d.report.timeline)
+    timeline.push_back({{"date", e.date}, {"event", e.event}, {"text", e.what.text}, {"refs", e.what.refs}, {"also_refs", e.also}});
   json methodology = json::array();
   for (const auto& m : d.report.methodology)
     methodology.push_back({{"tactic_id", m.tactic_id}, {"tactic", m.tactic}, {"technique_id", m.technique_id}, {"technique", m.technique},
-                           {"named", m.named}, {"evidence", cited_json(m.evidence)}});
+                           {"named", m.named}, {"evidence", cited_json(m.evidence)}, {"also_refs", m.also}});
   json impact = json::object();
   for (const auto& [k, v] : d.report.impact) impact[ascii_lower(k)] = cited_list(v);
   json indicators = json::object();

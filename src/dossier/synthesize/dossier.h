@@ -100,8 +100,9 @@ std::string conflict_value(const Conflict::Value& v);
 
 struct TimelineEvent {
   std::string date;   // ISO 8601 at its precision
-  std::string event;  // began, discovered, attributed, ... or "reported"
-  Cited what;
+  std::string event;  // began, discovered, attributed, ...
+  Cited what;              // one source's sentence, citing that source
+  std::vector<int> also;   // other sources that date the same event
 };
 
 struct ActorAttribution {
@@ -114,7 +115,8 @@ struct TechniqueFinding {
   std::string tactic_id, tactic;
   std::string technique_id, technique;
   bool named = false;  // written as an id; otherwise recognised from the described behaviour
-  Cited evidence;
+  Cited evidence;          // one source's sentence, citing that source
+  std::vector<int> also;   // other sources in which it was found
 };
 
 struct IndicatorFinding {

@@ -200,14 +200,15 @@ void report(Writer& w, const Dossier& d) {
   w.close_list();
   w.heading(3, "Timeline");
   if (r.timeline.empty()) w.para(kNotReported);
-  for (const auto& e : r.timeline) w.item(w.strong(e.date) + " (" + w.esc(e.event) + "): " + w.sentence(e.what));
+  for (const auto& e : r.timeline)
+    w.item(w.strong(e.date) + " (" + w.esc(e.event) + "): " + w.sentence(e.what) + (e.also.empty() ? "" : " Also dated by " + markers(e.also) + "."));
   w.close_list();
   w.heading(3, "Attack methodology (MITRE ATT&CK)");
   if (!r.methodology.empty()) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& m : r.methodology)
       rows.push_back({w.esc(m.tactic), w.esc(m.technique_id + " " + m.technique) + (m.named ? "" : " (recognised from the description)"),
-                      w.sentence(m.evidence)});
+                      w.sentence(m.evidence) + (m.also.empty() ? "" : " Also in " + markers(m.also) + ".")});
     w.table({"Tactic", "Technique", "Evidence"}, rows);
   }
   if (!r.tactics_not_reported.empty()) {
