@@ -27,6 +27,7 @@ struct Globals {
   double max_mib = 20;
   std::string kb;
   bool no_extract = false;
+  bool dossiers = false;  // ingest, poll, watch: regenerate the dossiers of the incidents that changed
 };
 
 // The knowledge base and extractor for commands that extract, built once per process.

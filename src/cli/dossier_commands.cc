@@ -97,6 +97,22 @@ Result<Dossier> generate_dossier(Store& store, const ExtractionContext& ctx, con
   return d;
 }
 
+bool refresh_dossiers(Store& store, const ExtractionContext& ctx, const std::set<std::string>& incidents, bool quiet) {
+  size_t changed = 0, failed = 0;
+  for (const auto& id : incidents) {
+    auto d = generate_dossier(store, ctx, id);
+    if (!d.ok()) {
+      std::fprintf(stderr, "error: dossier of incident %s: %s\n", id.c_str(), d.error().c_str());
+      ++failed;
+      continue;
+    }
+    if (!d->changes.since.empty()) ++changed;
+  }
+  if (!quiet)
+    std::fprintf(stderr, "dossiers: %zu regenerated (%zu with changes since an earlier version)\n", incidents.size() - failed, changed);
+  return failed == 0;
+}
+
 int cmd_dossier(const Globals& g, const std::string& incident, const std::string& format, DossierProduct product) {
   if (!valid_format(format)) {
     std::fprintf(stderr, "error: --format: expected md, json or html, not %s\n", format.c_str());

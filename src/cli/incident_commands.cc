@@ -77,15 +77,18 @@ std::unique_ptr<Clusterer> open_clusterer(Store& store, const KnowledgeBase* kb)
   return std::move(c).value();
 }
 
-bool finish_clustering(Clusterer& clusterer, Store& store, bool quiet) {
+bool finish_clustering(Clusterer& clusterer, Store& store, bool quiet, std::set<std::string>* touched) {
   auto st = clusterer.flush();
   if (!st.ok()) {
     std::fprintf(stderr, "error: clustering: %s\n", st.error().c_str());
     return false;
   }
+  size_t created = 0, joined = 0;
+  for (const auto& d : clusterer.take_decisions()) {
+    (d.created ? created : joined)++;
+    if (touched) touched->insert(d.incident_id);
+  }
   if (!quiet) {
-    size_t created = 0, joined = 0;
-    for (const auto& d : clusterer.take_decisions()) (d.created ? created : joined)++;
     auto all = store.list_incidents({});
     std::fprintf(stderr, "clustered %zu article%s: %zu new incident%s, %zu joined existing ones; %zu incidents in the store\n",
                  created + joined, created + joined == 1 ? "" : "s", created, created == 1 ? "" : "s", joined,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,9 @@ ProfileSource stored_profiles(Store& store, const Extractor& extractor);
 // Opens the clusterer on `store` (with the KB's term prior when given), or prints why not and
 // returns null.
 std::unique_ptr<Clusterer> open_clusterer(Store& store, const KnowledgeBase* kb);
-// Clusters what was queued during an ingest; prints a one-line summary unless quiet. False on error.
-bool finish_clustering(Clusterer& clusterer, Store& store, bool quiet);
+// Clusters what was queued during an ingest; prints a one-line summary unless quiet. The incidents
+// that received articles are added to `touched`. False on error.
+bool finish_clustering(Clusterer& clusterer, Store& store, bool quiet, std::set<std::string>* touched = nullptr);
 
 int cmd_cluster(const Globals& g, bool rebuild, bool explain);
 int cmd_incidents(const Globals& g, bool as_json, const std::string& actor, const std::string& since, size_t limit);

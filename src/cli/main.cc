@@ -82,8 +82,10 @@ int cmd_ingest(const Globals& g, const std::vector<std::string>& targets, bool n
   auto total = store->count_articles();
   if (!g.quiet)
     std::fprintf(stderr, "%s; %zu articles in the store\n", counts_line(ing.counts()).c_str(), total.ok() ? *total : 0);
-  bool clustered = !clusterer || finish_clustering(*clusterer, *store, g.quiet);
-  return ing.counts().failed || !clustered ? kExitSomeFailed : kExitOk;
+  std::set<std::string> touched;
+  bool clustered = !clusterer || finish_clustering(*clusterer, *store, g.quiet, &touched);
+  bool written = !g.dossiers || !ctx || refresh_dossiers(*store, *ctx, touched, g.quiet);
+  return ing.counts().failed || !clustered || !written ? kExitSomeFailed : kExitOk;
 }
 
 // Reads one document (file, URL or "-") as articles, for `parse` and `extract`. Returns false after
@@ -431,8 +433,9 @@ int cmd_feeds_remove(const Globals& g, const std::vector<std::string>& targets) 
 
 // One pass over the registered feeds. Only feeds that are due when `only_due`.
 // `extractor` may be null (articles stored without extraction); watch builds it once for all rounds.
-int poll_once(const Globals& g, Store& store, long interval_s, bool only_due, bool no_pages, const Extractor* extractor,
+int poll_once(const Globals& g, Store& store, long interval_s, bool only_due, bool no_pages, const ExtractionContext* ctx,
               Clusterer* clusterer) {
+  const Extractor* extractor = ctx ? ctx->extractor.get() : nullptr;
   auto feeds = store.list_feeds();
   if (!feeds.ok()) {
     std::fprintf(stderr, "error: %s\n", feeds.error().c_str());
@@ -460,8 +463,10 @@ int poll_once(const Globals& g, Store& store, long interval_s, bool only_due, bo
   if (!g.quiet)
     std::fprintf(stderr, "polled %zu feed%s (%zu not modified); %s\n", polled, polled == 1 ? "" : "s",
                  ing.counts().feeds_not_modified, counts_line(ing.counts()).c_str());
-  bool clustered = !opts.clusterer || finish_clustering(*opts.clusterer, store, g.quiet);
-  return ing.counts().failed || !clustered ? kExitSomeFailed : kExitOk;
+  std::set<std::string> touched;
+  bool clustered = !opts.clusterer || finish_clustering(*opts.clusterer, store, g.quiet, &touched);
+  bool written = !g.dossiers || !ctx || refresh_dossiers(store, *ctx, touched, g.quiet);
+  return ing.counts().failed || !clustered || !written ? kExitSomeFailed : kExitOk;
 }
 
 int cmd_watch(const Globals& g, const std::string& every, int rounds, bool no_pages) {
@@ -477,7 +482,7 @@ int cmd_watch(const Globals& g, const std::string& every, int rounds, bool no_pa
   auto ctx = extraction_context(g);
   std::unique_ptr<Clusterer> clusterer = ctx ? open_clusterer(*store, ctx->kb.get()) : nullptr;
   for (int round = 0; !g_stop && (rounds <= 0 || round < rounds); ++round) {
-    if (poll_once(g, *store, *interval, true, no_pages, ctx ? ctx->extractor.get() : nullptr, clusterer.get()) != kExitOk)
+    if (poll_once(g, *store, *interval, true, no_pages, ctx ? &*ctx : nullptr, clusterer.get()) != kExitOk)
       rc = kExitSomeFailed;
     if (rounds > 0 && round + 1 >= rounds) break;
     // Sleep until the next feed is due (at most one interval), waking up for signals.
@@ -523,6 +528,7 @@ int main(int argc, char** argv) {
   auto* ingest = app.add_subcommand("ingest", "Ingest files, directories, web pages, feeds and OPML lists");
   ingest->add_option("targets", targets, "Paths or URLs")->required();
   ingest->add_flag("--no-fetch-pages", no_pages, "Do not fetch linked pages for summary-only feed items");
+  ingest->add_flag("--dossiers", g.dossiers, "Regenerate the dossiers of the incidents that received articles");
 
   auto* feeds = app.add_subcommand("feeds", "Manage registered feeds");
   feeds->require_subcommand(1);
@@ -536,10 +542,12 @@ int main(int argc, char** argv) {
 
   auto* poll = app.add_subcommand("poll", "Fetch every registered feed once");
   poll->add_flag("--no-fetch-pages", no_pages, "Do not fetch linked pages for summary-only feed items");
+  poll->add_flag("--dossiers", g.dossiers, "Regenerate the dossiers of the incidents that received articles");
   auto* watch = app.add_subcommand("watch", "Poll feeds repeatedly, backing off from failing ones");
   watch->add_option("--every", every, "Interval between polls of a feed (e.g. 15m, 1h)")->default_val("15m");
   watch->add_option("--rounds", rounds, "Stop after this many rounds (0: run until interrupted)")->default_val(0);
   watch->add_flag("--no-fetch-pages", no_pages, "Do not fetch linked pages for summary-only feed items");
+  watch->add_flag("--dossiers", g.dossiers, "Regenerate the dossiers of the incidents that received articles");
 
   auto* articles = app.add_subcommand("articles", "List stored articles");
   articles->add_flag("--json", as_json, "JSON output");
@@ -638,7 +646,7 @@ int main(int argc, char** argv) {
     auto store = open_or_die(g);
     auto ctx = extraction_context(g);
     std::unique_ptr<Clusterer> clusterer = ctx ? open_clusterer(*store, ctx->kb.get()) : nullptr;
-    return poll_once(g, *store, 15 * 60, false, no_pages, ctx ? ctx->extractor.get() : nullptr, clusterer.get());
+    return poll_once(g, *store, 15 * 60, false, no_pages, ctx ? &*ctx : nullptr, clusterer.get());
   }
   if (*watch) return cmd_watch(g, every, rounds, no_pages);
   if (*articles) return cmd_articles(g, as_json, limit, since, no_dups);
