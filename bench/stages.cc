@@ -20,6 +20,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "corpus.h"
 #include "dossier/cluster/clusterer.h"
@@ -80,6 +81,7 @@ struct Options {
   double rate = 1000;
   std::string kb;
   std::vector<size_t> scaling;
+  size_t threads = 2;
 };
 
 Article article_of(const bench::GeneratedItem& it) {
@@ -249,6 +251,7 @@ json run_stage(const std::string& stage, const Options& o) {
     io.fetch_linked_pages = false;
     io.extractor = ex->get();
     io.clusterer = cl->get();
+    io.threads = o.threads;
     IngestEvents ev;
     Ingestor ing(**store, io, ev);
     std::vector<std::pair<size_t, double>> marks;
@@ -270,10 +273,12 @@ json run_stage(const std::string& stage, const Options& o) {
       record_point(done, marks);
     }
     auto t0 = Clock::now();
+    ing.finish();
     (*cl)->flush();
     m.busy += seconds(Clock::now() - t0);
     json r = m.report();
     r["scaling"] = scaling;
+    r["threads"] = o.threads;
     r["stored"] = ing.counts().stored;
     r["failed"] = ing.counts().failed;
     cleanup();
@@ -326,6 +331,8 @@ int main(int argc, char** argv) {
   app.add_option("--seed", o.seed, "Corpus seed")->default_val(1);
   app.add_option("--rate", o.rate, "Articles published per day in the corpus")->default_val(1000);
   app.add_option("--kb", o.kb, "Knowledge base (default: the shipped one)");
+  o.threads = std::max(1u, std::thread::hardware_concurrency());
+  app.add_option("--threads", o.threads, "Ingest worker threads for end_to_end (default: the number of cores)");
   app.add_option("--json", json_path, "Also write the results as JSON to this file");
   CLI11_PARSE(app, argc, argv);
   std::stringstream ss(scaling);

@@ -28,6 +28,7 @@ struct Globals {
   std::string kb;
   bool no_extract = false;
   bool dossiers = false;  // ingest, poll, watch: regenerate the dossiers of the incidents that changed
+  size_t threads = 1;     // ingest workers
 };
 
 // The knowledge base and extractor for commands that extract, built once per process.

@@ -162,12 +162,14 @@ int cmd_summarize(const Globals& g, const std::vector<std::string>& paths, const
   opts.max_file_bytes = opts.fetch.max_bytes;
   opts.extractor = ctx->extractor.get();
   opts.clusterer = clusterer.get();
+  opts.threads = g.threads;
   IngestEvents ev;
   ev.on_error = [](const std::string& item, const std::string& reason) {
     std::fprintf(stderr, "error: %s: %s\n", json_escape_for_log(item).c_str(), json_escape_for_log(reason).c_str());
   };
   Ingestor ing(**store, opts, ev);
   for (const auto& p : paths) ing.ingest(p);
+  ing.finish();
   if (auto st = clusterer->flush(); !st.ok()) {
     std::fprintf(stderr, "error: clustering: %s\n", st.error().c_str());
     return kExitSomeFailed;

@@ -65,6 +65,7 @@ int cmd_ingest(const Globals& g, const std::vector<std::string>& targets, bool n
   opts.fetch = fetch_options(g);
   opts.fetch_linked_pages = !no_pages;
   opts.max_file_bytes = opts.fetch.max_bytes;
+  opts.threads = g.threads;
   auto ctx = extraction_context(g);
   std::unique_ptr<Clusterer> clusterer;
   if (ctx) {
@@ -78,6 +79,7 @@ int cmd_ingest(const Globals& g, const std::vector<std::string>& targets, bool n
     if (g_stop) break;
     ing.ingest(t);
   }
+  ing.finish();
   progress.finish();
   auto total = store->count_articles();
   if (!g.quiet)
@@ -459,6 +461,7 @@ int poll_once(const Globals& g, Store& store, long interval_s, bool only_due, bo
     ing.poll_feed(f, interval_s);
     if (auto st = store.update_feed(f); !st.ok()) std::fprintf(stderr, "error: %s: %s\n", f.url.c_str(), st.error().c_str());
   }
+  ing.finish();
   progress.finish();
   if (!g.quiet)
     std::fprintf(stderr, "polled %zu feed%s (%zu not modified); %s\n", polled, polled == 1 ? "" : "s",
@@ -518,6 +521,8 @@ int main(int argc, char** argv) {
   app.add_flag("--no-extract", g.no_extract, "Store articles without running extraction");
   app.add_option("--kb", g.kb, "Knowledge base file (default: $DOSSIER_KB, the user KB, or the shipped one)");
   app.add_option("--max-size", g.max_mib, "Largest document accepted, MiB")->default_val(20)->check(CLI::PositiveNumber);
+  g.threads = std::max(1u, std::thread::hardware_concurrency());
+  app.add_option("--threads", g.threads, "Worker threads that parse and extract during ingest (0: none)")->default_str("the number of cores");
 
   std::vector<std::string> targets;
   bool as_json = false, no_pages = false, raw = false, no_dups = false;

@@ -2,12 +2,18 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "dossier/cluster/clusterer.h"
 #include "dossier/extract/extract.h"
 #include "dossier/ingest/document.h"
+#include "dossier/util/hash.h"
 #include "dossier/util/text.h"
 #include "dossier/util/time.h"
 
@@ -57,10 +63,84 @@ std::string next_due_after(const Feed& feed, long interval_s) {
   return format_iso8601(now + wait);
 }
 
-Ingestor::Ingestor(Store& store, IngestOptions options, IngestEvents events)
-    : store_(store), options_(std::move(options)), events_(std::move(events)) {}
+// An article made ready off the writing thread.
+struct Ingestor::Prepared {
+  Article article;
+  std::optional<MinHash> signature;
+  std::string raw_zstd;
+  std::string extraction_json;  // empty when not extracted
+  std::optional<ArticleProfile> profile;
+  bool known = false;  // the store already held it when it was prepared (nothing else was computed)
+};
 
-Ingestor::~Ingestor() = default;
+// One step of a document's outcome, applied in order by the writer.
+struct Ingestor::Entry {
+  enum Kind { Ready, NeedsPage, Failure, Warning, FeedList } kind = Ready;
+  Prepared prepared;                   // Ready
+  Article article;                     // NeedsPage: the item's article before its page is fetched
+  std::string link;                    // NeedsPage
+  std::string item, message;           // Failure, Warning; NeedsPage: the item's label
+  std::vector<std::string> feed_urls;  // FeedList (an OPML list)
+  bool counts_as_item = false;         // a feed item (for Feed::items_seen)
+};
+
+// Worker threads and the bookkeeping that keeps results in submission order.
+struct Ingestor::Pool {
+  struct Job {
+    uint64_t seq;
+    std::string bytes;
+    FetchInfo info;
+  };
+  std::mutex mu;
+  std::condition_variable work_ready, result_ready;
+  std::deque<Job> jobs;
+  std::map<uint64_t, Outcome> results;
+  uint64_t next_submit = 0, next_apply = 0;
+  bool stopping = false;
+  std::vector<std::thread> threads;
+};
+
+Ingestor::Ingestor(Store& store, IngestOptions options, IngestEvents events)
+    : store_(store), options_(std::move(options)), events_(std::move(events)) {
+  if (options_.threads == 0) return;
+  if (options_.queue == 0) options_.queue = 8 * options_.threads;
+  pool_ = std::make_unique<Pool>();
+  for (size_t t = 0; t < options_.threads; ++t)
+    pool_->threads.emplace_back([this] {
+      // Each worker reads the store through its own handle, to skip work on known articles.
+      auto reader = store_.open_reader();
+      Store* r = reader.ok() ? reader->get() : nullptr;
+      Pool& p = *pool_;
+      for (;;) {
+        Pool::Job job;
+        {
+          std::unique_lock lock(p.mu);
+          p.work_ready.wait(lock, [&] { return p.stopping || !p.jobs.empty(); });
+          if (p.jobs.empty()) return;
+          job = std::move(p.jobs.front());
+          p.jobs.pop_front();
+        }
+        Outcome out = process(job.bytes, job.info, r);
+        {
+          std::lock_guard lock(p.mu);
+          p.results.emplace(job.seq, std::move(out));
+        }
+        p.result_ready.notify_all();
+      }
+    });
+}
+
+Ingestor::~Ingestor() {
+  finish();
+  if (pool_) {
+    {
+      std::lock_guard lock(pool_->mu);
+      pool_->stopping = true;
+    }
+    pool_->work_ready.notify_all();
+    for (auto& t : pool_->threads) t.join();
+  }
+}
 
 Fetcher& Ingestor::fetcher() {
   if (!fetcher_) fetcher_ = std::make_unique<Fetcher>(options_.fetch);
@@ -128,6 +208,7 @@ void Ingestor::ingest_file(const fs::path& path) {
 }
 
 void Ingestor::ingest_url(const std::string& url) {
+  close_batch();  // no write lock is held across the network
   FetchRequest rq;
   rq.url = url;
   rq.is_page = true;
@@ -137,60 +218,189 @@ void Ingestor::ingest_url(const std::string& url) {
 }
 
 void Ingestor::ingest_bytes(std::string_view bytes, const FetchInfo& info) {
-  auto doc = parse_document(bytes, info);
-  if (!doc.ok()) return fail(info.source, doc.error());
-  if (doc->kind == DocumentKind::Feed) {
-    const ParsedFeed& feed = doc->feed;
-    if (!feed.warning.empty()) warn(info.source, feed.warning);
-    if (feed.format == "opml") {
-      if (feed.feed_urls.empty()) warn(info.source, "OPML list names no feeds");
-      for (const auto& u : feed.feed_urls) ingest(u);
-      return;
-    }
-    ingest_feed_items(feed, info);
+  if (!pool_) {
+    apply(process(bytes, info, &store_));
     return;
   }
-  store_article(std::move(doc->article));
+  Pool& p = *pool_;
+  for (;;) {
+    {
+      std::lock_guard lock(p.mu);
+      if (p.next_submit - p.next_apply < options_.queue) break;
+    }
+    drain_one();
+  }
+  {
+    std::lock_guard lock(p.mu);
+    p.jobs.push_back(Pool::Job{p.next_submit++, std::string(bytes), info});
+  }
+  p.work_ready.notify_one();
 }
 
-size_t Ingestor::ingest_feed_items(const ParsedFeed& feed, const FetchInfo& info) {
-  size_t n = 0;
+void Ingestor::drain_one() {
+  Pool& p = *pool_;
+  Outcome out;
+  {
+    std::unique_lock lock(p.mu);
+    if (p.next_apply == p.next_submit) return;
+    p.result_ready.wait(lock, [&] { return p.results.count(p.next_apply) > 0; });
+    auto it = p.results.find(p.next_apply);
+    out = std::move(it->second);
+    p.results.erase(it);
+    ++p.next_apply;  // before applying: what it submits (an OPML list's feeds) comes after
+  }
+  apply(std::move(out));
+}
+
+void Ingestor::finish() {
+  if (pool_)
+    for (;;) {
+      {
+        std::lock_guard lock(pool_->mu);
+        if (pool_->next_apply == pool_->next_submit) break;
+      }
+      drain_one();
+    }
+  close_batch();
+}
+
+void Ingestor::close_batch() {
+  if (!batch_open_) return;
+  if (auto st = store_.end_batch(); !st.ok()) fail("store", "cannot commit: " + st.error());
+  batch_open_ = false;
+  batch_writes_ = 0;
+}
+
+Ingestor::Outcome Ingestor::process(std::string_view bytes, const FetchInfo& info, Store* reader) const {
+  Outcome out;
+  auto doc = parse_document(bytes, info);
+  if (!doc.ok()) {
+    out.push_back(Entry{Entry::Failure, {}, {}, {}, info.source, doc.error(), {}, false});
+    return out;
+  }
+  if (doc->kind != DocumentKind::Feed) {
+    Entry e;
+    e.prepared = prepare(std::move(doc->article), reader);
+    out.push_back(std::move(e));
+    return out;
+  }
+  const ParsedFeed& feed = doc->feed;
+  if (!feed.warning.empty()) out.push_back(Entry{Entry::Warning, {}, {}, {}, info.source, feed.warning, {}, false});
+  if (feed.format == "opml") {
+    if (feed.feed_urls.empty()) out.push_back(Entry{Entry::Warning, {}, {}, {}, info.source, "OPML list names no feeds", {}, false});
+    Entry e;
+    e.kind = Entry::FeedList;
+    e.feed_urls = feed.feed_urls;
+    out.push_back(std::move(e));
+    return out;
+  }
   for (const auto& item : feed.items) {
-    ++n;
     std::string label = info.source + " item \"" + truncate_words(item.title.empty() ? item.link : item.title, 60) + "\"";
     Article a = article_from_feed_item(item, feed, info);
+    Entry e;
+    e.counts_as_item = true;
     if (options_.fetch_linked_pages && is_summary_only(item, a) && is_http_url(item.link)) {
-      Article probe = a;
-      finalize_article(probe);
-      auto have = store_.has_article(probe.id);
-      if (have.ok() && *have) {
-        ++counts_.already_stored;
-        if (events_.on_article) events_.on_article(probe, ItemOutcome::AlreadyStored);
-        continue;
-      }
-      FetchRequest rq;
-      rq.url = item.link;
-      auto r = fetcher().get(rq);
-      if (r.ok()) {
-        auto page = parse_document(r->body, fetch_info_from(item.link, *r));
-        if (page.ok() && page->kind != DocumentKind::Feed) merge_page_into_item(a, page->article);
-        else warn(label, "linked page unusable (" + (page.ok() ? std::string("it is a feed") : page.error()) + "); kept the feed's summary");
-      } else {
-        warn(label, "full text not fetched (" + r.error() + "); kept the feed's summary");
-      }
+      // Only a teaser: the writer fetches the linked page (the network stays on its thread).
+      e.kind = Entry::NeedsPage;
+      e.article = std::move(a);
+      e.link = item.link;
+      e.item = label;
+    } else if (trim(a.text).empty()) {
+      e.kind = Entry::Failure;
+      e.item = label;
+      e.message = "item has no text";
+    } else {
+      finalize_article(a);
+      e.prepared = prepare(std::move(a), reader);
     }
-    if (trim(a.text).empty()) {
-      fail(label, "item has no text");
-      continue;
-    }
-    finalize_article(a);
-    store_article(std::move(a));
+    out.push_back(std::move(e));
   }
-  return n;
+  return out;
 }
 
-void Ingestor::store_article(Article a) {
-  auto sig = minhash_signature(a.text);
+Ingestor::Prepared Ingestor::prepare(Article a, Store* reader) const {
+  Prepared p;
+  if (reader) {
+    auto have = reader->has_article(a.id);
+    if (have.ok() && *have) {
+      p.known = true;
+      p.article = std::move(a);
+      return p;
+    }
+  }
+  p.signature = minhash_signature(a.text);
+  if (!a.raw.empty()) p.raw_zstd = zstd_compress(a.raw);
+  if (options_.extractor) {
+    const Extractor& ex = *options_.extractor;
+    Extraction x = ex.extract(a);
+    p.extraction_json = extraction_json(x, a, ex.kb()).dump();
+    if (options_.clusterer) p.profile = profile_article(a, x, ex.kb());
+  }
+  p.article = std::move(a);
+  return p;
+}
+
+size_t Ingestor::apply(Outcome&& outcome) {
+  size_t items = 0;
+  for (auto& e : outcome) {
+    items += e.counts_as_item;
+    switch (e.kind) {
+      case Entry::Failure:
+        fail(e.item, e.message);
+        break;
+      case Entry::Warning:
+        warn(e.item, e.message);
+        break;
+      case Entry::FeedList:
+        for (const auto& u : e.feed_urls) ingest(u);
+        break;
+      case Entry::NeedsPage: {
+        Article& a = e.article;
+        Article probe = a;
+        finalize_article(probe);
+        auto have = store_.has_article(probe.id);
+        if (have.ok() && *have) {
+          ++counts_.already_stored;
+          if (events_.on_article) events_.on_article(probe, ItemOutcome::AlreadyStored);
+          break;
+        }
+        close_batch();
+        FetchRequest rq;
+        rq.url = e.link;
+        auto r = fetcher().get(rq);
+        if (r.ok()) {
+          auto page = parse_document(r->body, fetch_info_from(e.link, *r));
+          if (page.ok() && page->kind != DocumentKind::Feed) merge_page_into_item(a, page->article);
+          else warn(e.item, "linked page unusable (" + (page.ok() ? std::string("it is a feed") : page.error()) + "); kept the feed's summary");
+        } else {
+          warn(e.item, "full text not fetched (" + r.error() + "); kept the feed's summary");
+        }
+        if (trim(a.text).empty()) {
+          fail(e.item, "item has no text");
+          break;
+        }
+        finalize_article(a);
+        store_prepared(prepare(std::move(a), nullptr));
+        break;
+      }
+      case Entry::Ready:
+        store_prepared(std::move(e.prepared));
+        break;
+    }
+  }
+  return items;
+}
+
+void Ingestor::store_prepared(Prepared p) {
+  Article& a = p.article;
+  if (p.known) {
+    ++counts_.already_stored;
+    if (events_.on_article) events_.on_article(a, ItemOutcome::AlreadyStored);
+    return;
+  }
+  if (!batch_open_ && options_.batch > 1) {
+    if (auto st = store_.begin_batch(); st.ok()) batch_open_ = true;
+  }
   auto have = store_.has_article(a.id);
   if (!have.ok()) return fail(a.fetch.source, "store: " + have.error());
   if (*have) {
@@ -198,6 +408,7 @@ void Ingestor::store_article(Article a) {
     if (events_.on_article) events_.on_article(a, ItemOutcome::AlreadyStored);
     return;
   }
+  const auto& sig = p.signature;
   if (sig) {
     auto dup = store_.find_near_duplicate(*sig, options_.duplicate_threshold);
     if (!dup.ok()) return fail(a.fetch.source, "store: " + dup.error());
@@ -218,7 +429,7 @@ void Ingestor::store_article(Article a) {
       a.duplicate_similarity = 0;
     }
   }
-  auto put = store_.put_article(a, sig);
+  auto put = store_.put_article(a, sig, p.raw_zstd);
   if (!put.ok()) return fail(a.fetch.source, "store: " + put.error());
   if (!relink_from.empty() && *put == PutOutcome::Inserted) {
     if (auto st = store_.relink_duplicates(relink_from, a.id, relink_similarity); !st.ok())
@@ -227,13 +438,12 @@ void Ingestor::store_article(Article a) {
       ++counts_.duplicates;  // the former original is now known to be a copy
   }
   ItemOutcome outcome = ItemOutcome::AlreadyStored;
-  if (*put == PutOutcome::Inserted && options_.extractor) {
-    const Extractor& ex = *options_.extractor;
-    Extraction x = ex.extract(a);
-    std::string json = extraction_json(x, a, ex.kb()).dump();
-    if (auto st = store_.put_extraction(a.id, json); !st.ok()) warn(a.fetch.source, "store: extraction not saved: " + st.error());
-    if (options_.clusterer)
-      if (auto st = options_.clusterer->add(profile_article(a, x, ex.kb())); !st.ok()) warn(a.fetch.source, "clustering: " + st.error());
+  if (*put == PutOutcome::Inserted && !p.extraction_json.empty()) {
+    if (auto st = store_.put_extraction(a.id, p.extraction_json); !st.ok()) warn(a.fetch.source, "store: extraction not saved: " + st.error());
+    if (options_.clusterer && p.profile) {
+      p.profile->duplicate_of = a.duplicate_of;
+      if (auto st = options_.clusterer->add(std::move(*p.profile)); !st.ok()) warn(a.fetch.source, "clustering: " + st.error());
+    }
   }
   if (*put == PutOutcome::Inserted) {
     ++counts_.stored;
@@ -246,6 +456,7 @@ void Ingestor::store_article(Article a) {
     ++counts_.already_stored;
   }
   if (events_.on_article) events_.on_article(a, outcome);
+  if (batch_open_ && ++batch_writes_ >= options_.batch) close_batch();
 }
 
 bool Ingestor::poll_feed(Feed& feed, long interval_s) {
@@ -255,6 +466,7 @@ bool Ingestor::poll_feed(Feed& feed, long interval_s) {
   rq.etag = feed.etag;
   rq.last_modified = feed.last_modified;
   rq.is_page = false;
+  close_batch();
   auto r = fetcher().get(rq);
   auto failed = [&](const std::string& reason) {
     feed.last_error = reason;
@@ -271,9 +483,10 @@ bool Ingestor::poll_feed(Feed& feed, long interval_s) {
     auto doc = parse_document(r->body, info);
     if (!doc.ok()) return failed(doc.error());
     if (doc->kind != DocumentKind::Feed || doc->feed.format == "opml") return failed("not an RSS or Atom feed");
-    if (!doc->feed.warning.empty()) warn(feed.url, doc->feed.warning);
     if (feed.title.empty()) feed.title = doc->feed.title;
-    feed.items_seen += static_cast<int64_t>(ingest_feed_items(doc->feed, info));
+    // The items are prepared here, on the calling thread: a poll is bound by the network.
+    feed.items_seen += static_cast<int64_t>(apply(process(r->body, info, &store_)));
+    close_batch();
     feed.etag = r->etag;
     feed.last_modified = r->last_modified;
   }

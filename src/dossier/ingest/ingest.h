@@ -4,6 +4,14 @@
 // copies to the first stored copy, and stores the article. Every failure is reported through
 // IngestEvents::on_error as one line naming the item and the reason, and the run goes on: a bad
 // item never stops the others, and nothing already stored is touched.
+//
+// Pipeline. With `threads` > 0, documents are parsed, extracted, profiled for clustering and
+// compressed by that many worker threads, while the calling thread reads files, fetches, and alone
+// writes: results are applied in the order the documents were submitted (so a run gives the same
+// store whatever the scheduling), at most `queue` documents are in flight (memory stays flat
+// whatever the input size), and writes are batched into transactions of `batch` articles. Workers
+// skip extraction for articles the store already holds. Network fetches stay on the calling
+// thread, with no write batch open.
 #pragma once
 
 #include <filesystem>
@@ -29,6 +37,9 @@ struct IngestOptions {
   double duplicate_threshold = kDefaultDuplicateThreshold;
   const Extractor* extractor = nullptr;  // when set, every new article is extracted and the result stored
   Clusterer* clusterer = nullptr;        // with an extractor: every new article is queued for clustering
+  size_t threads = 0;                    // worker threads for parsing and extraction; 0: all on the calling thread
+  size_t queue = 0;                      // documents in flight (0: 8 per thread)
+  size_t batch = 256;                    // articles per write transaction
 };
 
 enum class ItemOutcome { Stored, Duplicate, AlreadyStored };
@@ -66,14 +77,29 @@ class Ingestor {
   // A document already in memory (a page, a feed, a text): `info.source` names it in messages.
   void ingest_bytes(std::string_view bytes, const FetchInfo& info);
 
+  // Waits for the documents in flight and commits what they produced. Counts are final after it
+  // (the destructor calls it too).
+  void finish();
+
   const IngestCounts& counts() const { return counts_; }
 
  private:
+  struct Prepared;
+  struct Entry;
+  struct Pool;
+  using Outcome = std::vector<Entry>;
+
   void ingest_file(const std::filesystem::path& path);
   void ingest_directory(const std::filesystem::path& dir);
   void ingest_url(const std::string& url);
-  size_t ingest_feed_items(const ParsedFeed& feed, const FetchInfo& info);
-  void store_article(Article article);
+  // Parsing and everything that needs no store writes: safe on any thread (`reader` may be null).
+  Outcome process(std::string_view bytes, const FetchInfo& info, Store* reader) const;
+  Prepared prepare(Article article, Store* reader) const;
+  // The writer's side, in submission order.
+  size_t apply(Outcome&& outcome);
+  void store_prepared(Prepared p);
+  void drain_one();
+  void close_batch();
   void fail(const std::string& item, const std::string& reason);
   void warn(const std::string& item, const std::string& note);
   Fetcher& fetcher();
@@ -83,6 +109,9 @@ class Ingestor {
   IngestEvents events_;
   IngestCounts counts_;
   std::unique_ptr<Fetcher> fetcher_;
+  std::unique_ptr<Pool> pool_;
+  size_t batch_writes_ = 0;  // articles written in the open batch
+  bool batch_open_ = false;
 };
 
 // Next poll time after a poll: `interval_s` after a success; after n consecutive failures the

@@ -1,5 +1,7 @@
 #include "dossier/kb/technique_model.h"
 
+#include <absl/container/flat_hash_map.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -58,18 +60,49 @@ std::vector<std::string> technique_tokens(std::string_view text) {
   return out;
 }
 
+std::vector<uint64_t> technique_token_keys(std::string_view text) {
+  std::vector<uint64_t> out;
+  std::string cur;
+  auto flush = [&] {
+    if (cur.size() >= 2 && !stop_words().count(cur) &&
+        !std::all_of(cur.begin(), cur.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+      out.push_back(stem_key(cur));
+    cur.clear();
+  };
+  // The tokenizer of word_tokens(): letters and digits (bytes of non-ASCII characters kept).
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c >= 0x80) cur.push_back(static_cast<char>(std::tolower(c)));
+    else if (!cur.empty()) flush();
+  }
+  if (!cur.empty()) flush();
+  return out;
+}
+
+struct TechniqueModel::Index {
+  absl::flat_hash_map<uint64_t, uint32_t> features;
+};
+
 void TechniqueModel::build_index() {
-  feature_ids_.clear();
-  feature_ids_.reserve(vocab.size());
-  for (uint32_t i = 0; i < vocab.size(); ++i) feature_ids_.emplace(vocab[i], i);
+  auto index = std::make_shared<Index>();
+  index->features.reserve(vocab.size());
+  for (uint32_t i = 0; i < vocab.size(); ++i) {
+    const std::string& f = vocab[i];
+    size_t space = f.find(' ');
+    uint64_t key = space == std::string::npos ? term_key(f) : pair_key(term_key(f.substr(0, space)), term_key(f.substr(space + 1)));
+    index->features.emplace(key, i);
+  }
+  index_ = std::move(index);
 }
 
 std::unordered_map<uint32_t, float> TechniqueModel::vectorize(std::string_view text) const {
   std::unordered_map<uint32_t, float> tf;
-  for (const auto& f : features(text)) {
-    auto it = feature_ids_.find(f);
-    if (it != feature_ids_.end()) tf[it->second] += 1;
-  }
+  if (!index_) return tf;
+  auto toks = technique_token_keys(text);
+  auto count = [&](uint64_t key) {
+    if (auto it = index_->features.find(key); it != index_->features.end()) tf[it->second] += 1;
+  };
+  for (uint64_t k : toks) count(k);
+  for (size_t i = 0; i + 1 < toks.size(); ++i) count(pair_key(toks[i], toks[i + 1]));
   double norm = 0;
   for (auto& [id, v] : tf) {
     v = static_cast<float>((1.0 + std::log(v)) * idf[id]);
@@ -82,15 +115,49 @@ std::unordered_map<uint32_t, float> TechniqueModel::vectorize(std::string_view t
 }
 
 std::vector<std::pair<std::string, float>> TechniqueModel::classify(std::string_view text, size_t top) const {
-  if (empty()) return {};
-  auto vec = vectorize(text);
+  if (empty() || !index_) return {};
+  // Feature counts of the text (unigrams and bigrams of stems), in feature order.
+  auto toks = technique_token_keys(text);
+  thread_local std::vector<uint32_t> ids;
+  ids.clear();
+  auto find = [&](uint64_t key) {
+    if (auto it = index_->features.find(key); it != index_->features.end()) ids.push_back(it->second);
+  };
+  for (uint64_t k : toks) find(k);
+  for (size_t i = 0; i + 1 < toks.size(); ++i) find(pair_key(toks[i], toks[i + 1]));
+  std::sort(ids.begin(), ids.end());
+  thread_local std::vector<std::pair<uint32_t, float>> vec;
+  vec.clear();
+  for (size_t i = 0; i < ids.size();) {
+    size_t j = i;
+    while (j < ids.size() && ids[j] == ids[i]) ++j;
+    vec.emplace_back(ids[i], static_cast<float>(j - i));
+    i = j;
+  }
   if (vec.size() < 2) return {};  // one known word is no evidence of a behaviour
-  std::unordered_map<uint32_t, float> score;
+  double norm = 0;
+  for (auto& [id, v] : vec) {
+    v = static_cast<float>((1.0 + std::log(v)) * idf[id]);
+    norm += static_cast<double>(v) * v;
+  }
+  norm = std::sqrt(norm);
+  if (norm > 0)
+    for (auto& [id, v] : vec) v = static_cast<float>(v / norm);
+  // Scores in a dense array, reset through the list of techniques touched.
+  thread_local std::vector<float> score;
+  thread_local std::vector<uint32_t> touched;
+  if (score.size() < labels.size()) score.assign(labels.size(), 0.0f);
+  touched.clear();
   for (const auto& [fid, w] : vec)
-    for (const auto& p : postings[fid]) score[p.technique] += w * p.weight;
+    for (const auto& p : postings[fid]) {
+      if (score[p.technique] == 0.0f) touched.push_back(p.technique);
+      score[p.technique] += w * p.weight;
+    }
   std::vector<std::pair<std::string, float>> out;
-  for (const auto& [t, s] : score)
-    if (s >= threshold) out.emplace_back(labels[t], s);
+  for (uint32_t t : touched) {
+    if (score[t] >= threshold) out.emplace_back(labels[t], score[t]);
+    score[t] = 0.0f;
+  }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); });
   if (out.size() > top) out.resize(top);
   return out;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -40,10 +41,11 @@ struct TechniqueModel {
   // Feature ids and weights of a text (for training and classification).
   std::unordered_map<uint32_t, float> vectorize(std::string_view text) const;
 
-  void build_index();  // after loading: feature string -> id
+  void build_index();  // after loading: feature keys -> ids
 
  private:
-  std::unordered_map<std::string, uint32_t> feature_ids_;
+  struct Index;
+  std::shared_ptr<const Index> index_;  // feature key (term or pair of terms) -> feature id
 };
 
 struct LabelledText {
@@ -58,6 +60,8 @@ std::string clean_attack_text(std::string_view description);
 
 // Stemmed, stop-word-free tokens of a text (Snowball English).
 std::vector<std::string> technique_tokens(std::string_view text);
+// The same tokens as term keys (term_key of each stem), without building strings.
+std::vector<uint64_t> technique_token_keys(std::string_view text);
 
 // Trains the model and picks the threshold on the held-out examples.
 TechniqueModel train_technique_model(const std::vector<LabelledText>& examples);

@@ -169,6 +169,34 @@ class Stmt {
   int rc_;
 };
 
+// A write that is atomic whether or not a batch (an outer transaction) is open: outside one it is
+// BEGIN IMMEDIATE ... COMMIT (taking the write lock at once, so that two writers queue instead of
+// failing on upgrade); inside one it is a savepoint.
+class WriteScope {
+ public:
+  explicit WriteScope(sqlite3* db) : db_(db), nested_(sqlite3_get_autocommit(db) == 0) {
+    ok_ = sqlite3_exec(db_, nested_ ? "SAVEPOINT w" : "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
+  ~WriteScope() {
+    if (ok_ && !done_) rollback();
+  }
+  bool ok() const { return ok_; }
+  bool commit() {
+    done_ = true;
+    return sqlite3_exec(db_, nested_ ? "RELEASE w" : "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
+  void rollback() {
+    done_ = true;
+    if (nested_) sqlite3_exec(db_, "ROLLBACK TO w; RELEASE w", nullptr, nullptr, nullptr);
+    else sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+ private:
+  sqlite3* db_;
+  bool nested_;
+  bool ok_ = false, done_ = false;
+};
+
 constexpr const char* kArticleColumns =
     "id, url, canonical_url, outlet, title, author, published, language, source, final_url, http_status, "
     "content_type, charset, etag, last_modified, fetched_at, feed_url, duplicate_of, duplicate_similarity, "
@@ -241,7 +269,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
     sqlite3_close(db);
     return Error{"cannot open store " + path + ": " + msg};
   }
-  std::unique_ptr<SqliteStore> s(new SqliteStore(db));
+  std::unique_ptr<SqliteStore> s(new SqliteStore(db, path));
   sqlite3_busy_timeout(db, 10'000);
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
     Status st = s->exec(pragma);
@@ -298,11 +326,12 @@ Status SqliteStore::migrate() {
   return {};
 }
 
-Result<PutOutcome> SqliteStore::put_article(const Article& a, const std::optional<MinHash>& sig) {
-  if (auto st = exec("BEGIN IMMEDIATE"); !st) return Error{st.error()};
+Result<PutOutcome> SqliteStore::put_article(const Article& a, const std::optional<MinHash>& sig, std::string_view raw_zstd) {
+  WriteScope tx(db_);
+  if (!tx.ok()) return Error{"begin: " + errmsg()};
   auto fail = [&](const std::string& what) -> Result<PutOutcome> {
     std::string msg = what + ": " + errmsg();
-    exec("ROLLBACK");
+    tx.rollback();
     return Error{msg};
   };
   Stmt ins(db_,
@@ -312,7 +341,7 @@ Result<PutOutcome> SqliteStore::put_article(const Article& a, const std::optiona
            "(SELECT COALESCE(MAX(seq), 0) + 1 FROM articles)) ON CONFLICT(id) DO NOTHING");
   if (!ins.ok()) return fail("prepare insert");
   ins.bind(1, a.id).bind(2, a.url).bind(3, a.canonical_url).bind(4, a.outlet).bind(5, a.title).bind(6, a.author);
-  ins.bind(7, a.published).bind(8, a.language).bind(9, a.text).bind_blob(10, zstd_compress(a.raw));
+  ins.bind(7, a.published).bind(8, a.language).bind(9, a.text).bind_blob(10, std::string(raw_zstd));
   ins.bind(11, static_cast<int64_t>(a.raw.size())).bind(12, a.fetch.source).bind(13, a.fetch.final_url);
   ins.bind(14, static_cast<int64_t>(a.fetch.http_status)).bind(15, a.fetch.content_type).bind(16, a.fetch.charset);
   ins.bind(17, a.fetch.etag).bind(18, a.fetch.last_modified).bind(19, a.fetch.fetched_at).bind(20, a.feed_url);
@@ -323,7 +352,7 @@ Result<PutOutcome> SqliteStore::put_article(const Article& a, const std::optiona
   ins.bind(24, now_iso8601());
   if (ins.step() != SQLITE_DONE) return fail("insert article " + a.id);
   if (sqlite3_changes(db_) == 0) {
-    exec("ROLLBACK");
+    tx.rollback();
     return PutOutcome::AlreadyStored;
   }
   if (sig) {
@@ -335,8 +364,31 @@ Result<PutOutcome> SqliteStore::put_article(const Article& a, const std::optiona
       if (band.step() != SQLITE_DONE) return fail("insert bands");
     }
   }
-  if (auto st = exec("COMMIT"); !st) return fail("commit");
+  if (!tx.commit()) return fail("commit");
   return PutOutcome::Inserted;
+}
+
+Result<std::unique_ptr<Store>> SqliteStore::open_reader() {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "cannot open";
+    sqlite3_close(db);
+    return Error{"cannot open a reader on " + path_ + ": " + msg};
+  }
+  sqlite3_busy_timeout(db, 10'000);
+  std::unique_ptr<SqliteStore> r(new SqliteStore(db, path_));
+  r->schema_version_ = schema_version_;
+  return std::unique_ptr<Store>(std::move(r));
+}
+
+Status SqliteStore::begin_batch() {
+  if (sqlite3_get_autocommit(db_) == 0) return Error{"a write batch is already open"};
+  return exec("BEGIN IMMEDIATE");
+}
+
+Status SqliteStore::end_batch() {
+  if (sqlite3_get_autocommit(db_) != 0) return {};
+  return exec("COMMIT");
 }
 
 Result<bool> SqliteStore::has_article(const std::string& id) {
@@ -420,7 +472,8 @@ Result<std::optional<DuplicateMatch>> SqliteStore::find_near_duplicate(const Min
 }
 
 Status SqliteStore::relink_duplicates(const std::string& former_original, const std::string& original, double similarity) {
-  if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
+  WriteScope tx(db_);
+  if (!tx.ok()) return Error{errmsg()};
   Stmt copies(db_, "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ? AND id <> ?");
   copies.bind(1, original).bind(2, former_original).bind(3, original);
   Stmt self(db_, "UPDATE articles SET duplicate_of = ?, duplicate_similarity = ? WHERE id = ?");
@@ -429,10 +482,11 @@ Status SqliteStore::relink_duplicates(const std::string& former_original, const 
   clear.bind(1, original);
   if (copies.step() != SQLITE_DONE || self.step() != SQLITE_DONE || clear.step() != SQLITE_DONE) {
     std::string msg = errmsg();
-    exec("ROLLBACK");
+    tx.rollback();
     return Error{msg};
   }
-  return exec("COMMIT");
+  if (!tx.commit()) return Error{errmsg()};
+  return {};
 }
 
 Result<std::optional<Article>> SqliteStore::article_header(const std::string& id) {
@@ -500,10 +554,11 @@ IncidentRecord read_incident_row(const Stmt& s, bool with_state) {
 }  // namespace
 
 Status SqliteStore::commit_clustering(const ClusterCommit& c) {
-  if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
+  WriteScope tx(db_);
+  if (!tx.ok()) return Error{"begin: " + errmsg()};
   auto fail = [&](const std::string& what) -> Status {
     std::string msg = what + ": " + errmsg();
-    exec("ROLLBACK");
+    tx.rollback();
     return Error{msg};
   };
   std::string now = now_iso8601();
@@ -575,7 +630,7 @@ WHERE id = ?1)sql");
       if (docs.step() != SQLITE_DONE) return fail("save term statistics");
     }
   }
-  if (auto st = exec("COMMIT"); !st) return fail("commit");
+  if (!tx.commit()) return fail("commit");
   return {};
 }
 
@@ -731,13 +786,12 @@ Result<std::optional<StoredDossier>> SqliteStore::get_dossier(const std::string&
 }
 
 Status SqliteStore::clear_clustering() {
-  if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
+  WriteScope tx(db_);
+  if (!tx.ok()) return Error{errmsg()};
   Status st = exec("DELETE FROM incident_articles; DELETE FROM incidents; DELETE FROM incident_aliases; DELETE FROM term_df; DELETE FROM cluster_meta;");
-  if (!st) {
-    exec("ROLLBACK");
-    return st;
-  }
-  return exec("COMMIT");
+  if (!st) return st;  // the scope rolls back
+  if (!tx.commit()) return Error{errmsg()};
+  return {};
 }
 
 Result<Feed> SqliteStore::add_feed(const std::string& url, const std::string& title) {

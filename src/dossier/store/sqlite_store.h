@@ -19,7 +19,11 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   std::string backend() const override { return "sqlite"; }
-  Result<PutOutcome> put_article(const Article& article, const std::optional<MinHash>& signature) override;
+  using Store::put_article;
+  Result<PutOutcome> put_article(const Article& article, const std::optional<MinHash>& signature, std::string_view raw_zstd) override;
+  Status begin_batch() override;
+  Status end_batch() override;
+  Result<std::unique_ptr<Store>> open_reader() override;
   Result<bool> has_article(const std::string& id) override;
   Result<std::optional<Article>> get_article(const std::string& id_or_prefix, bool with_raw) override;
   Result<std::vector<Article>> list_articles(const ArticleQuery& query) override;
@@ -53,12 +57,13 @@ class SqliteStore final : public Store {
   static int latest_schema_version();
 
  private:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  explicit SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Status migrate();
   Status exec(const char* sql);
   std::string errmsg() const;
 
   sqlite3* db_;
+  std::string path_;
   int schema_version_ = 0;
 };
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "dossier/store/sqlite_store.h"
+#include "dossier/util/hash.h"
 
 namespace dossier {
 
@@ -14,6 +15,10 @@ std::string default_store_path() {
   else if (const char* home = std::getenv("HOME"); home && *home) base = std::filesystem::path(home) / ".local" / "share";
   else base = ".";
   return (base / "dossier" / "dossier.db").string();
+}
+
+Result<PutOutcome> Store::put_article(const Article& article, const std::optional<MinHash>& signature) {
+  return put_article(article, signature, article.raw.empty() ? std::string() : zstd_compress(article.raw));
 }
 
 Result<std::unique_ptr<Store>> open_store(const std::string& path) {

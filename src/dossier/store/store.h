@@ -103,8 +103,20 @@ class Store {
 
   virtual std::string backend() const = 0;
 
-  // Stores the article (raw bytes compressed) with its near-duplicate signature, if any.
-  virtual Result<PutOutcome> put_article(const Article& article, const std::optional<MinHash>& signature) = 0;
+  // Stores the article with its near-duplicate signature, if any. `raw_zstd` is article.raw already
+  // compressed (zstd_compress), so that compression can happen off the writing thread.
+  virtual Result<PutOutcome> put_article(const Article& article, const std::optional<MinHash>& signature, std::string_view raw_zstd) = 0;
+  Result<PutOutcome> put_article(const Article& article, const std::optional<MinHash>& signature);
+
+  // A write batch: every write until end_batch() commits together (each write stays atomic on its
+  // own inside it). Batching many articles per transaction is what makes bulk ingest fast; a batch
+  // interrupted by a crash loses only its own writes.
+  virtual Status begin_batch() = 0;
+  virtual Status end_batch() = 0;
+
+  // A second, read-only handle on the same store for another thread (each handle is used by one
+  // thread at a time). It sees what has been committed.
+  virtual Result<std::unique_ptr<Store>> open_reader() = 0;
   virtual Result<bool> has_article(const std::string& id) = 0;
   // Accepts a full id or a unique prefix of at least 4 characters.
   virtual Result<std::optional<Article>> get_article(const std::string& id_or_prefix, bool with_raw) = 0;

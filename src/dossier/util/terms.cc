@@ -82,6 +82,8 @@ const Stemmed& stemmed(std::string_view word, std::string_view language) {
 
 std::string stem_word(std::string_view word, std::string_view language) { return stemmed(word, language).stem; }
 
+uint64_t stem_key(std::string_view word, std::string_view language) { return stemmed(word, language).key; }
+
 bool is_stop_word(std::string_view w) {
   static const std::unordered_set<std::string_view> stops = {
       // English function words

@@ -37,4 +37,14 @@ std::vector<uint64_t> content_term_keys(std::string_view text, std::string_view 
 // 64-bit key of a term or of any feature string (hash of the text).
 uint64_t term_key(std::string_view s);
 
+// term_key(stem_word(word, language)), remembered like the stem.
+uint64_t stem_key(std::string_view word, std::string_view language = "en");
+
+// The key of a pair of terms (a bigram feature), from the terms' keys.
+inline uint64_t pair_key(uint64_t first, uint64_t second) {
+  uint64_t x = first * 0x9E3779B97F4A7C15ULL ^ ((second << 31) | (second >> 33));
+  x ^= x >> 29;
+  return x * 0xBF58476D1CE4E5B9ULL;
+}
+
 }  // namespace dossier
