@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <unordered_map>
 
 #include "dossier/util/text.h"
 
@@ -30,12 +31,13 @@ std::vector<Word> words_of(std::string_view s, size_t base) {
 }
 
 int month_of(const std::string& w) {
-  static const std::array<const char*, 12> full = {"january", "february", "march", "april", "may", "june",
-                                                   "july", "august", "september", "october", "november", "december"};
-  static const std::array<const char*, 12> abbr = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-  for (size_t i = 0; i < 12; ++i)
-    if (w == full[i] || w == abbr[i] || (i == 8 && w == "sept")) return static_cast<int>(i) + 1;
-  return 0;
+  static const std::unordered_map<std::string_view, int> months = {
+      {"january", 1}, {"february", 2}, {"march", 3}, {"april", 4}, {"may", 5}, {"june", 6}, {"july", 7}, {"august", 8},
+      {"september", 9}, {"october", 10}, {"november", 11}, {"december", 12}, {"jan", 1}, {"feb", 2}, {"mar", 3}, {"apr", 4},
+      {"jun", 6}, {"jul", 7}, {"aug", 8}, {"sep", 9}, {"sept", 9}, {"oct", 10}, {"nov", 11}, {"dec", 12}};
+  if (w.size() < 3 || w.size() > 9) return 0;
+  auto it = months.find(w);
+  return it == months.end() ? 0 : it->second;
 }
 
 int number(const std::string& w) {
@@ -82,21 +84,38 @@ const Cue kCues[] = {
     {"told", "discovered"},      {"learned", "discovered"},   {"alerted", "discovered"},   {"notified", "discovered"},
 };
 
-std::string event_near(const std::vector<Word>& ws, size_t at) {
+// The event cue of a word, if it is one.
+const char* cue_event(const std::string& w) {
+  static const std::unordered_map<std::string_view, const char*> cues = [] {
+    std::unordered_map<std::string_view, const char*> m;
+    for (const auto& c : kCues) m.emplace(c.word, c.event);
+    return m;
+  }();
+  auto it = cues.find(w);
+  return it == cues.end() ? nullptr : it->second;
+}
+
+// The event of the nearest cue to word `at`, among the sentence's cue words (index, event).
+std::string event_near(const std::vector<std::pair<size_t, const char*>>& cues, size_t at) {
   std::string best;
   size_t best_d = SIZE_MAX;
-  for (size_t i = 0; i < ws.size(); ++i)
-    for (const auto& c : kCues)
-      if (ws[i].lower == c.word) {
-        size_t d = i > at ? i - at : at - i;
-        // Cues before the date bind a little tighter than cues after it.
-        if (i < at) d = d * 2 / 3;
-        if (d < best_d) {
-          best_d = d;
-          best = c.event;
-        }
-      }
+  for (const auto& [i, event] : cues) {
+    size_t d = i > at ? i - at : at - i;
+    // Cues before the date bind a little tighter than cues after it.
+    if (i < at) d = d * 2 / 3;
+    if (d < best_d) {
+      best_d = d;
+      best = event;
+    }
+  }
   return best;
+}
+
+// Whether a sentence can hold a date: a digit, or a word of the relative forms.
+bool may_hold_date(std::string_view s) {
+  for (unsigned char c : s)
+    if (std::isdigit(c)) return true;
+  return contains_icase(s, "year") || contains_icase(s, "month") || contains_icase(s, "week") || contains_icase(s, "day");
 }
 
 }  // namespace
@@ -108,7 +127,11 @@ std::vector<DateMention> find_dates(std::string_view text, const std::vector<Sen
   if (published) gmtime_r(&*published, &pub);
   for (size_t si = 0; si < sentences.size(); ++si) {
     const Sentence& s = sentences[si];
+    if (!may_hold_date(text.substr(s.begin, s.end - s.begin))) continue;
     auto ws = words_of(text.substr(s.begin, s.end - s.begin), s.begin);
+    std::vector<std::pair<size_t, const char*>> cues;
+    for (size_t i = 0; i < ws.size(); ++i)
+      if (const char* e = cue_event(ws[i].lower)) cues.emplace_back(i, e);
     std::vector<bool> used(ws.size(), false);
     auto add = [&](size_t from, size_t to, std::string value, const char* gran, bool relative) {
       DateMention d;
@@ -122,7 +145,7 @@ std::vector<DateMention> find_dates(std::string_view text, const std::vector<Sen
       std::string prev = from > 0 ? ws[from - 1].lower : "";
       std::string prev2 = from > 1 ? ws[from - 2].lower : "";
       d.since = prev == "since" || prev2 == "since" || (prev == "to" && prev2 == "back") || prev == "from";
-      d.event = d.since ? "began" : event_near(ws, from);
+      d.event = d.since ? "began" : event_near(cues, from);
       for (size_t k = from; k <= to; ++k) used[k] = true;
       out.push_back(std::move(d));
     };

@@ -1,5 +1,6 @@
 #include "dossier/extract/events.h"
 
+#include <hs.h>
 #include <utf8proc.h>
 
 #include <algorithm>
@@ -64,19 +65,22 @@ bool capitalised(const std::string& w) {
   return cp > 0 && utf8proc_isupper(cp);
 }
 
+const char* const kTitleWords[] = {"minister", "president", "ambassador", "secretary", "director", "spokesperson", "spokesman",
+                                   "spokeswoman", "chief", "chancellor", "commissioner", "senator", "premier", "envoy",
+                                   "representative", "general", "governor", "mayor", "ceo", "head", "chairman", "chairwoman",
+                                   "chair", "diplomat", "official", "prosecutor", "attorney", "deputy"};
+
 bool is_title_word(const std::string& l) {
-  static const char* titles[] = {"minister", "president", "ambassador", "secretary", "director", "spokesperson", "spokesman",
-                                 "spokeswoman", "chief", "chancellor", "commissioner", "senator", "premier", "envoy",
-                                 "representative", "general", "governor", "mayor", "ceo", "head", "chairman", "chairwoman",
-                                 "chair", "diplomat", "official", "prosecutor", "attorney", "deputy"};
-  return std::any_of(std::begin(titles), std::end(titles), [&](const char* t) { return l == t; });
+  static const std::unordered_set<std::string_view> titles(std::begin(kTitleWords), std::end(kTitleWords));
+  return titles.count(l) > 0;
 }
 
 // Words that start a capitalised run but are not part of a name.
 bool stop_word(const std::string& l) {
-  static const char* stops[] = {"the", "a", "an", "and", "of", "in", "on", "for", "to", "said", "says", "told", "he", "she",
-                                "it", "they", "we", "this", "that", "with", "by", "as", "at", "from", "but", "while", "after"};
-  return std::any_of(std::begin(stops), std::end(stops), [&](const char* t) { return l == t; });
+  static const std::unordered_set<std::string_view> stops = {
+      "the", "a", "an", "and", "of", "in", "on", "for", "to", "said", "says", "told", "he", "she",
+      "it", "they", "we", "this", "that", "with", "by", "as", "at", "from", "but", "while", "after"};
+  return stops.count(l) > 0;
 }
 
 std::string join(const std::vector<Tok>& t, size_t from, size_t to) {
@@ -106,20 +110,115 @@ std::string entity_label(const EntityMention& m, const KnowledgeBase& kb) {
   return m.text;
 }
 
+
+// ---- The cues of each rule, found for every sentence by one caseless scan of the text ----
+
+const char* const kOrgPhrases[] = {"ministry of foreign affairs", "foreign ministry", "foreign office", "ministry of defence",
+                                   "ministry of defense", "defence ministry", "defense ministry", "ministry of interior",
+                                   "interior ministry", "ministry of justice", "ministry of finance", "finance ministry",
+                                   "embassy", "parliament", "government"};
+const char* const kTargetCues[] = {"against", "targeting", "targeted", "breach", "breached", "compromised", "attack on",
+                                   "hack of", "intrusion at", "infiltrat", "hacked", "accessed", "reached", "infect",
+                                   "attack to", "intrusion", "espionage"};
+const char* const kAttributionCues[] = {"attributed", "attribute", "blamed", "accused", "linked to", "tied to", "behind",
+                                        "responsible for", "carried out by", "conducted by", "operated by", "sponsored",
+                                        "state-backed", "working for", "works for", "on behalf of", "named", "identified"};
+const char* const kStrongConfidence[] = {"high degree of certainty", "high confidence", "moderate confidence", "low confidence",
+                                         "almost certainly"};
+const char* const kDenialCues[] = {"denied", "denies", "deny", "rejected the accusation", "rejected the claim", "rejected the allegation",
+                                   "groundless", "baseless", "unfounded", "dismissed the accusation", "dismissed the claim",
+                                   "refuted", "smear", "opposes all forms", "staunch opponent"};
+
+enum CueGroup : uint32_t { kOrg = 1, kTarget = 2, kAttribution = 4, kStrong = 8, kDenial = 16, kTitle = 32 };
+
+// Which cue groups each sentence contains (a superset is harmless: it only lets a rule run).
+class CueScanner {
+ public:
+  static const CueScanner& get() {
+    static const CueScanner s;
+    return s;
+  }
+  std::vector<uint32_t> masks(std::string_view text, const std::vector<Sentence>& sentences) const {
+    std::vector<uint32_t> out(sentences.size(), 0);
+    if (!db_ || sentences.empty()) return out;
+    thread_local hs_scratch_t* scratch = nullptr;
+    if (hs_alloc_scratch(db_, &scratch) != HS_SUCCESS) {
+      std::fill(out.begin(), out.end(), ~0u);
+      return out;
+    }
+    struct Ctx {
+      const CueScanner* self;
+      const std::vector<Sentence>* sentences;
+      std::vector<uint32_t>* out;
+      size_t cursor = 0;
+    } ctx{this, &sentences, &out};
+    hs_scan(
+        db_, text.data(), static_cast<unsigned>(std::min<size_t>(text.size(), UINT32_MAX)), 0, scratch,
+        [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* c) -> int {
+          auto* x = static_cast<Ctx*>(c);
+          const auto& ss = *x->sentences;
+          size_t at = to == 0 ? 0 : static_cast<size_t>(to) - 1;
+          while (x->cursor + 1 < ss.size() && ss[x->cursor + 1].begin <= at) ++x->cursor;
+          (*x->out)[x->cursor] |= x->self->groups_[id];
+          return 0;
+        },
+        &ctx);
+    return out;
+  }
+
+ private:
+  CueScanner() {
+    std::vector<std::string> lits;
+    auto add = [&](const char* const* b, const char* const* e, uint32_t g) {
+      for (auto p = b; p != e; ++p) {
+        lits.emplace_back(*p);
+        groups_.push_back(g);
+      }
+    };
+    add(std::begin(kOrgPhrases), std::end(kOrgPhrases), kOrg);
+    add(std::begin(kTargetCues), std::end(kTargetCues), kTarget);
+    add(std::begin(kAttributionCues), std::end(kAttributionCues), kAttribution);
+    add(std::begin(kStrongConfidence), std::end(kStrongConfidence), kStrong);
+    add(std::begin(kDenialCues), std::end(kDenialCues), kDenial);
+    add(std::begin(kTitleWords), std::end(kTitleWords), kTitle);
+    std::vector<const char*> exprs;
+    std::vector<size_t> lens;
+    std::vector<unsigned> flags, ids;
+    for (size_t i = 0; i < lits.size(); ++i) {
+      exprs.push_back(lits[i].c_str());
+      lens.push_back(lits[i].size());
+      flags.push_back(HS_FLAG_CASELESS);
+      ids.push_back(static_cast<unsigned>(i));
+    }
+    hs_compile_error_t* err = nullptr;
+    if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
+                             nullptr, &db_, &err) != HS_SUCCESS) {
+      hs_free_compile_error(err);
+      db_ = nullptr;
+    }
+  }
+  hs_database_t* db_ = nullptr;
+  std::vector<uint32_t> groups_;
+};
+
 }  // namespace
 
 Events find_events(std::string_view text, const std::vector<Sentence>& sentences, const std::vector<EntityMention>& mentions,
                    const KnowledgeBase& kb) {
   Events ev;
   std::string subject_country;  // the country the article has been talking about ("its foreign ministry")
+  // Every rule needs its cue in the sentence: one scan of the text says which sentences have which.
+  std::vector<uint32_t> masks = CueScanner::get().masks(text, sentences);
+  std::vector<std::vector<const EntityMention*>> by_sentence(sentences.size());
+  for (const auto& m : mentions)
+    if (m.sentence < by_sentence.size()) by_sentence[m.sentence].push_back(&m);
   for (size_t si = 0; si < sentences.size(); ++si) {
     const Sentence& s = sentences[si];
+    const uint32_t mask = masks[si];
     std::string_view st = text.substr(s.begin, s.end - s.begin);
-    auto toks = tokenize(st, s.begin);
-    std::string lower = ascii_lower(st);
-    std::vector<const EntityMention*> here;
-    for (const auto& m : mentions)
-      if (m.sentence == si) here.push_back(&m);
+    auto toks = (mask & kTitle) ? tokenize(st, s.begin) : std::vector<Tok>{};  // people need a title word
+    std::string lower = mask ? ascii_lower(st) : std::string();
+    const std::vector<const EntityMention*>& here = by_sentence[si];
     auto span = [&](size_t b, size_t e) { return Span{si, b, e}; };
     std::vector<std::string> countries;
     for (const auto* m : here)
@@ -211,6 +310,7 @@ Events find_events(std::string_view text, const std::vector<Sentence>& sentences
         {"government", "Government", "government"},
     };
     for (const auto& o : orgs) {
+      if (!(mask & kOrg)) break;
       size_t pos = 0;
       while ((pos = lower.find(o.phrase, pos)) != std::string::npos) {
         size_t b = s.begin + pos, e = b + std::strlen(o.phrase);
@@ -258,7 +358,8 @@ Events find_events(std::string_view text, const std::vector<Sentence>& sentences
     static const char* target_cues[] = {"against", "targeting", "targeted", "breach", "breached", "compromised", "attack on",
                                         "hack of", "intrusion at", "infiltrat", "hacked", "accessed", "reached", "infect",
                                         "attack to", "intrusion", "espionage"};
-    bool targeted = std::any_of(std::begin(target_cues), std::end(target_cues), [&](const char* c) { return lower.find(c) != std::string::npos; });
+    bool targeted = (mask & kTarget) &&
+                    std::any_of(std::begin(target_cues), std::end(target_cues), [&](const char* c) { return lower.find(c) != std::string::npos; });
     if (targeted) {
       std::vector<std::string> systems;
       static const char* heads[] = {"network", "email system", "mail server", "servers", "systems", "mailboxes",
@@ -333,8 +434,8 @@ Events find_events(std::string_view text, const std::vector<Sentence>& sentences
     static const char* attribution_cues[] = {"attributed", "attribute", "blamed", "accused", "linked to", "tied to", "behind",
                                              "responsible for", "carried out by", "conducted by", "operated by", "sponsored",
                                              "state-backed", "working for", "works for", "on behalf of", "named", "identified"};
-    bool attributive = std::any_of(std::begin(attribution_cues), std::end(attribution_cues),
-                                   [&](const char* c) { return lower.find(c) != std::string::npos; });
+    bool attributive = (mask & kAttribution) && std::any_of(std::begin(attribution_cues), std::end(attribution_cues),
+                                                            [&](const char* c) { return lower.find(c) != std::string::npos; });
     std::vector<const EntityMention*> actors_here;
     for (const auto* m : here)
       if (m->kind == EntityKind::Actor) actors_here.push_back(m);
@@ -394,7 +495,7 @@ Events find_events(std::string_view text, const std::vector<Sentence>& sentences
 
     // A later sentence may state the attribution's confidence ("officials are highly confident of
     // Moscow's part in it"): it completes the attribution whose sponsor or actor it names.
-    if (!ev.attributions.empty() && ev.attributions.back().evidence.sentence != si) {
+    if ((mask & kStrong) && !ev.attributions.empty() && ev.attributions.back().evidence.sentence != si) {
       static const char* strong[] = {"high degree of certainty", "high confidence", "moderate confidence", "low confidence", "almost certainly"};
       for (const char* c : strong)
         if (lower.find(c) != std::string::npos) {
@@ -413,6 +514,7 @@ Events find_events(std::string_view text, const std::vector<Sentence>& sentences
                                         "groundless", "baseless", "unfounded", "dismissed the accusation", "dismissed the claim",
                                         "refuted", "smear", "opposes all forms", "staunch opponent"};
     for (const char* c : denial_cues) {
+      if (!(mask & kDenial)) break;
       size_t p = lower.find(c);
       if (p == std::string::npos) continue;
       Denial d;
