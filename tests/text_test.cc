@@ -38,5 +38,18 @@ TEST(Text, WordTokensLowercaseAndKeepNonAscii) {
   EXPECT_EQ(t[3], "5");
 }
 
+TEST(Text, ContainsIcaseFindsEitherCaseAnywhere) {
+  EXPECT_TRUE(contains_icase("Since last YEAR", "year"));
+  EXPECT_TRUE(contains_icase("year", "YEAR"));
+  EXPECT_TRUE(contains_icase("a.b dot c", " dot "));
+  EXPECT_TRUE(contains_icase("yyyear", "year"));  // a failed candidate does not skip the next
+  EXPECT_TRUE(contains_icase("9-11", "-1"));      // first byte without case
+  EXPECT_TRUE(contains_icase("anything", ""));
+  EXPECT_FALSE(contains_icase("yea", "year"));
+  EXPECT_FALSE(contains_icase("the years", "yearz"));
+  EXPECT_FALSE(contains_icase("ye ar", "year"));
+  EXPECT_FALSE(contains_icase("", "y"));
+}
+
 }  // namespace
 }  // namespace dossier

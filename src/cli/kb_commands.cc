@@ -10,6 +10,7 @@
 #include "dossier/ingest/fetch.h"
 #include "dossier/kb/build.h"
 #include "dossier/kb/kb.h"
+#include "dossier/util/ascii.h"
 #include "dossier/util/text.h"
 
 namespace dossier::cli {
@@ -315,7 +316,7 @@ KbCommand add_kb_commands(CLI::App& app, const std::string& kb_path, const bool&
     auto found = kb.find_techniques(q);
     if (found.empty()) return not_found("technique", q);
     std::string asked = q;
-    for (auto& c : asked) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (auto& c : asked) c = static_cast<char>(ascii::to_upper(static_cast<unsigned char>(c)));
     auto rev = kb.revoked.find(asked);
     if (as_json) {
       json arr = json::array();

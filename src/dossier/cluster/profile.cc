@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "dossier/util/ascii.h"
 #include "dossier/util/fold.h"
 #include "dossier/util/terms.h"
 #include "dossier/util/text.h"
@@ -72,7 +73,7 @@ std::vector<Word> words_of(std::string_view s, size_t base) {
   auto letter_at = [&](size_t k) {
     if (k >= s.size()) return false;
     unsigned char c = s[k];
-    if (c < 0x80) return std::isalnum(c) != 0;
+    if (c < 0x80) return ascii::is_alnum(c) != 0;
     // U+2000..U+206F (E2 80..81 xx) is punctuation: quotes, dashes.
     return !(c == 0xE2 && k + 1 < s.size() && (static_cast<unsigned char>(s[k + 1]) == 0x80 || static_cast<unsigned char>(s[k + 1]) == 0x81));
   };
@@ -167,11 +168,11 @@ std::vector<ProperName> proper_name_mentions(std::string_view text, const std::v
     // Only white space may separate two words of one name: a comma or a quote ends it.
     auto adjacent = [&](size_t j) {
       for (size_t k = words[j - 1].end; k < words[j].begin; ++k)
-        if (!std::isspace(static_cast<unsigned char>(text[k]))) return false;
+        if (!ascii::is_space(static_cast<unsigned char>(text[k]))) return false;
       return true;
     };
     auto digits_follow = [&](size_t j) {
-      return j + 1 < words.size() && adjacent(j + 1) && std::isdigit(static_cast<unsigned char>(words[j + 1].text[0]));
+      return j + 1 < words.size() && adjacent(j + 1) && ascii::is_digit(static_cast<unsigned char>(words[j + 1].text[0]));
     };
     // A word that can be part of a name: capitalised, not a KB entity, indicator or date.
     std::vector<char> nameable(words.size());

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include "dossier/util/ascii.h"
 #include "dossier/util/text.h"
 
 namespace dossier {
@@ -19,11 +20,11 @@ std::vector<Word> words_of(std::string_view s, size_t base) {
   std::vector<Word> out;
   size_t i = 0;
   while (i < s.size()) {
-    while (i < s.size() && !std::isalnum(static_cast<unsigned char>(s[i])) && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+    while (i < s.size() && !ascii::is_alnum(static_cast<unsigned char>(s[i])) && static_cast<unsigned char>(s[i]) < 0x80) ++i;
     size_t b = i;
-    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || static_cast<unsigned char>(s[i]) >= 0x80 ||
-                            (s[i] == '-' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])) && b < i &&
-                             std::isdigit(static_cast<unsigned char>(s[i - 1])))))
+    while (i < s.size() && (ascii::is_alnum(static_cast<unsigned char>(s[i])) || static_cast<unsigned char>(s[i]) >= 0x80 ||
+                            (s[i] == '-' && i + 1 < s.size() && ascii::is_digit(static_cast<unsigned char>(s[i + 1])) && b < i &&
+                             ascii::is_digit(static_cast<unsigned char>(s[i - 1])))))
       ++i;
     if (i > b) out.push_back(Word{ascii_lower(s.substr(b, i - b)), base + b, base + i});
   }
@@ -43,11 +44,11 @@ int month_of(const std::string& w) {
 int number(const std::string& w) {
   if (w.empty() || w.size() > 4) return -1;
   for (char c : w)
-    if (!std::isdigit(static_cast<unsigned char>(c))) {
+    if (!ascii::is_digit(static_cast<unsigned char>(c))) {
       // ordinals: 28th, 1st
       std::string d;
       size_t k = 0;
-      while (k < w.size() && std::isdigit(static_cast<unsigned char>(w[k]))) d.push_back(w[k++]);
+      while (k < w.size() && ascii::is_digit(static_cast<unsigned char>(w[k]))) d.push_back(w[k++]);
       std::string suf = w.substr(k);
       if (!d.empty() && (suf == "st" || suf == "nd" || suf == "rd" || suf == "th")) return std::stoi(d);
       return -1;
@@ -114,7 +115,7 @@ std::string event_near(const std::vector<std::pair<size_t, const char*>>& cues, 
 // Whether a sentence can hold a date: a digit, or a word of the relative forms.
 bool may_hold_date(std::string_view s) {
   for (unsigned char c : s)
-    if (std::isdigit(c)) return true;
+    if (ascii::is_digit(c)) return true;
   return contains_icase(s, "year") || contains_icase(s, "month") || contains_icase(s, "week") || contains_icase(s, "day");
 }
 

@@ -7,7 +7,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "dossier/util/ascii.h"
 #include "dossier/util/text.h"
+#include "dossier/util/vectorscan.h"
 
 namespace dossier {
 
@@ -25,12 +27,7 @@ std::string_view entity_kind_name(EntityKind k) {
 
 
 struct EntityMatcher::Impl {
-  hs_database_t* db = nullptr;
-  hs_scratch_t* scratch = nullptr;
-  ~Impl() {
-    if (scratch) hs_free_scratch(scratch);
-    if (db) hs_free_database(db);
-  }
+  VectorscanDb db;
 };
 
 EntityMatcher::~EntityMatcher() = default;
@@ -41,8 +38,8 @@ bool short_acronym(const std::string& name) {
   if (name.size() > 8 || name.size() < 2) return false;
   bool upper = false;
   for (unsigned char c : name) {
-    if (std::islower(c)) return false;
-    if (std::isupper(c)) upper = true;
+    if (ascii::is_lower(c)) return false;
+    if (ascii::is_upper(c)) upper = true;
   }
   return upper;
 }
@@ -113,13 +110,15 @@ Result<std::unique_ptr<EntityMatcher>> EntityMatcher::create(const KnowledgeBase
   }
   m->impl_ = std::make_unique<Impl>();
   hs_compile_error_t* err = nullptr;
+  hs_database_t* db = nullptr;
   if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(), static_cast<unsigned>(exprs.size()),
-                           HS_MODE_BLOCK, nullptr, &m->impl_->db, &err) != HS_SUCCESS) {
+                           HS_MODE_BLOCK, nullptr, &db, &err) != HS_SUCCESS) {
     std::string msg = err && err->message ? err->message : "unknown error";
     hs_free_compile_error(err);
     return Error{"entity names do not compile: " + msg};
   }
-  if (hs_alloc_scratch(m->impl_->db, &m->impl_->scratch) != HS_SUCCESS) return Error{"cannot allocate Vectorscan scratch"};
+  m->impl_->db = VectorscanDb(db);
+  if (!m->impl_->db.scratch()) return Error{"cannot allocate Vectorscan scratch"};
   return m;
 }
 
@@ -130,14 +129,14 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
     size_t from, to;  // folded offsets of the name without its padding
   };
   std::vector<Hit> hits;
-  hs_scratch_t* scratch = nullptr;
-  if (hs_clone_scratch(impl_->scratch, &scratch) != HS_SUCCESS) return {};
+  hs_scratch_t* scratch = impl_->db.scratch();
+  if (!scratch) return {};
   struct Ctx {
     std::vector<Hit>* hits;
     const std::vector<size_t>* lengths;
   } ctx{&hits, &lengths_};
   hs_scan(
-      impl_->db, f.folded.data(), static_cast<unsigned>(std::min<size_t>(f.folded.size(), UINT32_MAX)), 0, scratch,
+      impl_->db.get(), f.folded.data(), static_cast<unsigned>(std::min<size_t>(f.folded.size(), UINT32_MAX)), 0, scratch,
       [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* c) -> int {
         auto* x = static_cast<Ctx*>(c);
         size_t len = (*x->lengths)[id];
@@ -145,7 +144,6 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
         return 0;
       },
       &ctx);
-  hs_free_scratch(scratch);
 
   // Longest match wins; among equal spans, the earlier one.
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
@@ -178,7 +176,7 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
     std::string original(text.substr(b, e - b));
     const auto& targets = targets_[h.id];
     std::vector<const Target*> ok;
-    bool has_lower = std::any_of(original.begin(), original.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); });
+    bool has_lower = std::any_of(original.begin(), original.end(), [](char c) { return ascii::is_lower(static_cast<unsigned char>(c)); });
     for (const auto& t : targets)
       if (!t.upper_only || !has_lower) ok.push_back(&t);
     if (ok.empty()) continue;
@@ -206,7 +204,7 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
       // about threats.
       bool lower_case_name = !ambiguous && (kind == EntityKind::Software || kind == EntityKind::Actor) &&
                              original.find(' ') == std::string::npos &&
-                             std::none_of(original.begin(), original.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+                             std::none_of(original.begin(), original.end(), [](char c) { return ascii::is_upper(static_cast<unsigned char>(c)); });
       if (lower_case_name) {
         std::string sent = sentences.empty() ? ascii_lower(text) :
             ascii_lower(text.substr(sentences[m.sentence].begin, sentences[m.sentence].end - sentences[m.sentence].begin));
@@ -215,7 +213,7 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
       } else if (ambiguous) {
         std::string sent = sentences.empty() ? ascii_lower(text) :
             ascii_lower(text.substr(sentences[m.sentence].begin, sentences[m.sentence].end - sentences[m.sentence].begin));
-        bool capitalised = std::isupper(static_cast<unsigned char>(original[0])) != 0;
+        bool capitalised = ascii::is_upper(static_cast<unsigned char>(original[0])) != 0;
         bool cue = std::any_of(std::begin(cues), std::end(cues), [&](const char* c) { return sent.find(c) != std::string::npos; });
         // Multi-word agency names are specific whatever their case ("ministry of state security");
         // which country's body is meant is decided below from the countries in the sentence.

@@ -8,7 +8,9 @@
 #include <cstring>
 #include <unordered_set>
 
+#include "dossier/util/ascii.h"
 #include "dossier/util/text.h"
+#include "dossier/util/vectorscan.h"
 
 namespace dossier {
 namespace {
@@ -25,11 +27,11 @@ std::vector<Tok> tokenize(std::string_view s, size_t base) {
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = s[i];
-    if (std::isspace(c)) { ++i; continue; }
+    if (ascii::is_space(c)) { ++i; continue; }
     // Citation markers ("[4]") are invisible to the patterns: "the ambassador [1] [3], Feng Biao".
     if (c == '[') {
       size_t k = i + 1;
-      while (k < s.size() && std::isdigit(static_cast<unsigned char>(s[k]))) ++k;
+      while (k < s.size() && ascii::is_digit(static_cast<unsigned char>(s[k]))) ++k;
       if (k > i + 1 && k < s.size() && s[k] == ']') {
         i = k + 1;
         continue;
@@ -38,14 +40,14 @@ std::vector<Tok> tokenize(std::string_view s, size_t base) {
     size_t b = i;
     // U+2000..U+203F (E2 80 xx / E2 81 xx: quotes, dashes, ellipsis) are punctuation, not letters.
     bool general_punct = c == 0xE2 && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) == 0x80 || static_cast<unsigned char>(s[i + 1]) == 0x81);
-    if ((std::isalnum(c) || c >= 0x80) && !general_punct) {
+    if ((ascii::is_alnum(c) || c >= 0x80) && !general_punct) {
       while (i < s.size()) {
         unsigned char d = s[i];
-        if (std::isalnum(d) || (d >= 0x80 && !(d == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80))) { ++i; continue; }
-        if ((d == '-' || d == '\'' || d == '.') && i + 1 < s.size() && std::isalnum(static_cast<unsigned char>(s[i + 1]))) { ++i; continue; }
+        if (ascii::is_alnum(d) || (d >= 0x80 && !(d == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80))) { ++i; continue; }
+        if ((d == '-' || d == '\'' || d == '.') && i + 1 < s.size() && ascii::is_alnum(static_cast<unsigned char>(s[i + 1]))) { ++i; continue; }
         // U+2019 inside a word (EU’s)
         if (d == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 && static_cast<unsigned char>(s[i + 2]) == 0x99 &&
-            i + 3 < s.size() && std::isalpha(static_cast<unsigned char>(s[i + 3]))) { i += 3; continue; }
+            i + 3 < s.size() && ascii::is_alpha(static_cast<unsigned char>(s[i + 3]))) { i += 3; continue; }
         break;
       }
     } else {
@@ -141,8 +143,8 @@ class CueScanner {
   std::vector<uint32_t> masks(std::string_view text, const std::vector<Sentence>& sentences) const {
     std::vector<uint32_t> out(sentences.size(), 0);
     if (!db_ || sentences.empty()) return out;
-    thread_local hs_scratch_t* scratch = nullptr;
-    if (hs_alloc_scratch(db_, &scratch) != HS_SUCCESS) {
+    hs_scratch_t* scratch = db_.scratch();
+    if (!scratch) {
       std::fill(out.begin(), out.end(), ~0u);
       return out;
     }
@@ -153,7 +155,7 @@ class CueScanner {
       size_t cursor = 0;
     } ctx{this, &sentences, &out};
     hs_scan(
-        db_, text.data(), static_cast<unsigned>(std::min<size_t>(text.size(), UINT32_MAX)), 0, scratch,
+        db_.get(), text.data(), static_cast<unsigned>(std::min<size_t>(text.size(), UINT32_MAX)), 0, scratch,
         [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* c) -> int {
           auto* x = static_cast<Ctx*>(c);
           const auto& ss = *x->sentences;
@@ -191,13 +193,14 @@ class CueScanner {
       ids.push_back(static_cast<unsigned>(i));
     }
     hs_compile_error_t* err = nullptr;
+    hs_database_t* db = nullptr;
     if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
-                             nullptr, &db_, &err) != HS_SUCCESS) {
+                             nullptr, &db, &err) == HS_SUCCESS)
+      db_ = VectorscanDb(db);
+    else
       hs_free_compile_error(err);
-      db_ = nullptr;
-    }
   }
-  hs_database_t* db_ = nullptr;
+  VectorscanDb db_;
   std::vector<uint32_t> groups_;
 };
 
@@ -317,12 +320,12 @@ Events find_events(std::string_view text, const std::vector<Sentence>& sentences
         size_t at = pos;
         pos += std::strlen(o.phrase);
         // Whole words only: "parliament" is not in "parliamentarians".
-        if ((at > 0 && std::isalpha(static_cast<unsigned char>(lower[at - 1]))) ||
-            (pos < lower.size() && std::isalpha(static_cast<unsigned char>(lower[pos])) && lower[pos] != 's'))
+        if ((at > 0 && ascii::is_alpha(static_cast<unsigned char>(lower[at - 1]))) ||
+            (pos < lower.size() && ascii::is_alpha(static_cast<unsigned char>(lower[pos])) && lower[pos] != 's'))
           continue;
-        if (pos + 1 < lower.size() && lower[pos] == 's' && std::isalpha(static_cast<unsigned char>(lower[pos + 1]))) continue;
+        if (pos + 1 < lower.size() && lower[pos] == 's' && ascii::is_alpha(static_cast<unsigned char>(lower[pos + 1]))) continue;
         if (std::string(o.kind) == "government" && lower.compare(pos - std::strlen(o.phrase), 0, "") == 0 && pos < lower.size() &&
-            std::isalpha(static_cast<unsigned char>(lower[pos])))
+            ascii::is_alpha(static_cast<unsigned char>(lower[pos])))
           continue;
         Organization org;
         org.name = o.name;

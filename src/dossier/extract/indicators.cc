@@ -8,7 +8,10 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <optional>
 
+#include "dossier/util/ascii.h"
+#include "dossier/util/vectorscan.h"
 #include "dossier/util/text.h"
 
 namespace dossier {
@@ -21,45 +24,198 @@ namespace {
 #define LABEL R"((?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?))"
 #define AT R"((?:@|\[@\]|\(@\)|\{@\}|\[at\]|\(at\)|\{at\}))"
 
+// How a pattern's match becomes the indicator's span. Unbounded runs at either end of a pattern
+// make the automaton report a match per character and track many starts at once, so those runs
+// are left out of the patterns and walked by hand: exactly what the full regular expression
+// (noted beside each) would have matched.
+enum class Completion {
+  Whole,         // the match is the span
+  ExtendUrl,     // + [^\s<>"'`]+ (at least one character)
+  ExtendKey,     // + [^\s"'<>,;]+ (at least one character)
+  FileName,      // [a-z0-9_\-][a-z0-9_\-\.]* + the match (leftmost start)
+  HexRun,        // not in the database: \b[0-9a-f]{N}\b, found from the hex-run anchor
+};
+
 struct Pattern {
   IndicatorType type;
   const char* regex;
   unsigned flags;
+  Completion completion = Completion::Whole;
 };
 
 const Pattern kPatterns[] = {
-    {IndicatorType::Url,
-     R"((?:h(?:tt|xx|\*\*)ps?|fxp|ftp|sftp)(?:://|\[://\]|\[:\]//|\(:\)//|\[:/\]/)[^\s<>"'`]+)", HS_FLAG_CASELESS},
+    // (?:h(?:tt|xx|\*\*)ps?|fxp|ftp|sftp)(?:://|...)[^\s<>"'`]+
+    {IndicatorType::Url, R"((?:h(?:tt|xx|\*\*)ps?|fxp|ftp|sftp)(?:://|\[://\]|\[:\]//|\(:\)//|\[:/\]/))", HS_FLAG_CASELESS,
+     Completion::ExtendUrl},
     {IndicatorType::Email, R"([a-z0-9][a-z0-9._%+\-]*)" AT LABEL "(?:" DOT LABEL ")+", HS_FLAG_CASELESS},
     {IndicatorType::Domain, LABEL "(?:" DOT LABEL ")+", HS_FLAG_CASELESS},
     {IndicatorType::IPv4, R"(\d{1,3}(?:)" DOT R"(\d{1,3}){3}(?:(?::|\[:\])\d{1,5})?(?:/\d{1,2})?)", HS_FLAG_CASELESS},
     {IndicatorType::IPv6, R"([0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:/\d{1,3})?)", HS_FLAG_CASELESS},
-    {IndicatorType::Md5, R"(\b[0-9a-f]{32}\b)", HS_FLAG_CASELESS},
-    {IndicatorType::Sha1, R"(\b[0-9a-f]{40}\b)", HS_FLAG_CASELESS},
-    {IndicatorType::Sha256, R"(\b[0-9a-f]{64}\b)", HS_FLAG_CASELESS},
-    {IndicatorType::Sha512, R"(\b[0-9a-f]{128}\b)", HS_FLAG_CASELESS},
+    {IndicatorType::Md5, R"(\b[0-9a-f]{32}\b)", HS_FLAG_CASELESS, Completion::HexRun},
+    {IndicatorType::Sha1, R"(\b[0-9a-f]{40}\b)", HS_FLAG_CASELESS, Completion::HexRun},
+    {IndicatorType::Sha256, R"(\b[0-9a-f]{64}\b)", HS_FLAG_CASELESS, Completion::HexRun},
+    {IndicatorType::Sha512, R"(\b[0-9a-f]{128}\b)", HS_FLAG_CASELESS, Completion::HexRun},
     {IndicatorType::Cve, R"(\bCVE(?:-|\xE2\x80\x93|\xE2\x80\x91)\d{4}(?:-|\xE2\x80\x93|\xE2\x80\x91)\d{4,7}\b)", HS_FLAG_CASELESS},
     {IndicatorType::AttackId, R"(\b(?:TA\d{4}|T\d{4}(?:\.\d{3})?|G\d{4}|S\d{4}|M\d{4}|C\d{4})\b)", 0},
     {IndicatorType::Asn, R"(\bAS(?:N ?)?\d{1,10}\b)", 0},
     {IndicatorType::Bitcoin, R"(\b(?:bc1[ac-hj-np-z02-9]{11,71}|[13][a-km-zA-HJ-NP-Z1-9]{25,34})\b)", 0},
     {IndicatorType::Monero, R"(\b[48][0-9AB][1-9A-HJ-NP-Za-km-z]{93}\b)", 0},
+    // [a-z0-9_\-][a-z0-9_\-\.]*\.(?:exe|...)\b
     {IndicatorType::FileName,
-     R"([a-z0-9_\-][a-z0-9_\-\.]*\.(?:exe|dll|sys|ps1|psm1|bat|cmd|vbs|vbe|js|jse|wsf|hta|jar|sh|py|scr|msi|lnk|docm|xlsm|pptm|iso|img|vhdx?|aspx|ashx|asp|php|jsp|elf|apk|dmg|pkg|so|zip|rar|7z|docx?|xlsx?|pdf|rtf|one|md)\b)",
-     HS_FLAG_CASELESS},
+     R"(\.(?:exe|dll|sys|ps1|psm1|bat|cmd|vbs|vbe|js|jse|wsf|hta|jar|sh|py|scr|msi|lnk|docm|xlsm|pptm|iso|img|vhdx?|aspx|ashx|asp|php|jsp|elf|apk|dmg|pkg|so|zip|rar|7z|docx?|xlsx?|pdf|rtf|one|md)\b)",
+     HS_FLAG_CASELESS, Completion::FileName},
+    // \b(?:HKLM|...)\\[^\s"'<>,;]+
     {IndicatorType::RegistryKey,
-     R"(\b(?:HKLM|HKCU|HKCR|HKU|HKCC|HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_CURRENT_CONFIG)\\[^\s"'<>,;]+)",
-     0},
+     R"(\b(?:HKLM|HKCU|HKCR|HKU|HKCC|HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_CURRENT_CONFIG)\\)", 0,
+     Completion::ExtendKey},
 };
 constexpr size_t kPatternCount = sizeof(kPatterns) / sizeof(kPatterns[0]);
+
+// Anchors: short patterns, one of which occurs inside every match of every pattern above (a dot
+// before a label character or a defanged dot, an at sign, a scheme separator, a colon before a
+// hex digit, a long hex or base58 run, and the fixed prefixes). They are scanned without start of
+// match tracking, which keeps the pass over the whole text cheap; the patterns above then run only
+// on the few short windows around the anchors.
+const Pattern kAnchors[] = {
+    {IndicatorType::Domain, R"(\.[a-z0-9])", HS_FLAG_CASELESS},
+    {IndicatorType::Domain, R"(\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\}| dot | \. |\\\.)", HS_FLAG_CASELESS},
+    {IndicatorType::Email, R"(@|\[at\]|\(at\)|\{at\})", HS_FLAG_CASELESS},
+    {IndicatorType::Url, R"(:/|\[:|\(:\))", 0},
+    {IndicatorType::IPv6, R"(:[0-9a-f:])", HS_FLAG_CASELESS},
+    {IndicatorType::Sha256, R"([0-9a-f]{32})", HS_FLAG_CASELESS, Completion::HexRun},
+    {IndicatorType::Cve, R"(CVE)", HS_FLAG_CASELESS},
+    {IndicatorType::AttackId, R"([TGSMCA]\d{4})", 0},
+    {IndicatorType::Asn, R"(AS\d|ASN)", 0},
+    {IndicatorType::Bitcoin, R"(bc1|[13][a-km-zA-HJ-NP-Z1-9]{25})", 0},
+    {IndicatorType::Monero, R"([48][0-9AB][1-9A-HJ-NP-Za-km-z]{30})", 0},
+    {IndicatorType::RegistryKey, R"(HK)", 0},
+};
+constexpr size_t kAnchorCount = sizeof(kAnchors) / sizeof(kAnchors[0]);
+
+// A token is a maximal run of bytes other than ASCII white space.
+bool token_is_spaced_dot(std::string_view text, size_t b, size_t e) {
+  std::string_view t = text.substr(b, e - b);
+  return t == "." || iequals(t, "dot");
+}
+
+// The window scanned around an anchor ending at `pos`: whole tokens, two more on each side (an
+// ASN is "ASN 1234"), and as many more as it takes for neither edge to touch a spaced dot
+// ("evil dot example dot com"). Windows start and end at white space, so no match of the full
+// patterns crosses their edges.
+// `token` receives the token holding pos (empty when pos is white space): every anchor in it
+// has the same window.
+std::pair<size_t, size_t> anchor_window(std::string_view text, size_t pos, std::pair<size_t, size_t>& token) {
+  const size_t n = text.size();
+  auto sp = [&](size_t i) { return ascii::is_space(static_cast<unsigned char>(text[i])); };
+  size_t b = pos, e = pos;
+  if (!sp(pos)) {
+    while (b > 0 && !sp(b - 1)) --b;
+    while (e < n && !sp(e)) ++e;
+  }
+  token = {b, e};
+  // Left.
+  for (int added = 0;;) {
+    size_t t_end = b;
+    while (t_end > 0 && sp(t_end - 1)) --t_end;
+    if (t_end == 0) { b = 0; break; }
+    size_t t_begin = t_end;
+    while (t_begin > 0 && !sp(t_begin - 1)) --t_begin;
+    size_t cur_end = b;
+    while (cur_end < n && !sp(cur_end)) ++cur_end;
+    bool edge_dot = token_is_spaced_dot(text, b, cur_end) || token_is_spaced_dot(text, t_begin, t_end);
+    if (added >= 2 && !edge_dot) break;
+    b = t_begin;
+    ++added;
+  }
+  // Right.
+  for (int added = 0;;) {
+    size_t t_begin = e;
+    while (t_begin < n && sp(t_begin)) ++t_begin;
+    if (t_begin == n) { e = n; break; }
+    size_t t_end = t_begin;
+    while (t_end < n && !sp(t_end)) ++t_end;
+    size_t cur_begin = e;
+    while (cur_begin > 0 && !sp(cur_begin - 1)) --cur_begin;
+    bool edge_dot = token_is_spaced_dot(text, cur_begin, e) || token_is_spaced_dot(text, t_begin, t_end);
+    if (added >= 2 && !edge_dot) break;
+    e = t_end;
+    ++added;
+  }
+  return {b, e};
+}
 
 struct Raw {
   unsigned id;
   size_t from, to;
 };
 
+// Matches of one pattern from one start arrive in order of their end (a URL reports one match
+// per character): only the longest is kept, by extending the previous record in place.
 int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
-  static_cast<std::vector<Raw>*>(ctx)->push_back(Raw{id, static_cast<size_t>(from), static_cast<size_t>(to)});
+  auto& raw = *static_cast<std::vector<Raw>*>(ctx);
+  for (size_t k = raw.size(), seen = 0; k > 0 && seen < 4; --k, ++seen)
+    if (raw[k - 1].id == id && raw[k - 1].from == from) {
+      raw[k - 1].to = std::max<size_t>(raw[k - 1].to, static_cast<size_t>(to));
+      return 0;
+    }
+  raw.push_back(Raw{id, static_cast<size_t>(from), static_cast<size_t>(to)});
   return 0;
+}
+
+bool is_word_char(char c) { return ascii::is_alnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// The maximal run of hex digits around pos.
+std::pair<size_t, size_t> hex_run_at(std::string_view text, size_t pos) {
+  size_t b = pos, e = pos + 1;
+  while (b > 0 && ascii::is_xdigit(static_cast<unsigned char>(text[b - 1]))) --b;
+  while (e < text.size() && ascii::is_xdigit(static_cast<unsigned char>(text[e]))) ++e;
+  return {b, e};
+}
+
+// The hash pattern a whole-word hex run matches (\b[0-9a-f]{N}\b), if any.
+std::optional<unsigned> hash_pattern(std::string_view text, std::pair<size_t, size_t> run) {
+  if (run.first > 0 && is_word_char(text[run.first - 1])) return std::nullopt;
+  if (run.second < text.size() && is_word_char(text[run.second])) return std::nullopt;
+  IndicatorType t;
+  switch (run.second - run.first) {
+    case 32: t = IndicatorType::Md5; break;
+    case 40: t = IndicatorType::Sha1; break;
+    case 64: t = IndicatorType::Sha256; break;
+    case 128: t = IndicatorType::Sha512; break;
+    default: return std::nullopt;
+  }
+  for (unsigned i = 0; i < kPatternCount; ++i)
+    if (kPatterns[i].type == t) return i;
+  return std::nullopt;
+}
+
+// Completes a match of a pattern whose unbounded runs were left out (see Completion); false when
+// the full pattern would not have matched there.
+bool complete(std::string_view text, Completion how, Raw& r) {
+  auto extend = [&](const char* stop) {
+    size_t e = r.to;
+    while (e < text.size() && !ascii::is_space(static_cast<unsigned char>(text[e])) && (text[e] == '\0' || !std::strchr(stop, text[e])))
+      ++e;
+    if (e == r.to) return false;
+    r.to = e;
+    return true;
+  };
+  switch (how) {
+    case Completion::Whole:
+    case Completion::HexRun: return true;
+    case Completion::ExtendUrl: return extend("<>\"'`");
+    case Completion::ExtendKey: return extend("\"'<>,;");
+    case Completion::FileName: {
+      auto name_char = [](char c) { return ascii::is_alnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; };
+      size_t b = r.from;
+      while (b > 0 && (name_char(text[b - 1]) || text[b - 1] == '.')) --b;
+      while (b < r.from && text[b] == '.') ++b;  // the first character is not a dot
+      if (b == r.from) return false;
+      r.from = b;
+      return true;
+    }
+  }
+  return false;
 }
 
 // ---- Refanging and defanging. ----
@@ -80,7 +236,7 @@ void replace_all_icase(std::string& s, std::string_view from, std::string_view t
   s = std::move(out);
 }
 
-bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+bool is_hex(char c) { return ascii::is_xdigit(static_cast<unsigned char>(c)) != 0; }
 
 // ---- Validation helpers. ----
 
@@ -128,11 +284,11 @@ bool bech32_ok(std::string_view s) {
     return chk;
   };
   std::vector<int> v;
-  for (size_t i = 0; i < sep; ++i) v.push_back(std::tolower(s[i]) >> 5);
+  for (size_t i = 0; i < sep; ++i) v.push_back(ascii::to_lower(s[i]) >> 5);
   v.push_back(0);
-  for (size_t i = 0; i < sep; ++i) v.push_back(std::tolower(s[i]) & 31);
+  for (size_t i = 0; i < sep; ++i) v.push_back(ascii::to_lower(s[i]) & 31);
   for (size_t i = sep + 1; i < s.size(); ++i) {
-    const char* p = std::strchr(charset, std::tolower(s[i]));
+    const char* p = std::strchr(charset, ascii::to_lower(s[i]));
     if (!p || !s[i]) return false;
     v.push_back(static_cast<int>(p - charset));
   }
@@ -208,6 +364,17 @@ bool in_ranges(const std::vector<std::pair<size_t, size_t>>& r, size_t pos) {
   return std::any_of(r.begin(), r.end(), [&](const auto& x) { return pos >= x.first && pos < x.second; });
 }
 
+bool at_most_words(std::string_view s, size_t limit) {
+  size_t n = 0;
+  bool in = false;
+  for (char c : s) {
+    bool sp = ascii::is_space(static_cast<unsigned char>(c));
+    if (!sp && !in && ++n > limit) return false;
+    in = !sp;
+  }
+  return true;
+}
+
 Sections find_sections(std::string_view text) {
   Sections s;
   enum { None, Ioc, Ref } mode = None;
@@ -217,19 +384,27 @@ Sections find_sections(std::string_view text) {
     if (mode == Ioc) s.ioc.push_back({section_start, at});
     if (mode == Ref) s.references.push_back({section_start, at});
   };
+  // Where the text announces a list of indicators: found once over the whole text rather than
+  // line by line.
+  std::vector<size_t> cues;
+  {
+    std::string lower = ascii_lower(text);
+    for (const char* cue : {"following indicators", "indicators of compromise", "following ioc"})
+      for (size_t at = lower.find(cue); at != std::string::npos; at = lower.find(cue, at + 1)) cues.push_back(at);
+    std::sort(cues.begin(), cues.end());
+  }
   while (pos <= text.size()) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
-    std::string line = trim(text.substr(pos, nl - pos));
+    std::string_view line = trim_view(text.substr(pos, nl - pos));
     // A heading is a short line of words: not a list item, a numbered reference or a bare link.
-    bool heading = !line.empty() && count_words(line) <= 8 && !ends_sentence(line) && line.rfind("- ", 0) != 0 &&
-                   line[0] != '[' && line.find("://") == std::string::npos && std::isalpha(static_cast<unsigned char>(line[0]));
+    bool heading = !line.empty() && ascii::is_alpha(static_cast<unsigned char>(line[0])) && at_most_words(line, 8) &&
+                   !ends_sentence(line) && line.find("://") == std::string_view::npos;
     if (heading) {
-      std::string l = ascii_lower(line);
-      bool ioc = l.find("indicator") != std::string::npos || l.find("ioc") != std::string::npos ||
-                 l.find("hashes") != std::string::npos || l.find("c2 server") != std::string::npos ||
-                 l.find("network infrastructure") != std::string::npos;
-      bool ref = l == "references" || l == "sources" || l == "further reading" || l == "references:" || l == "sources:";
+      bool ioc = contains_icase(line, "indicator") || contains_icase(line, "ioc") || contains_icase(line, "hashes") ||
+                 contains_icase(line, "c2 server") || contains_icase(line, "network infrastructure");
+      bool ref = false;
+      for (const char* r : {"references", "sources", "further reading", "references:", "sources:"}) ref |= iequals(line, r);
       if (ioc || ref || mode != None) {
         close(pos);
         mode = ioc ? Ioc : ref ? Ref : None;
@@ -237,9 +412,8 @@ Sections find_sections(std::string_view text) {
       }
     } else if (!line.empty() && mode == None) {
       // "The following indicators ..." introduces a list.
-      std::string l = ascii_lower(line);
-      if ((l.find("following indicators") != std::string::npos || l.find("indicators of compromise") != std::string::npos ||
-           l.find("following ioc") != std::string::npos) && (line.back() == ':' || ends_sentence(line))) {
+      auto cue = std::lower_bound(cues.begin(), cues.end(), pos);
+      if (cue != cues.end() && *cue < nl && (line.back() == ':' || ends_sentence(line))) {
         mode = Ioc;
         section_start = nl;
       }
@@ -348,6 +522,12 @@ std::string_view indicator_type_name(IndicatorType t) {
 }
 
 std::string refang(std::string_view in) {
+  // Every defang form holds a bracket, a space, a backslash, an asterisk or "xx", or starts with
+  // "fxp": most candidates have none and are returned as they are.
+  bool plain = in.find_first_of("[({\\ *") == std::string_view::npos && !starts_with_icase(in, "fxp");
+  for (size_t i = 0; plain && i + 1 < in.size(); ++i)
+    if ((in[i] | 0x20) == 'x' && (in[i + 1] | 0x20) == 'x') plain = false;
+  if (plain) return std::string(in);
   std::string s(in);
   for (const char* scheme : {"hxxps", "hXXps", "h**ps"}) replace_all_icase(s, scheme, "https");
   for (const char* scheme : {"hxxp", "h**p"}) replace_all_icase(s, scheme, "http");
@@ -393,15 +573,37 @@ std::string defang(IndicatorType type, std::string_view value) {
 }
 
 struct IndicatorScanner::Impl {
-  hs_database_t* db = nullptr;
-  hs_scratch_t* scratch = nullptr;  // prototype, cloned per call
-  ~Impl() {
-    if (scratch) hs_free_scratch(scratch);
-    if (db) hs_free_database(db);
-  }
+  VectorscanDb db;       // the full patterns, with start of match
+  VectorscanDb anchors;  // the anchors, end of match only
 };
 
 IndicatorScanner::~IndicatorScanner() = default;
+
+namespace {
+
+Result<hs_database_t*> compile_patterns(const Pattern* patterns, size_t count, unsigned extra_flags, unsigned mode_flags,
+                                         const char* what) {
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags, ids;
+  for (unsigned i = 0; i < count; ++i) {
+    if (patterns == kPatterns && patterns[i].completion == Completion::HexRun) continue;  // found by hand
+    exprs.push_back(patterns[i].regex);
+    flags.push_back(patterns[i].flags | extra_flags);
+    ids.push_back(i);
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK | mode_flags,
+                       nullptr, &db, &err) != HS_SUCCESS) {
+    std::string msg = err && err->message ? err->message : "unknown error";
+    int which = err ? err->expression : -1;
+    hs_free_compile_error(err);
+    return Error{std::string(what) + " do not compile (pattern " + std::to_string(which) + "): " + msg};
+  }
+  return db;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<IndicatorScanner>> IndicatorScanner::create(const std::string& psl_path) {
   auto psl = psl_path.empty() ? PublicSuffixList::load() : PublicSuffixList::load(psl_path);
@@ -409,40 +611,107 @@ Result<std::unique_ptr<IndicatorScanner>> IndicatorScanner::create(const std::st
   std::unique_ptr<IndicatorScanner> s(new IndicatorScanner());
   s->psl_ = std::move(psl).value();
   s->impl_ = std::make_unique<Impl>();
-  std::vector<const char*> exprs;
-  std::vector<unsigned> flags, ids;
-  for (unsigned i = 0; i < kPatternCount; ++i) {
-    exprs.push_back(kPatterns[i].regex);
-    flags.push_back(kPatterns[i].flags | HS_FLAG_SOM_LEFTMOST);
-    ids.push_back(i);
-  }
-  hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
-                       nullptr, &s->impl_->db, &err) != HS_SUCCESS) {
-    std::string msg = err && err->message ? err->message : "unknown error";
-    int which = err ? err->expression : -1;
-    hs_free_compile_error(err);
-    return Error{"indicator patterns do not compile (pattern " + std::to_string(which) + "): " + msg};
-  }
-  if (hs_alloc_scratch(s->impl_->db, &s->impl_->scratch) != HS_SUCCESS) return Error{"cannot allocate Vectorscan scratch"};
+  auto db = compile_patterns(kPatterns, kPatternCount, HS_FLAG_SOM_LEFTMOST, 0, "indicator patterns");
+  if (!db.ok()) return Error{db.error()};
+  s->impl_->db = VectorscanDb(db.value());
+  auto anchors = compile_patterns(kAnchors, kAnchorCount, 0, 0, "indicator anchors");
+  if (!anchors.ok()) return Error{anchors.error()};
+  s->impl_->anchors = VectorscanDb(anchors.value());
+  if (!s->impl_->db.scratch() || !s->impl_->anchors.scratch()) return Error{"cannot allocate Vectorscan scratch"};
   return s;
 }
 
 std::vector<Indicator> IndicatorScanner::scan(std::string_view text, const ScanOptions& options) const {
-  std::vector<Raw> raw;
-  hs_scratch_t* scratch = nullptr;
-  if (hs_clone_scratch(impl_->scratch, &scratch) != HS_SUCCESS) return {};
-  // Vectorscan takes an unsigned int length: scan very large inputs in overlapping chunks.
-  constexpr size_t kChunk = 1u << 30;
-  for (size_t off = 0; off < text.size(); off += kChunk) {
-    size_t len = std::min(text.size() - off, kChunk + 4096);
-    std::vector<Raw> part;
-    hs_scan(impl_->db, text.data() + off, static_cast<unsigned>(len), 0, scratch, on_match, &part);
-    for (auto& r : part) raw.push_back(Raw{r.id, r.from + off, r.to + off});
-    if (off + len >= text.size()) break;
+  // Vectorscan takes an unsigned int length: larger inputs are scanned in parts cut at white
+  // space, which no indicator contains.
+  constexpr size_t kPart = 1u << 30;
+  if (text.size() > kPart) {
+    std::vector<Indicator> all;
+    size_t off = 0;
+    while (off < text.size()) {
+      size_t end = std::min(text.size(), off + kPart);
+      if (end < text.size()) {
+        size_t cut = end;
+        while (cut > off && !ascii::is_space(static_cast<unsigned char>(text[cut - 1]))) --cut;
+        if (cut > off) end = cut;
+      }
+      for (auto& ind : scan(text.substr(off, end - off), options)) {
+        ind.begin += off;
+        ind.end += off;
+        all.push_back(std::move(ind));
+      }
+      off = end;
+    }
+    return all;
   }
-  hs_free_scratch(scratch);
+  hs_scratch_t* scratch = impl_->anchors.scratch();
+  if (!scratch || !impl_->db.scratch()) return {};
 
+  // Pass 1: anchors, merged into windows.
+  std::vector<std::pair<size_t, size_t>> windows;
+  std::vector<Raw> raw;
+  struct AnchorCtx {
+    std::string_view text;
+    std::vector<std::pair<size_t, size_t>>* windows;
+    std::vector<Raw>* raw;
+    std::pair<size_t, size_t> token{0, 0};  // of the last anchor
+    std::pair<size_t, size_t> hex_run{0, 0};  // the last hex run looked at
+  } actx{text, &windows, &raw};
+  hs_scan(
+      impl_->anchors.get(), text.data(), static_cast<unsigned>(text.size()), 0, scratch,
+      [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* c) -> int {
+        auto* x = static_cast<AnchorCtx*>(c);
+        size_t pos = static_cast<size_t>(to) - 1;
+        if (kAnchors[id].completion == Completion::HexRun && !(pos >= x->hex_run.first && pos < x->hex_run.second)) {
+          x->hex_run = hex_run_at(x->text, pos);
+          if (auto hash = hash_pattern(x->text, x->hex_run)) x->raw->push_back(Raw{*hash, x->hex_run.first, x->hex_run.second});
+        }
+        auto& w = *x->windows;
+        if (pos >= x->token.first && pos < x->token.second) return 0;  // same token, same window
+        auto win = anchor_window(x->text, pos, x->token);
+        if (!w.empty() && win.first <= w.back().second) {
+          w.back().first = std::min(w.back().first, win.first);
+          w.back().second = std::max(w.back().second, win.second);
+        } else {
+          w.push_back(win);
+        }
+        return 0;
+      },
+      &actx);
+  if (windows.empty()) return {};
+  // Anchors are reported in order of their end, so windows are nearly sorted; merge what overlaps.
+  std::sort(windows.begin(), windows.end());
+  std::vector<std::pair<size_t, size_t>> merged;
+  for (const auto& w : windows) {
+    if (!merged.empty() && w.first <= merged.back().second) merged.back().second = std::max(merged.back().second, w.second);
+    else merged.push_back(w);
+  }
+
+  // Pass 2: the full patterns, once over the windows joined by line breaks (white space, so no
+  // match spans two windows); offsets are mapped back through the window table, and the runs
+  // left out of the patterns are walked.
+  std::string joined;
+  std::vector<size_t> starts;  // of each window in `joined`
+  for (const auto& [b, e] : merged) {
+    starts.push_back(joined.size());
+    joined.append(text.substr(b, e - b));
+    joined.push_back('\n');
+  }
+  std::vector<Raw> found;
+  hs_scan(impl_->db.get(), joined.data(), static_cast<unsigned>(joined.size()), 0, scratch, on_match, &found);
+  for (auto& r : found) {
+    size_t w = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), r.from) - starts.begin()) - 1;
+    size_t shift = merged[w].first - starts[w];
+    r.from += shift;
+    r.to += shift;
+    if (complete(text, kPatterns[r.id].completion, r)) raw.push_back(r);
+  }
+  if (raw.empty()) return {};
+
+  // As Vectorscan reports only the leftmost start per (pattern, end), so for completed matches:
+  // a URL inside another URL's path ends where the outer one does, and is not a match of its own.
+  std::sort(raw.begin(), raw.end(), [](const Raw& a, const Raw& b) { return std::tie(a.id, a.to, a.from) < std::tie(b.id, b.to, b.from); });
+  raw.erase(std::unique(raw.begin(), raw.end(), [](const Raw& a, const Raw& b) { return a.id == b.id && a.to == b.to; }), raw.end());
   // Keep the longest match per (pattern, start).
   std::sort(raw.begin(), raw.end(), [](const Raw& a, const Raw& b) {
     return std::tie(a.id, a.from, b.to) < std::tie(b.id, b.from, a.to);
@@ -451,7 +720,6 @@ std::vector<Indicator> IndicatorScanner::scan(std::string_view text, const ScanO
   for (const auto& r : raw)
     if (longest.empty() || longest.back().id != r.id || longest.back().from != r.from) longest.push_back(r);
 
-  Sections sections = find_sections(text);
   std::string outlet_host = ascii_lower(options.outlet_host);
   if (outlet_host.rfind("www.", 0) == 0) outlet_host = outlet_host.substr(4);
   std::string outlet_domain = psl_.registrable_domain(outlet_host);
@@ -500,7 +768,7 @@ std::vector<Indicator> IndicatorScanner::scan(std::string_view text, const ScanO
         break;
       }
       case IndicatorType::Domain: {
-        if (before == '@' || before == '/' || before == '\\' || (before == '.' && ind.begin >= 2 && std::isalnum(static_cast<unsigned char>(text[ind.begin - 2]))))
+        if (before == '@' || before == '/' || before == '\\' || (before == '.' && ind.begin >= 2 && ascii::is_alnum(static_cast<unsigned char>(text[ind.begin - 2]))))
           continue;
         v = ascii_lower(v);
         while (!v.empty() && v.back() == '.') v.pop_back();
@@ -516,7 +784,7 @@ std::vector<Indicator> IndicatorScanner::scan(std::string_view text, const ScanO
           if (long_label) continue;
         }
         std::string tld = v.substr(v.rfind('.') + 1);
-        if (std::all_of(tld.begin(), tld.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) continue;
+        if (std::all_of(tld.begin(), tld.end(), [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)); })) continue;
         if (psl_.registrable_domain(v).empty()) {
           std::string flag = special_use_flag(v);
           if (flag.empty()) continue;
@@ -540,9 +808,9 @@ std::vector<Indicator> IndicatorScanner::scan(std::string_view text, const ScanO
         break;
       }
       case IndicatorType::IPv4: {
-        if (std::isdigit(static_cast<unsigned char>(before)) || (before == '.' && ind.begin >= 2 && std::isdigit(static_cast<unsigned char>(text[ind.begin - 2]))))
+        if (ascii::is_digit(static_cast<unsigned char>(before)) || (before == '.' && ind.begin >= 2 && ascii::is_digit(static_cast<unsigned char>(text[ind.begin - 2]))))
           continue;
-        if (after == '.' && ind.end + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[ind.end + 1]))) continue;
+        if (after == '.' && ind.end + 1 < text.size() && ascii::is_digit(static_cast<unsigned char>(text[ind.end + 1]))) continue;
         std::string addr = v, suffix;
         size_t cut = addr.find_first_of(":/");
         if (cut != std::string::npos) {
@@ -564,7 +832,7 @@ std::vector<Indicator> IndicatorScanner::scan(std::string_view text, const ScanO
           bool version = false;
           for (const char* w : {"version", "ver.", "ver", "v", "build", "release", "firmware", "update", "patch", "versions"})
             if (lead.size() >= std::strlen(w) && lead.compare(lead.size() - std::strlen(w), std::string::npos, w) == 0 &&
-                (lead.size() == std::strlen(w) || !std::isalpha(static_cast<unsigned char>(lead[lead.size() - std::strlen(w) - 1]))))
+                (lead.size() == std::strlen(w) || !ascii::is_alpha(static_cast<unsigned char>(lead[lead.size() - std::strlen(w) - 1]))))
               version = true;
           if (version) continue;
         }
@@ -576,13 +844,13 @@ std::vector<Indicator> IndicatorScanner::scan(std::string_view text, const ScanO
       case IndicatorType::IPv6: {
         std::string addr = ascii_lower(v.substr(0, v.find('/')));
         if (std::count(addr.begin(), addr.end(), ':') < 2) continue;
-        if (std::isalnum(static_cast<unsigned char>(before)) || before == ':' || after == ':') continue;
+        if (ascii::is_alnum(static_cast<unsigned char>(before)) || before == ':' || after == ':') continue;
         size_t hexdigits = std::count_if(addr.begin(), addr.end(), [](char c) { return is_hex(c); });
         if (hexdigits < 3) continue;  // "::" and friends in prose or code
         in6_addr a6{};
         if (inet_pton(AF_INET6, addr.c_str(), &a6) != 1) continue;
         // Clock times and ratios ("10:30:15") are not IPv6: require a letter or a "::".
-        if (addr.find("::") == std::string::npos && std::none_of(addr.begin(), addr.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+        if (addr.find("::") == std::string::npos && std::none_of(addr.begin(), addr.end(), [](char c) { return ascii::is_alpha(static_cast<unsigned char>(c)); }))
           continue;
         std::string flag = ipv6_range_flag(a6);
         if (!flag.empty()) ind.flags.push_back(flag);
@@ -595,7 +863,7 @@ std::vector<Indicator> IndicatorScanner::scan(std::string_view text, const ScanO
       case IndicatorType::Sha512: {
         if (before == '-' || after == '-' || before == '_' || after == '_') continue;  // part of a longer token
         v = ascii_lower(v);
-        if (std::all_of(v.begin(), v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) continue;
+        if (std::all_of(v.begin(), v.end(), [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)); })) continue;
         if (std::all_of(v.begin(), v.end(), [&](char c) { return c == v[0]; })) continue;
         static const char* empty_hashes[] = {"d41d8cd98f00b204e9800998ecf8427e", "da39a3ee5e6b4b0d3255bfef95601890afd80709",
                                              "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"};
@@ -607,7 +875,7 @@ std::vector<Indicator> IndicatorScanner::scan(std::string_view text, const ScanO
         std::string c = ascii_lower(v);
         replace_all_icase(c, "\xE2\x80\x93", "-");
         replace_all_icase(c, "\xE2\x80\x91", "-");
-        for (auto& ch : c) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        for (auto& ch : c) ch = static_cast<char>(ascii::to_upper(static_cast<unsigned char>(ch)));
         int year = std::atoi(c.c_str() + 4);
         if (year < 1999 || year > 2100) continue;
         v = c;
@@ -616,7 +884,7 @@ std::vector<Indicator> IndicatorScanner::scan(std::string_view text, const ScanO
       case IndicatorType::Asn: {
         std::string digits;
         for (char c : v)
-          if (std::isdigit(static_cast<unsigned char>(c))) digits.push_back(c);
+          if (ascii::is_digit(static_cast<unsigned char>(c))) digits.push_back(c);
         if (digits.empty() || std::stoull(digits) == 0 || std::stoull(digits) > 4294967295ULL) continue;
         v = "AS" + digits;
         break;
@@ -657,6 +925,8 @@ std::vector<Indicator> IndicatorScanner::scan(std::string_view text, const ScanO
     if (!hidden) kept.push_back(std::move(c));
   }
   std::sort(kept.begin(), kept.end(), [](const Indicator& a, const Indicator& b) { return a.begin < b.begin; });
+  if (kept.empty()) return kept;
+  Sections sections = find_sections(text);
 
   // Context: sections, roles, the outlet's own domain, confidence.
   for (auto& ind : kept) {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string>
 
+#include "dossier/util/ascii.h"
 #include "dossier/util/text.h"
 
 namespace dossier {
@@ -23,7 +24,7 @@ bool is_abbreviation(std::string_view word) {
 bool is_dotted_capitals(std::string_view word) {
   if (word.size() < 3) return false;
   for (size_t i = 0; i < word.size(); ++i) {
-    if (i % 2 == 0 && !std::isupper(static_cast<unsigned char>(word[i]))) return false;
+    if (i % 2 == 0 && !ascii::is_upper(static_cast<unsigned char>(word[i]))) return false;
     if (i % 2 == 1 && word[i] != '.') return false;
   }
   return true;
@@ -47,7 +48,7 @@ size_t skip_utf8_quote_or_bracket(std::string_view t, size_t i) {
 bool opens_sentence(std::string_view t, size_t i) {
   if (i >= t.size()) return false;
   unsigned char c = t[i];
-  if (std::isupper(c) || std::isdigit(c) || c == '"' || c == '\'' || c == '(' || c == '[') return true;
+  if (ascii::is_upper(c) || ascii::is_digit(c) || c == '"' || c == '\'' || c == '(' || c == '[') return true;
   if (c == 0xE2 && i + 2 < t.size() && static_cast<unsigned char>(t[i + 1]) == 0x80 &&
       (static_cast<unsigned char>(t[i + 2]) == 0x9C || static_cast<unsigned char>(t[i + 2]) == 0x98))
     return true;  // opening curly quotes
@@ -65,7 +66,7 @@ void split_paragraph(std::string_view text, size_t pb, size_t pe, size_t para, s
     return;
   }
   size_t start = pb;
-  while (start < pe && std::isspace(static_cast<unsigned char>(text[start]))) ++start;
+  while (start < pe && ascii::is_space(static_cast<unsigned char>(text[start]))) ++start;
   for (size_t i = start; i < pe; ++i) {
     char c = text[i];
     bool stop = c == '.' || c == '!' || c == '?';
@@ -77,18 +78,18 @@ void split_paragraph(std::string_view text, size_t pb, size_t pe, size_t para, s
     if (!stop) continue;
     size_t j = after;
     for (int k = 0; k < 2; ++k) j = skip_utf8_quote_or_bracket(text, j);
-    if (j >= pe || !std::isspace(static_cast<unsigned char>(text[j]))) continue;
+    if (j >= pe || !ascii::is_space(static_cast<unsigned char>(text[j]))) continue;
     size_t next = j;
-    while (next < pe && std::isspace(static_cast<unsigned char>(text[next]))) ++next;
+    while (next < pe && ascii::is_space(static_cast<unsigned char>(text[next]))) ++next;
     if (next >= pe || !opens_sentence(text, next)) continue;
     if (c == '.') {
       size_t wb = i;
-      while (wb > start && !std::isspace(static_cast<unsigned char>(text[wb - 1])) && text[wb - 1] != '(') --wb;
+      while (wb > start && !ascii::is_space(static_cast<unsigned char>(text[wb - 1])) && text[wb - 1] != '(') --wb;
       std::string_view word = text.substr(wb, i - wb);
       size_t ne = next;
-      while (ne < pe && std::isalpha(static_cast<unsigned char>(text[ne]))) ++ne;
+      while (ne < pe && ascii::is_alpha(static_cast<unsigned char>(text[ne]))) ++ne;
       std::string_view next_word = text.substr(next, ne - next);
-      if (word.size() == 1 && std::isupper(static_cast<unsigned char>(word[0]))) continue;  // an initial
+      if (word.size() == 1 && ascii::is_upper(static_cast<unsigned char>(word[0]))) continue;  // an initial
       if (is_abbreviation(word)) continue;
       if (is_dotted_capitals(word) && !starts_new_sentence(next_word)) continue;
     }
@@ -97,7 +98,7 @@ void split_paragraph(std::string_view text, size_t pb, size_t pe, size_t para, s
     i = next - 1;
   }
   size_t end = pe;
-  while (end > start && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
+  while (end > start && ascii::is_space(static_cast<unsigned char>(text[end - 1]))) --end;
   if (end > start) out.push_back(Sentence{start, end, para, false, list});
 }
 

@@ -4,6 +4,7 @@
 #include "dossier/ingest/html.h"
 #include "dossier/ingest/language.h"
 #include "dossier/ingest/plaintext.h"
+#include "dossier/util/ascii.h"
 #include "dossier/util/hash.h"
 #include "dossier/util/text.h"
 
@@ -44,7 +45,7 @@ std::string normalize_url(std::string_view url_in) {
   if (p == std::string::npos) return url;
   size_t host_end = url.find_first_of("/?", p + 3);
   if (host_end == std::string::npos) host_end = url.size();
-  for (size_t i = 0; i < host_end; ++i) url[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(url[i])));
+  for (size_t i = 0; i < host_end; ++i) url[i] = static_cast<char>(ascii::to_lower(static_cast<unsigned char>(url[i])));
   if (host_end == url.size()) url += "/";
   size_t q = url.find('?');
   if (q == std::string::npos) return url;

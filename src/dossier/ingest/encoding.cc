@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 
+#include "dossier/util/ascii.h"
 #include "dossier/util/text.h"
 
 namespace dossier {
@@ -37,7 +38,7 @@ bool iconv_knows(const std::string& charset) {
 std::string value_after(std::string_view s, size_t pos) {
   while (pos < s.size() && (s[pos] == ' ' || s[pos] == '=' || s[pos] == '"' || s[pos] == '\'')) ++pos;
   size_t e = pos;
-  while (e < s.size() && (std::isalnum(static_cast<unsigned char>(s[e])) || s[e] == '-' || s[e] == '_' || s[e] == ':' || s[e] == '.')) ++e;
+  while (e < s.size() && (ascii::is_alnum(static_cast<unsigned char>(s[e])) || s[e] == '-' || s[e] == '_' || s[e] == ':' || s[e] == '.')) ++e;
   return std::string(s.substr(pos, e - pos));
 }
 
@@ -165,7 +166,7 @@ Decoded decode_to_utf8(std::string_view bytes, std::string_view content_type) {
   // 3. XML declaration, 4. HTML meta.
   std::string_view head = bytes.substr(0, std::min<size_t>(bytes.size(), 4096));
   size_t lead = 0;
-  while (lead < head.size() && std::isspace(static_cast<unsigned char>(head[lead]))) ++lead;
+  while (lead < head.size() && ascii::is_space(static_cast<unsigned char>(head[lead]))) ++lead;
   cs = normalize_charset(charset_from_xml_decl(head.substr(lead)));
   // An XML declaration saying utf-16 in a byte stream without NULs is wrong; ignore it.
   if (!cs.empty() && cs.rfind("utf-16", 0) != 0 && iconv_knows(cs)) return finish(cs, "xml", bytes);

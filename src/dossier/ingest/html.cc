@@ -19,6 +19,7 @@
 #include "dossier/ingest/language.h"
 #include "dossier/ingest/plaintext.h"
 #include "dossier/ingest/xml_util.h"
+#include "dossier/util/ascii.h"
 #include "dossier/util/text.h"
 #include "dossier/util/time.h"
 
@@ -58,7 +59,7 @@ std::vector<std::string> class_tokens(const xmlNode* n) {
   std::string s = ascii_lower(attr(n, "class") + " " + attr(n, "id"));
   std::string cur;
   for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c))) cur.push_back(c);
+    if (ascii::is_alnum(static_cast<unsigned char>(c))) cur.push_back(c);
     else if (!cur.empty()) { out.push_back(cur); cur.clear(); }
   }
   if (!cur.empty()) out.push_back(cur);
@@ -148,7 +149,7 @@ class Extractor {
         std::string_view t = c->content ? reinterpret_cast<const char*>(c->content) : "";
         size_t len = 0;
         for (char ch : t)
-          if (!std::isspace(static_cast<unsigned char>(ch))) ++len;
+          if (!ascii::is_space(static_cast<unsigned char>(ch))) ++len;
         s.text += len;
         if (in_link) s.links += len;
         s.commas += static_cast<size_t>(std::count(t.begin(), t.end(), ','));
@@ -265,7 +266,7 @@ class Extractor {
     if (text.empty()) return;
     size_t len = 0;
     for (char c : text)
-      if (!std::isspace(static_cast<unsigned char>(c))) ++len;
+      if (!ascii::is_space(static_cast<unsigned char>(c))) ++len;
     double density = len ? static_cast<double>(links) / static_cast<double>(len) : 0;
     if (density > 0.5 && count_words(text) < 40) return;  // link lists, tag clouds
     if (is_boilerplate_line(text)) return;
@@ -281,7 +282,7 @@ class Extractor {
         buf += t;
         if (in_link)
           for (const char* p = t; *p; ++p)
-            if (!std::isspace(static_cast<unsigned char>(*p))) ++link_chars;
+            if (!ascii::is_space(static_cast<unsigned char>(*p))) ++link_chars;
         continue;
       }
       if (c->type != XML_ELEMENT_NODE || skip_.count(c)) continue;

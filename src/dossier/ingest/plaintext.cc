@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "dossier/util/ascii.h"
 #include "dossier/util/text.h"
 #include "dossier/util/time.h"
 
@@ -23,7 +24,7 @@ bool is_list_item(std::string_view line) {
   if (s.size() > 2 && (s[0] == '-' || s[0] == '*') && s[1] == ' ') return true;
   if (s.compare(0, 3, "\xE2\x80\xA2") == 0) return true;
   size_t i = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  while (i < s.size() && ascii::is_digit(static_cast<unsigned char>(s[i]))) ++i;
   return i > 0 && i < 4 && i + 1 < s.size() && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
 }
 
@@ -45,7 +46,7 @@ bool is_reference_line(std::string_view line) {
   std::string s = trim(line);
   if (s.size() < 4 || s[0] != '[') return false;
   size_t i = 1;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  while (i < s.size() && ascii::is_digit(static_cast<unsigned char>(s[i]))) ++i;
   return i > 1 && i < s.size() && s[i] == ']';
 }
 
@@ -180,7 +181,7 @@ bool is_boilerplate_line(std::string_view line) {
   std::string s = ascii_lower(collapse_whitespace(line));
   if (s.empty()) return true;
   // Lone symbols, bullets and separators.
-  bool has_alnum = std::any_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c >= 0x80; });
+  bool has_alnum = std::any_of(s.begin(), s.end(), [](unsigned char c) { return ascii::is_alnum(c) || c >= 0x80; });
   if (!has_alnum) return true;
   static const char* exact[] = {
       "icon", "menu", "search", "share", "share this", "share this article", "share this story", "share on facebook",

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "dossier/util/ascii.h"
 #include "dossier/util/hash.h"
 #include "dossier/util/text.h"
 #include "dossier/util/time.h"
@@ -126,8 +127,8 @@ std::string display_name(const Actor& a, const std::string& misp_value) {
 bool looks_like_acronym(const std::string& s) {
   size_t upper = 0, letters = 0;
   for (unsigned char c : s) {
-    if (std::isalpha(c)) ++letters;
-    if (std::isupper(c)) ++upper;
+    if (ascii::is_alpha(c)) ++letters;
+    if (ascii::is_upper(c)) ++upper;
   }
   return upper >= 2 && upper * 2 >= letters;
 }
@@ -610,7 +611,7 @@ struct Builder {
     std::ifstream f(dictionary_path);
     std::string w;
     while (std::getline(f, w))
-      if (!w.empty() && std::islower(static_cast<unsigned char>(w[0])) && w.find('\'') == std::string::npos) words.insert(w);
+      if (!w.empty() && ascii::is_lower(static_cast<unsigned char>(w[0])) && w.find('\'') == std::string::npos) words.insert(w);
     if (words.empty()) warn("no word list at " + dictionary_path + " (install Debian's wamerican)");
     std::vector<std::string> sorted(words.begin(), words.end());
     std::sort(sorted.begin(), sorted.end());
@@ -629,7 +630,7 @@ struct Builder {
     }
     auto judge = [&](Alias& al) {
       std::string f = fold_name(al.name);
-      bool common = words.count(f) > 0 || f.size() <= 2 || std::all_of(f.begin(), f.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == ' '; });
+      bool common = words.count(f) > 0 || f.size() <= 2 || std::all_of(f.begin(), f.end(), [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)) || c == ' '; });
       al.ambiguous = al.ambiguous || common || owners[f] > 1;
     };
     for (auto& a : kb.actors) for (auto& al : a.aliases) judge(al);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "dossier/util/ascii.h"
 #include "dossier/util/hash.h"
 #include "dossier/util/text.h"
 
@@ -307,14 +308,14 @@ std::vector<const Software*> KnowledgeBase::find_software(std::string_view name)
 }
 std::vector<const Technique*> KnowledgeBase::find_techniques(std::string_view id_or_name) const {
   std::string id = trim(id_or_name);
-  for (auto& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (auto& c : id) c = static_cast<char>(ascii::to_upper(static_cast<unsigned char>(c)));
   if (const Technique* t = technique(id)) return {t};
   return lookup(technique_names_, id_or_name);
 }
 std::vector<const Country*> KnowledgeBase::find_countries(std::string_view name) const {
   std::string code = trim(name);
   if (code.size() == 2) {
-    for (auto& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (auto& c : code) c = static_cast<char>(ascii::to_upper(static_cast<unsigned char>(c)));
     if (const Country* c = country(code)) return {c};
   }
   return lookup(country_names_, name);

@@ -9,6 +9,7 @@
 #include <regex>
 #include <unordered_set>
 
+#include "dossier/util/ascii.h"
 #include "dossier/util/hash.h"
 #include "dossier/util/terms.h"
 #include "dossier/util/text.h"
@@ -54,7 +55,7 @@ std::vector<std::string> technique_tokens(std::string_view text) {
   std::vector<std::string> out;
   for (auto& w : word_tokens(text)) {
     if (w.size() < 2 || stop_words().count(w)) continue;
-    if (std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) continue;
+    if (std::all_of(w.begin(), w.end(), [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)); })) continue;
     out.push_back(stem_word(w));
   }
   return out;
@@ -65,13 +66,13 @@ std::vector<uint64_t> technique_token_keys(std::string_view text) {
   std::string cur;
   auto flush = [&] {
     if (cur.size() >= 2 && !stop_words().count(cur) &&
-        !std::all_of(cur.begin(), cur.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        !std::all_of(cur.begin(), cur.end(), [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)); }))
       out.push_back(stem_key(cur));
     cur.clear();
   };
   // The tokenizer of word_tokens(): letters and digits (bytes of non-ASCII characters kept).
   for (unsigned char c : text) {
-    if (std::isalnum(c) || c >= 0x80) cur.push_back(static_cast<char>(std::tolower(c)));
+    if (ascii::is_alnum(c) || c >= 0x80) cur.push_back(static_cast<char>(ascii::to_lower(c)));
     else if (!cur.empty()) flush();
   }
   if (!cur.empty()) flush();

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "dossier/util/ascii.h"
 #include "dossier/util/hash.h"
 #include "dossier/util/terms.h"
 #include "dossier/util/text.h"
@@ -58,7 +59,7 @@ double wording_quality(const std::string& s, size_t entities) {
   if (t.empty()) return -10;
   if (ends_sentence(t)) q += 1.0;
   unsigned char c0 = static_cast<unsigned char>(t[0]);
-  if (std::isupper(c0)) q += 0.5;
+  if (ascii::is_upper(c0)) q += 0.5;
   if (c0 == '"' || t.rfind("\xe2\x80\x9c", 0) == 0) q -= 0.8;  // opens with a quotation
   std::string lower = ascii_lower(t);
   static const char* dangling[] = {"he ", "she ", "it ", "they ", "this ", "that ", "these ", "those ", "but ", "and ", "or ",
@@ -82,9 +83,9 @@ std::vector<std::string> hard_facts(const std::string& s) {
   for (auto w : split_words(s)) {
     std::string t;
     for (char c : w)
-      if (std::isalnum(static_cast<unsigned char>(c))) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (ascii::is_alnum(static_cast<unsigned char>(c))) t += static_cast<char>(ascii::to_lower(static_cast<unsigned char>(c)));
     if (t.empty()) continue;
-    bool digits = std::all_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    bool digits = std::all_of(t.begin(), t.end(), [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)); });
     if (digits || months.count(t)) out.push_back(t);
   }
   std::sort(out.begin(), out.end());
@@ -127,15 +128,15 @@ std::string clean_sentence(std::string_view sentence) {
     std::string label = s.substr(0, colon);
     std::string rest = s.substr(colon + 2);
     size_t label_words = count_words(label);
-    bool titled = !label.empty() && std::isupper(static_cast<unsigned char>(label[0])) && label.find_first_of(",.\"\u201c") == std::string::npos;
-    if (titled && label_words <= 4 && count_words(rest) >= 4 && !rest.empty() && std::isupper(static_cast<unsigned char>(rest[0]))) s = rest;
+    bool titled = !label.empty() && ascii::is_upper(static_cast<unsigned char>(label[0])) && label.find_first_of(",.\"\u201c") == std::string::npos;
+    if (titled && label_words <= 4 && count_words(rest) >= 4 && !rest.empty() && ascii::is_upper(static_cast<unsigned char>(rest[0]))) s = rest;
   }
   static const char* fillers[] = {"However, ", "Meanwhile, ", "In addition, ", "Additionally, ", "Separately, ", "Moreover, ",
                                   "Also, ", "Still, ", "Furthermore, ", "Indeed, ", "Meanwhile ", "In addition "};
   for (const char* f : fillers)
     if (s.rfind(f, 0) == 0) {
       s.erase(0, std::strlen(f));
-      if (!s.empty() && std::islower(static_cast<unsigned char>(s[0]))) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+      if (!s.empty() && ascii::is_lower(static_cast<unsigned char>(s[0]))) s[0] = static_cast<char>(ascii::to_upper(static_cast<unsigned char>(s[0])));
       break;
     }
   return trim(s);

@@ -10,6 +10,7 @@
 
 #include "dossier/cluster/profile.h"
 #include "dossier/synthesize/claims.h"
+#include "dossier/util/ascii.h"
 #include "dossier/util/fold.h"
 #include "dossier/util/terms.h"
 #include "dossier/util/text.h"
@@ -81,7 +82,7 @@ std::optional<long long> number_value(const std::string& word) {
   if (auto it = words.find(w); it != words.end()) return it->second;
   std::string digits;
   for (char c : w) {
-    if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
+    if (ascii::is_digit(static_cast<unsigned char>(c))) digits += c;
     else if (c != ',') return std::nullopt;
   }
   if (digits.empty() || digits.size() > 15) return std::nullopt;
@@ -95,14 +96,14 @@ std::vector<std::pair<long long, std::string>> counts_in(const std::string& sent
   auto words = split_words(sentence);
   for (size_t i = 0; i + 1 < words.size(); ++i) {
     std::string w(words[i]);
-    while (!w.empty() && !std::isalnum(static_cast<unsigned char>(w.front()))) w.erase(w.begin());
-    while (!w.empty() && !std::isalnum(static_cast<unsigned char>(w.back()))) w.pop_back();
+    while (!w.empty() && !ascii::is_alnum(static_cast<unsigned char>(w.front()))) w.erase(w.begin());
+    while (!w.empty() && !ascii::is_alnum(static_cast<unsigned char>(w.back()))) w.pop_back();
     auto n = number_value(w);
     if (!n || (*n >= 1900 && *n <= 2100 && w.size() == 4)) continue;  // years are dates, not counts
     // The counted noun: the next word that is not an adjective-like modifier.
     for (size_t j = i + 1; j < words.size() && j <= i + 3; ++j) {
       std::string u = ascii_lower(std::string(words[j]));
-      while (!u.empty() && !std::isalpha(static_cast<unsigned char>(u.back()))) u.pop_back();
+      while (!u.empty() && !ascii::is_alpha(static_cast<unsigned char>(u.back()))) u.pop_back();
       if (u.empty() || is_stop_word(u) || u == "us" || u == "more" || u == "than") continue;
       out.emplace_back(*n, stem_word(u));
       break;
@@ -117,8 +118,8 @@ bool claim_mentions(const Claim& c, const std::vector<const char*>& cues) {
   for (const char* q : cues) {
     size_t pos = 0, n = std::strlen(q);
     while ((pos = l.find(q, pos)) != std::string::npos) {
-      bool left = !std::isalnum(static_cast<unsigned char>(l[pos - 1])) || !std::isalnum(static_cast<unsigned char>(q[0]));
-      bool right = pos + n >= l.size() || !std::isalnum(static_cast<unsigned char>(l[pos + n])) || !std::isalnum(static_cast<unsigned char>(q[n - 1]));
+      bool left = !ascii::is_alnum(static_cast<unsigned char>(l[pos - 1])) || !ascii::is_alnum(static_cast<unsigned char>(q[0]));
+      bool right = pos + n >= l.size() || !ascii::is_alnum(static_cast<unsigned char>(l[pos + n])) || !ascii::is_alnum(static_cast<unsigned char>(q[n - 1]));
       if (left && right) return true;
       pos += 1;
     }
@@ -135,8 +136,8 @@ std::string statement_subject(const std::string& text) {
   std::string subject;
   for (auto w : split_words(text)) {
     std::string word(w);
-    while (!word.empty() && !std::isalnum(static_cast<unsigned char>(word.back()))) word.pop_back();
-    bool cap = !word.empty() && std::isupper(static_cast<unsigned char>(word[0]));
+    while (!word.empty() && !ascii::is_alnum(static_cast<unsigned char>(word.back()))) word.pop_back();
+    bool cap = !word.empty() && ascii::is_upper(static_cast<unsigned char>(word[0]));
     if (subject.empty() && (!cap || is_stop_word(ascii_lower(word)))) {
       if (!cap && !is_stop_word(ascii_lower(word))) break;
       continue;
@@ -155,8 +156,8 @@ std::string markers_text(const std::vector<int>& refs) {
 }
 
 std::string lower_first(std::string s) {
-  if (!s.empty() && std::isupper(static_cast<unsigned char>(s[0])) && !(s.size() > 1 && std::isupper(static_cast<unsigned char>(s[1]))))
-    s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  if (!s.empty() && ascii::is_upper(static_cast<unsigned char>(s[0])) && !(s.size() > 1 && ascii::is_upper(static_cast<unsigned char>(s[1]))))
+    s[0] = static_cast<char>(ascii::to_lower(static_cast<unsigned char>(s[0])));
   return s;
 }
 
@@ -591,7 +592,7 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
       if (c.refs.size() >= 2 && !c.hedged && c.topic != "background" && d.brief.confirmed.size() < 5) d.brief.confirmed.push_back(cite(c));
     }
     for (const auto& c : d.claims) {
-      bool specific = std::any_of(c.text.begin(), c.text.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
+      bool specific = std::any_of(c.text.begin(), c.text.end(), [](char ch) { return ascii::is_digit(static_cast<unsigned char>(ch)); });
       if (c.refs.size() == 1 && !c.hedged && specific && c.topic != "background" && d.brief.single_source.size() < 5)
         d.brief.single_source.push_back(cite(c));
     }

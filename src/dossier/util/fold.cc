@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <unordered_map>
 
+#include "dossier/util/ascii.h"
 #include "dossier/util/text.h"
 
 namespace dossier {
@@ -18,10 +19,10 @@ std::string fold_name(std::string_view s) {
     r.reserve(s.size());
     bool space = false;
     for (unsigned char c : s) {
-      if (std::isalnum(c)) {
+      if (ascii::is_alnum(c)) {
         if (space && !r.empty()) r.push_back(' ');
         space = false;
-        r.push_back(static_cast<char>(std::tolower(c)));
+        r.push_back(static_cast<char>(ascii::to_lower(c)));
       } else {
         space = true;
       }
@@ -48,7 +49,7 @@ std::string fold_name(std::string_view s) {
     size_t len = 1;
     bool word;
     if (c < 0x80) {
-      word = std::isalnum(c) != 0;
+      word = ascii::is_alnum(c) != 0;
     } else {
       utf8proc_int32_t cp = 0;
       utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(folded.data() + i),
@@ -92,7 +93,7 @@ FoldedText fold_with_offsets(std::string_view in) {
   while (i < in.size()) {
     unsigned char c = in[i];
     if (c < 0x80) {
-      if (std::isalnum(c)) emit(static_cast<char>(std::tolower(c)), i);
+      if (ascii::is_alnum(c)) emit(static_cast<char>(ascii::to_lower(c)), i);
       else emit(' ', i);
       ++i;
       continue;

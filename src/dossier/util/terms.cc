@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "dossier/util/ascii.h"
 #include "dossier/util/fold.h"
 #include "dossier/util/hash.h"
 
@@ -125,7 +126,7 @@ void for_each_content_word(std::string_view text, Emit emit) {
     size_t j = s.find(' ', i);
     if (j == std::string::npos) j = s.size();
     std::string_view w(s.data() + i, j - i);
-    bool digits = std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    bool digits = std::all_of(w.begin(), w.end(), [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)); });
     if (w.size() >= 2 && !digits && !is_stop_word(w)) emit(w, f.origin[i], f.origin[j]);
     i = j;
   }

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <cstring>
+
+#include "dossier/util/ascii.h"
 
 namespace dossier {
 namespace {
@@ -67,7 +70,9 @@ std::string collapse_whitespace(std::string_view s) {
   return out;
 }
 
-std::string trim(std::string_view s) {
+std::string trim(std::string_view s) { return std::string(trim_view(s)); }
+
+std::string_view trim_view(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e) {
     size_t n = space_len(s, b);
@@ -80,19 +85,19 @@ std::string trim(std::string_view s) {
     if (e - b >= 2 && static_cast<unsigned char>(s[e - 2]) == 0xC2 && c == 0xA0) { e -= 2; continue; }
     break;
   }
-  return std::string(s.substr(b, e - b));
+  return s.substr(b, e - b);
 }
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : out) c = static_cast<char>(ascii::to_lower(static_cast<unsigned char>(c)));
   return out;
 }
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (ascii::to_lower(static_cast<unsigned char>(a[i])) != ascii::to_lower(static_cast<unsigned char>(b[i]))) return false;
   return true;
 }
 
@@ -104,10 +109,26 @@ bool starts_with_icase(std::string_view s, std::string_view prefix) {
 
 bool contains_icase(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;
-  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-  });
-  return it != haystack.end();
+  if (haystack.size() < needle.size()) return false;
+  // Candidates are found with memchr on both cases of the first byte, then compared folded.
+  const char first_lo = static_cast<char>(ascii::to_lower(static_cast<unsigned char>(needle[0])));
+  const char first_up = static_cast<char>(ascii::to_upper(static_cast<unsigned char>(needle[0])));
+  const std::string_view rest = needle.substr(1);
+  const size_t last = haystack.size() - needle.size();
+  auto matches_at = [&](size_t i) { return iequals(haystack.substr(i + 1, rest.size()), rest); };
+  for (int pass = 0; pass < (first_lo == first_up ? 1 : 2); ++pass) {
+    const char c = pass == 0 ? first_lo : first_up;
+    const char* base = haystack.data();
+    const char* p = base;
+    const char* end = base + last + 1;
+    while (p < end) {
+      p = static_cast<const char*>(std::memchr(p, c, static_cast<size_t>(end - p)));
+      if (!p) break;
+      if (matches_at(static_cast<size_t>(p - base))) return true;
+      ++p;
+    }
+  }
+  return false;
 }
 
 std::vector<std::string> split_lines(std::string_view s) {
@@ -128,9 +149,9 @@ std::vector<std::string_view> split_words(std::string_view s) {
   std::vector<std::string_view> words;
   size_t i = 0;
   while (i < s.size()) {
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    while (i < s.size() && ascii::is_space(static_cast<unsigned char>(s[i]))) ++i;
     size_t b = i;
-    while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    while (i < s.size() && !ascii::is_space(static_cast<unsigned char>(s[i]))) ++i;
     if (i > b) words.push_back(s.substr(b, i - b));
   }
   return words;
@@ -140,7 +161,7 @@ size_t count_words(std::string_view s) {
   size_t n = 0;
   bool in = false;
   for (char c : s) {
-    bool sp = std::isspace(static_cast<unsigned char>(c));
+    bool sp = ascii::is_space(static_cast<unsigned char>(c));
     if (!sp && !in) ++n;
     in = !sp;
   }
@@ -201,8 +222,8 @@ std::vector<std::string> word_tokens(std::string_view s) {
   std::vector<std::string> out;
   std::string cur;
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c >= 0x80) {
-      cur.push_back(static_cast<char>(std::tolower(c)));
+    if (ascii::is_alnum(c) || c >= 0x80) {
+      cur.push_back(static_cast<char>(ascii::to_lower(c)));
     } else if (!cur.empty()) {
       out.push_back(std::move(cur));
       cur.clear();

@@ -13,6 +13,7 @@ namespace dossier {
 std::string collapse_whitespace(std::string_view s);
 
 std::string trim(std::string_view s);
+std::string_view trim_view(std::string_view s);  // the same, without a copy
 std::string ascii_lower(std::string_view s);
 bool starts_with_icase(std::string_view s, std::string_view prefix);
 bool contains_icase(std::string_view haystack, std::string_view needle);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "dossier/util/ascii.h"
 #include "dossier/util/text.h"
 
 namespace dossier {
@@ -49,7 +50,7 @@ std::time_t make_utc(int y, int mo, int d, int h, int mi, int s, long offset_sec
 // Named zones seen in feeds and bylines. Offsets in seconds east of UTC.
 std::optional<long> zone_offset(std::string_view z) {
   std::string u;
-  for (char c : z) u.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (char c : z) u.push_back(static_cast<char>(ascii::to_upper(static_cast<unsigned char>(c))));
   struct Z { const char* name; long off; };
   static const Z zones[] = {{"Z", 0},          {"UT", 0},          {"UTC", 0},        {"GMT", 0},
                             {"EST", -5 * 3600}, {"EDT", -4 * 3600}, {"CST", -6 * 3600}, {"CDT", -5 * 3600},
@@ -61,7 +62,7 @@ std::optional<long> zone_offset(std::string_view z) {
   if ((u.size() == 5 || u.size() == 6) && (u[0] == '+' || u[0] == '-')) {
     std::string digits;
     for (size_t i = 1; i < u.size(); ++i)
-      if (std::isdigit(static_cast<unsigned char>(u[i]))) digits.push_back(u[i]);
+      if (ascii::is_digit(static_cast<unsigned char>(u[i]))) digits.push_back(u[i]);
       else if (u[i] != ':') return std::nullopt;
     if (digits.size() != 4) return std::nullopt;
     long hh = std::stol(digits.substr(0, 2)), mm = std::stol(digits.substr(2, 2));
@@ -78,7 +79,7 @@ struct Cursor {
   bool done() const { return i >= s.size(); }
   std::optional<int> number(size_t min_digits, size_t max_digits) {
     size_t b = i;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) && i - b < max_digits) ++i;
+    while (i < s.size() && ascii::is_digit(static_cast<unsigned char>(s[i])) && i - b < max_digits) ++i;
     if (i - b < min_digits) { i = b; return std::nullopt; }
     return std::atoi(std::string(s.substr(b, i - b)).c_str());
   }
@@ -88,7 +89,7 @@ struct Cursor {
   }
   std::string_view word() {
     size_t b = i;
-    while (i < s.size() && (std::isalpha(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+    while (i < s.size() && (ascii::is_alpha(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
     return s.substr(b, i - b);
   }
 };
@@ -161,7 +162,7 @@ bool parse_time_tail(Cursor& c, int& h, int& mi, int& sec, long& off) {
   size_t before_zone = c.i;
   c.skip_space();
   size_t zb = c.i;
-  while (c.i < c.s.size() && !std::isspace(static_cast<unsigned char>(c.s[c.i])) && c.s[c.i] != ',' && c.s[c.i] != '|') ++c.i;
+  while (c.i < c.s.size() && !ascii::is_space(static_cast<unsigned char>(c.s[c.i])) && c.s[c.i] != ',' && c.s[c.i] != '|') ++c.i;
   auto z = zone_offset(c.s.substr(zb, c.i - zb));
   if (z) off = *z;
   else c.i = before_zone;
@@ -201,7 +202,7 @@ std::optional<std::time_t> parse_written(std::string_view s, bool allow_trailing
     auto day = c.number(1, 2);
     if (!day) return std::nullopt;
     // ordinal suffix
-    if (c.i + 1 < s.size() && std::isalpha(static_cast<unsigned char>(s[c.i]))) {
+    if (c.i + 1 < s.size() && ascii::is_alpha(static_cast<unsigned char>(s[c.i]))) {
       std::string suf = ascii_lower(s.substr(c.i, 2));
       if (suf == "st" || suf == "nd" || suf == "rd" || suf == "th") c.i += 2;
     }
@@ -220,7 +221,7 @@ std::optional<std::time_t> parse_written(std::string_view s, bool allow_trailing
   if (!c.done() && !allow_trailing) {
     // Trailing text is allowed when it is separated by punctuation (e.g. "| Updated").
     char ch = s[c.i];
-    if (std::isalnum(static_cast<unsigned char>(ch))) return std::nullopt;
+    if (ascii::is_alnum(static_cast<unsigned char>(ch))) return std::nullopt;
   }
   return make_utc(y, mo, d, h, mi, sec, off);
 }
@@ -239,13 +240,13 @@ std::optional<std::time_t> find_date_in_line(std::string_view line) {
   std::string s = collapse_whitespace(line);
   // Try every word start: the date may follow a label ("Published:", "By X |").
   for (size_t i = 0; i < s.size(); ++i) {
-    if (i > 0 && std::isalnum(static_cast<unsigned char>(s[i - 1]))) continue;
-    if (!std::isalnum(static_cast<unsigned char>(s[i]))) continue;
+    if (i > 0 && ascii::is_alnum(static_cast<unsigned char>(s[i - 1]))) continue;
+    if (!ascii::is_alnum(static_cast<unsigned char>(s[i]))) continue;
     std::string_view rest = std::string_view(s).substr(i);
-    if (std::isdigit(static_cast<unsigned char>(s[i])) && rest.size() >= 10) {
+    if (ascii::is_digit(static_cast<unsigned char>(s[i])) && rest.size() >= 10) {
       // ISO date at this position: take the longest ISO-looking token.
       size_t e = 0;
-      while (e < rest.size() && !std::isspace(static_cast<unsigned char>(rest[e]))) ++e;
+      while (e < rest.size() && !ascii::is_space(static_cast<unsigned char>(rest[e]))) ++e;
       if (auto t = parse_iso(rest.substr(0, e))) return t;
       if (auto t = parse_iso(rest.substr(0, 10))) return t;
     }
@@ -270,7 +271,7 @@ std::optional<long> parse_duration_seconds(std::string_view s) {
   std::string t = trim(s);
   if (t.empty()) return std::nullopt;
   size_t i = 0;
-  while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
+  while (i < t.size() && ascii::is_digit(static_cast<unsigned char>(t[i]))) ++i;
   if (i == 0) return std::nullopt;
   long n = std::stol(t.substr(0, i));
   std::string unit = ascii_lower(t.substr(i));
