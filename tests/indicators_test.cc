@@ -178,5 +178,37 @@ TEST_F(Indicators, LinearOnHostileInput) {
   SUCCEED() << got.size();
 }
 
+TEST_F(Indicators, SpansAreWholeWhereverTheyStart) {
+  // The patterns run on windows around cheap anchors, and open-ended runs (URL paths, registry
+  // values, file-name stems, hex runs) are walked by hand: the spans must still be whole.
+  std::string filler;
+  for (int i = 0; i < 40; ++i) filler += "Officials said the review continues. ";
+  auto one = [&](std::string_view core, IndicatorType t) -> std::string {
+    auto got = scan(filler + std::string(core) + " " + filler);
+    std::string out;
+    for (const auto& i : got)
+      if (i.type == t) out += (out.empty() ? "" : "|") + i.value;
+    return out;
+  };
+  EXPECT_EQ(one("beacons to evil dot example dot com daily", IndicatorType::Domain), "evil.example.com");
+  EXPECT_EQ(one("announced via ASN 13335 routes", IndicatorType::Asn), "AS13335");
+  // A URL quoted inside another URL's path is part of it, not a second URL.
+  EXPECT_EQ(one("at hxxps://a-site[.]com/r?u=hxxp://b-site[.]net/x.", IndicatorType::Url), "https://a-site.com/r?u=http://b-site.net/x");
+  EXPECT_EQ(one("key HKCU\\Software\\Run\\upd, then", IndicatorType::RegistryKey), "HKCU\\Software\\Run\\upd");
+  EXPECT_EQ(one("dropped .cache..svc-host_x.tar.exe to disk", IndicatorType::FileName), "cache..svc-host_x.tar.exe");
+  std::string h64;
+  for (int i = 0; i < 4; ++i) h64 += "0f1e2d3c4b5a6978";
+  EXPECT_EQ(one("sha256 " + h64 + ".", IndicatorType::Sha256), h64);
+  EXPECT_EQ(one("id x_" + h64 + " only", IndicatorType::Sha256), "");        // inside a longer word
+  EXPECT_EQ(one("id " + h64 + "g only", IndicatorType::Sha256), "");         // followed by a letter
+  EXPECT_EQ(one("id " + h64.substr(0, 41) + " only", IndicatorType::Sha1), "");  // 41 hex digits
+  EXPECT_EQ(one("id " + h64.substr(0, 40) + " only", IndicatorType::Sha1), h64.substr(0, 40));
+  // A stem longer than any window, and a URL longer than a page.
+  const std::string stem(100000, 'x');
+  EXPECT_EQ(one(stem + ".dll", IndicatorType::FileName), stem + ".dll");
+  const std::string path(200000, 'p');
+  EXPECT_EQ(one("https://long.example.net/" + path, IndicatorType::Url), "https://long.example.net/" + path);
+}
+
 }  // namespace
 }  // namespace dossier
