@@ -364,17 +364,6 @@ bool in_ranges(const std::vector<std::pair<size_t, size_t>>& r, size_t pos) {
   return std::any_of(r.begin(), r.end(), [&](const auto& x) { return pos >= x.first && pos < x.second; });
 }
 
-bool at_most_words(std::string_view s, size_t limit) {
-  size_t n = 0;
-  bool in = false;
-  for (char c : s) {
-    bool sp = ascii::is_space(static_cast<unsigned char>(c));
-    if (!sp && !in && ++n > limit) return false;
-    in = !sp;
-  }
-  return true;
-}
-
 Sections find_sections(std::string_view text) {
   Sections s;
   enum { None, Ioc, Ref } mode = None;
@@ -398,7 +387,7 @@ Sections find_sections(std::string_view text) {
     if (nl == std::string_view::npos) nl = text.size();
     std::string_view line = trim_view(text.substr(pos, nl - pos));
     // A heading is a short line of words: not a list item, a numbered reference or a bare link.
-    bool heading = !line.empty() && ascii::is_alpha(static_cast<unsigned char>(line[0])) && at_most_words(line, 8) &&
+    bool heading = !line.empty() && ascii::is_alpha(static_cast<unsigned char>(line[0])) && has_at_most_words(line, 8) &&
                    !ends_sentence(line) && line.find("://") == std::string_view::npos;
     if (heading) {
       bool ioc = contains_icase(line, "indicator") || contains_icase(line, "ioc") || contains_icase(line, "hashes") ||

@@ -16,7 +16,10 @@ bool is_abbreviation(std::string_view word) {
                                "sept", "oct", "nov", "dec", "gen", "col", "lt", "sgt", "rep", "sen", "gov", "pres", "mt",
                                "fig", "approx", "est", "dept", "univ", "ave", "capt", "cmdr", "adm", "rev", "hon", "art",
                                "ch", "sec", "vol", "op", "cf", "al"};
-  std::string w = ascii_lower(word);
+  if (word.empty() || word.size() > 6) return false;
+  char buf[6];
+  for (size_t i = 0; i < word.size(); ++i) buf[i] = static_cast<char>(ascii::to_lower(static_cast<unsigned char>(word[i])));
+  std::string_view w(buf, word.size());
   return std::any_of(std::begin(abbr), std::end(abbr), [&](const char* a) { return w == a; });
 }
 
@@ -57,10 +60,10 @@ bool opens_sentence(std::string_view t, size_t i) {
 
 void split_paragraph(std::string_view text, size_t pb, size_t pe, size_t para, std::vector<Sentence>& out) {
   std::string_view p = text.substr(pb, pe - pb);
-  std::string trimmed = trim(p);
+  std::string_view trimmed = trim_view(p);
   if (trimmed.empty()) return;
-  bool list = trimmed.rfind("- ", 0) == 0;
-  bool heading = !list && count_words(trimmed) <= 12 && !ends_sentence(trimmed) && trimmed.back() != ':' && trimmed.back() != ',';
+  bool list = trimmed.substr(0, 2) == "- ";
+  bool heading = !list && has_at_most_words(trimmed, 12) && !ends_sentence(trimmed) && trimmed.back() != ':' && trimmed.back() != ',';
   if (heading) {
     out.push_back(Sentence{pb + p.find_first_not_of(" \t"), pe, para, true, false});
     return;
@@ -71,7 +74,8 @@ void split_paragraph(std::string_view text, size_t pb, size_t pe, size_t para, s
     char c = text[i];
     bool stop = c == '.' || c == '!' || c == '?';
     size_t after = i + 1;
-    if (!stop && i + 2 < pe && text.compare(i, 3, "\xE2\x80\xA6") == 0) {
+    if (!stop && static_cast<unsigned char>(c) == 0xE2 && i + 2 < pe && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+        static_cast<unsigned char>(text[i + 2]) == 0xA6) {  // an ellipsis
       stop = true;
       after = i + 3;
     }

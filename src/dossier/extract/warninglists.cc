@@ -10,12 +10,13 @@
 namespace dossier {
 namespace {
 
-bool in_prefix(const unsigned char* a, const unsigned char* net, int bits) {
+// The address with every bit past the prefix cleared.
+std::array<unsigned char, 16> masked(const unsigned char* a, int bits) {
+  std::array<unsigned char, 16> out{};
   int full = bits / 8, rest = bits % 8;
-  if (std::memcmp(a, net, static_cast<size_t>(full)) != 0) return false;
-  if (rest == 0) return true;
-  unsigned char mask = static_cast<unsigned char>(0xFF << (8 - rest));
-  return (a[full] & mask) == (net[full] & mask);
+  std::memcpy(out.data(), a, static_cast<size_t>(full));
+  if (rest) out[static_cast<size_t>(full)] = static_cast<unsigned char>(a[full] & (0xFF << (8 - rest)));
+  return out;
 }
 
 std::string host_of(const Indicator& i) {
@@ -51,18 +52,22 @@ WarninglistMatcher::WarninglistMatcher(const std::vector<Warninglist>& lists) {
           addr = v.substr(0, slash);
           bits = v.substr(slash + 1);
         }
-        Cidr c{};
-        c.list = li;
-        if (inet_pton(AF_INET, addr.c_str(), c.addr) == 1) {
-          c.v6 = false;
-          c.bits = bits.empty() ? 32 : std::atoi(bits.c_str());
-        } else if (inet_pton(AF_INET6, addr.c_str(), c.addr) == 1) {
-          c.v6 = true;
-          c.bits = bits.empty() ? 128 : std::atoi(bits.c_str());
+        unsigned char a[16] = {0};
+        bool v6;
+        int n;
+        if (inet_pton(AF_INET, addr.c_str(), a) == 1) {
+          v6 = false;
+          n = bits.empty() ? 32 : std::atoi(bits.c_str());
+        } else if (inet_pton(AF_INET6, addr.c_str(), a) == 1) {
+          v6 = true;
+          n = bits.empty() ? 128 : std::atoi(bits.c_str());
         } else {
           continue;
         }
-        cidrs_.push_back(c);
+        n = std::clamp(n, 0, v6 ? 128 : 32);
+        auto table = std::find_if(prefixes_.begin(), prefixes_.end(), [&](const PrefixTable& t) { return t.v6 == v6 && t.bits == n; });
+        if (table == prefixes_.end()) table = prefixes_.insert(prefixes_.end(), PrefixTable{v6, n, {}});
+        table->nets[masked(a, n)].push_back(li);
       }
     }
   }
@@ -88,8 +93,9 @@ std::vector<std::string> WarninglistMatcher::lists_for(const Indicator& ind) con
     unsigned char a[16] = {0};
     bool v6 = ind.type == IndicatorType::IPv6;
     if (inet_pton(v6 ? AF_INET6 : AF_INET, addr.c_str(), a) == 1)
-      for (const auto& c : cidrs_)
-        if (c.v6 == v6 && in_prefix(a, c.addr, c.bits)) hits.push_back(c.list);
+      for (const auto& t : prefixes_)
+        if (t.v6 == v6)
+          if (auto it = t.nets.find(masked(a, t.bits)); it != t.nets.end()) add(it->second);
   }
   for (const auto& [sub, li] : substrings_)
     if (value.find(sub) != std::string::npos) hits.push_back(li);

@@ -3,6 +3,9 @@
 // confidence lowered, never silently dropped, as MISP itself does.
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
+#include <array>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,16 +24,17 @@ class WarninglistMatcher {
   void apply(std::vector<Indicator>& indicators) const;
 
  private:
-  struct Cidr {
-    unsigned char addr[16];
-    int bits;
+  // The networks of one address family and prefix length, by their masked address: a look-up
+  // per distinct prefix length instead of a pass over every network.
+  struct PrefixTable {
     bool v6;
-    size_t list;
+    int bits;
+    absl::flat_hash_map<std::array<unsigned char, 16>, std::vector<size_t>> nets;
   };
   std::vector<std::string> names_;
   std::unordered_map<std::string, std::vector<size_t>> exact_;  // string lists
   std::unordered_map<std::string, std::vector<size_t>> hosts_;  // hostname lists (domain and its subdomains)
-  std::vector<Cidr> cidrs_;
+  std::vector<PrefixTable> prefixes_;
   std::vector<std::pair<std::string, size_t>> substrings_;
 };
 

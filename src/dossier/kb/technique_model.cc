@@ -64,10 +64,21 @@ std::vector<std::string> technique_tokens(std::string_view text) {
 std::vector<uint64_t> technique_token_keys(std::string_view text) {
   std::vector<uint64_t> out;
   std::string cur;
+  // Each distinct token's key, 0 for a token that is not a feature (short, a stop word, digits),
+  // by a 64-bit hash of the token.
+  thread_local absl::flat_hash_map<uint64_t, uint64_t> memo;
+  if (memo.size() > 200000) memo.clear();
   auto flush = [&] {
-    if (cur.size() >= 2 && !stop_words().count(cur) &&
-        !std::all_of(cur.begin(), cur.end(), [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)); }))
-      out.push_back(stem_key(cur));
+    const uint64_t h = hash64(cur, 0x746f6b);
+    auto it = memo.find(h);
+    if (it == memo.end()) {
+      uint64_t key = 0;
+      if (cur.size() >= 2 && !stop_words().count(cur) &&
+          !std::all_of(cur.begin(), cur.end(), [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)); }))
+        key = stem_key(cur);
+      it = memo.emplace(h, key).first;
+    }
+    if (it->second) out.push_back(it->second);
     cur.clear();
   };
   // The tokenizer of word_tokens(): letters and digits (bytes of non-ASCII characters kept).

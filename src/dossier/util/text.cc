@@ -168,6 +168,17 @@ size_t count_words(std::string_view s) {
   return n;
 }
 
+bool has_at_most_words(std::string_view s, size_t limit) {
+  size_t n = 0;
+  bool in = false;
+  for (char c : s) {
+    bool sp = ascii::is_space(static_cast<unsigned char>(c));
+    if (!sp && !in && ++n > limit) return false;
+    in = !sp;
+  }
+  return true;
+}
+
 bool is_valid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     size_t n = utf8_seq(s, i);

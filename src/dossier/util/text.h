@@ -24,6 +24,7 @@ bool is_http_url(std::string_view s);
 std::vector<std::string> split_lines(std::string_view s);
 std::vector<std::string_view> split_words(std::string_view s);  // on ASCII white space
 size_t count_words(std::string_view s);
+bool has_at_most_words(std::string_view s, size_t limit);  // count_words(s) <= limit, stopping early
 
 // Replaces invalid UTF-8 sequences with U+FFFD. Valid input is returned unchanged.
 std::string sanitize_utf8(std::string_view s);
