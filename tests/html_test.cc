@@ -79,5 +79,36 @@ TEST(Html, EmptyAndGarbageInputDoNotCrash) {
   (void)extract_html_article(nested(100000));
 }
 
+TEST(Html, StripInertHtmlDropsScriptAndStyleBodiesAndComments) {
+  EXPECT_EQ(strip_inert_html("<p>a</p><script>var x = '<p>no</p>';</script><p>b</p>"), "<p>a</p><script></script><p>b</p>");
+  EXPECT_EQ(strip_inert_html("<STYLE type=\"text/css\">p { color: red }</Style>x"), "<STYLE type=\"text/css\"></Style>x");
+  EXPECT_EQ(strip_inert_html("a<!-- <script> -->b"), "ab");
+  // JSON-LD is metadata: kept.
+  const std::string ld = "<script type=\"application/ld+json\">{\"headline\": \"H\"}</script>";
+  EXPECT_EQ(strip_inert_html(ld), ld);
+  // A quoted attribute value may hold markup; it is not a tag.
+  const std::string quoted = "<a title=\"<script>\" href='x>y'>link</a><p>after</p>";
+  EXPECT_EQ(strip_inert_html(quoted), quoted);
+  // Unterminated constructs are left for the parser.
+  EXPECT_EQ(strip_inert_html("<p>x</p><script>never closed"), "<p>x</p><script>never closed");
+  EXPECT_EQ(strip_inert_html("<p>x</p><!-- never closed"), "<p>x</p><!-- never closed");
+  EXPECT_EQ(strip_inert_html("< p>1 < 2</p>"), "< p>1 < 2</p>");
+}
+
+TEST(Html, ArticleTextIsTheSameWithoutScriptBodies) {
+  std::string page =
+      "<html><head><script>window.state = {\"body\": \"<p>Not article text at all, only a script's data.</p>\"};</script>"
+      "<script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", \"datePublished\": \"2024-05-02T08:00:00Z\"}</script>"
+      "<style>.x { content: '<p>'; }</style></head><body><!-- <p>commented out paragraph of text that is long enough</p> -->"
+      "<article><p>The agency confirmed that the intrusion began in March and that the attackers reached the mail servers.</p>"
+      "<p>Investigators found a web shell on an unpatched gateway, according to the statement released on Thursday.</p></article>"
+      "</body></html>";
+  ExtractedText ex = extract_html_article(page);
+  EXPECT_EQ(ex.text,
+            "The agency confirmed that the intrusion began in March and that the attackers reached the mail servers.\n\n"
+            "Investigators found a web shell on an unpatched gateway, according to the statement released on Thursday.");
+  EXPECT_EQ(ex.published, "2024-05-02T08:00:00Z");
+}
+
 }  // namespace
 }  // namespace dossier

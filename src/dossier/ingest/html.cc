@@ -105,11 +105,40 @@ class Page {
   xmlDoc* doc_;
 };
 
+// The end of the tag whose name ends at `from` (just past its '>'), or npos. Quotes open a value
+// only after '='.
+size_t tag_end(std::string_view h, size_t from) {
+  bool after_eq = false;
+  for (size_t i = from; i < h.size(); ++i) {
+    char c = h[i];
+    if (c == '>') return i + 1;
+    if ((c == '"' || c == '\'') && after_eq) {
+      size_t q = h.find(c, i + 1);
+      if (q == std::string_view::npos) return q;
+      i = q;
+      after_eq = false;
+      continue;
+    }
+    if (c == '=') after_eq = true;
+    else if (!ascii::is_space(static_cast<unsigned char>(c))) after_eq = false;
+  }
+  return std::string_view::npos;
+}
+
+// The first "</name" (any case) at or after `from`, or npos.
+size_t raw_close(std::string_view h, size_t from, std::string_view name) {
+  for (size_t i = h.find("</", from); i != std::string_view::npos; i = h.find("</", i + 2))
+    if (i + 2 + name.size() <= h.size() && iequals(h.substr(i + 2, name.size()), name)) return i;
+  return std::string_view::npos;
+}
+
 xmlDoc* parse_html(std::string_view html, std::string_view url) {
   init_xml_library();
+  // Script and style bodies are most of a page's bytes and none of its text: the parser never sees them.
+  std::string lean = strip_inert_html(html);
   std::string u(url);
   int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT;
-  return htmlReadMemory(html.data(), static_cast<int>(std::min<size_t>(html.size(), INT32_MAX)),
+  return htmlReadMemory(lean.data(), static_cast<int>(std::min<size_t>(lean.size(), INT32_MAX)),
                         u.empty() ? nullptr : u.c_str(), "UTF-8", opts);
 }
 
@@ -506,6 +535,50 @@ void trim_tail(std::vector<std::string>& paras) {
 }
 
 }  // namespace
+
+std::string strip_inert_html(std::string_view h) {
+  std::string out;
+  out.reserve(h.size() / 2);
+  size_t copied = 0;  // h[copied, i) is still to be copied
+  size_t i = 0;
+  while (i < h.size()) {
+    size_t lt = h.find('<', i);
+    if (lt == std::string_view::npos) break;
+    i = lt;
+    if (h.compare(i, 4, "<!--") == 0) {
+      size_t end = h.find("-->", i + 4);
+      if (end == std::string_view::npos) break;
+      out.append(h.substr(copied, i - copied));
+      copied = i = end + 3;
+      continue;
+    }
+    size_t j = i + 1;
+    if (j < h.size() && h[j] == '/') ++j;
+    if (j >= h.size() || !ascii::is_alpha(static_cast<unsigned char>(h[j]))) {
+      ++i;
+      continue;
+    }
+    size_t name_begin = j;
+    while (j < h.size() && (ascii::is_alnum(static_cast<unsigned char>(h[j])) || h[j] == '-' || h[j] == ':' || h[j] == '_')) ++j;
+    std::string_view name = h.substr(name_begin, j - name_begin);
+    size_t end = tag_end(h, j);
+    if (end == std::string_view::npos) break;
+    i = end;
+    bool opening = h[lt + 1] != '/';
+    bool script = opening && iequals(name, "script"), style = opening && iequals(name, "style");
+    if (!script && !style) continue;
+    size_t close = raw_close(h, end, name);
+    if (close == std::string_view::npos) break;
+    bool json_ld = script && contains_icase(h.substr(lt, end - lt), "ld+json");
+    if (!json_ld) {
+      out.append(h.substr(copied, end - copied));
+      copied = close;
+    }
+    i = close + 2;
+  }
+  out.append(h.substr(copied));
+  return out;
+}
 
 void init_xml_library() {
   static std::once_flag once;

@@ -27,6 +27,13 @@ ExtractedText extract_html_article(std::string_view html, std::string_view page_
 // same furniture removal but no main-content scoring.
 std::string html_fragment_to_text(std::string_view html);
 
+// The page without what can never be article text and is most of its bytes: the bodies of
+// <script> (JSON-LD kept) and <style> elements, and comments. The elements themselves stay, so the
+// parsed tree has the same shape. Tags are read as libxml2 reads them (quoted attribute values may
+// hold '<' and '>'; a raw element ends at the first "</name", any case). Anything unterminated is
+// left for the parser as it is.
+std::string strip_inert_html(std::string_view html);
+
 // True when the bytes look like an HTML document or fragment.
 bool looks_like_html(std::string_view head);
 

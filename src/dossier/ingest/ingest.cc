@@ -66,6 +66,7 @@ std::string next_due_after(const Feed& feed, long interval_s) {
 // An article made ready off the writing thread.
 struct Ingestor::Prepared {
   Article article;
+  bool pending = false;  // parsed, not prepared yet
   std::optional<MinHash> signature;
   std::string raw_zstd;
   std::string extraction_json;  // empty when not extracted
@@ -103,7 +104,7 @@ struct Ingestor::Pool {
 Ingestor::Ingestor(Store& store, IngestOptions options, IngestEvents events)
     : store_(store), options_(std::move(options)), events_(std::move(events)) {
   if (options_.threads == 0) return;
-  if (options_.queue == 0) options_.queue = 8 * options_.threads;
+  if (options_.queue == 0) options_.queue = 32 * options_.threads;
   pool_ = std::make_unique<Pool>();
   for (size_t t = 0; t < options_.threads; ++t)
     pool_->threads.emplace_back([this] {
@@ -111,21 +112,30 @@ Ingestor::Ingestor(Store& store, IngestOptions options, IngestEvents events)
       auto reader = store_.open_reader();
       Store* r = reader.ok() ? reader->get() : nullptr;
       Pool& p = *pool_;
+      constexpr size_t kTake = 4;  // documents a worker takes at once
       for (;;) {
-        Pool::Job job;
+        std::vector<Pool::Job> jobs;
         {
           std::unique_lock lock(p.mu);
           p.work_ready.wait(lock, [&] { return p.stopping || !p.jobs.empty(); });
           if (p.jobs.empty()) return;
-          job = std::move(p.jobs.front());
-          p.jobs.pop_front();
+          // An even share of what is queued, so that the other workers are not left idle.
+          size_t take = std::clamp<size_t>(p.jobs.size() / options_.threads, 1, kTake);
+          for (size_t k = 0; k < take && !p.jobs.empty(); ++k) {
+            jobs.push_back(std::move(p.jobs.front()));
+            p.jobs.pop_front();
+          }
         }
-        Outcome out = process(job.bytes, job.info, r);
-        {
-          std::lock_guard lock(p.mu);
-          p.results.emplace(job.seq, std::move(out));
+        std::vector<Outcome> outs;
+        for (const auto& job : jobs) outs.push_back(parse(job.bytes, job.info));
+        for (size_t k = 0; k < jobs.size(); ++k) {
+          prepare_all(outs[k], r);
+          {
+            std::lock_guard lock(p.mu);
+            p.results.emplace(jobs[k].seq, std::move(outs[k]));
+          }
+          p.result_ready.notify_all();
         }
-        p.result_ready.notify_all();
       }
     });
 }
@@ -272,6 +282,17 @@ void Ingestor::close_batch() {
 }
 
 Ingestor::Outcome Ingestor::process(std::string_view bytes, const FetchInfo& info, Store* reader) const {
+  Outcome out = parse(bytes, info);
+  prepare_all(out, reader);
+  return out;
+}
+
+void Ingestor::prepare_all(Outcome& outcome, Store* reader) const {
+  for (auto& e : outcome)
+    if (e.kind == Entry::Ready && e.prepared.pending) e.prepared = prepare(std::move(e.prepared.article), reader);
+}
+
+Ingestor::Outcome Ingestor::parse(std::string_view bytes, const FetchInfo& info) const {
   Outcome out;
   auto doc = parse_document(bytes, info);
   if (!doc.ok()) {
@@ -280,7 +301,8 @@ Ingestor::Outcome Ingestor::process(std::string_view bytes, const FetchInfo& inf
   }
   if (doc->kind != DocumentKind::Feed) {
     Entry e;
-    e.prepared = prepare(std::move(doc->article), reader);
+    e.prepared.article = std::move(doc->article);
+    e.prepared.pending = true;
     out.push_back(std::move(e));
     return out;
   }
@@ -311,7 +333,8 @@ Ingestor::Outcome Ingestor::process(std::string_view bytes, const FetchInfo& inf
       e.message = "item has no text";
     } else {
       finalize_article(a);
-      e.prepared = prepare(std::move(a), reader);
+      e.prepared.article = std::move(a);
+      e.prepared.pending = true;
     }
     out.push_back(std::move(e));
   }

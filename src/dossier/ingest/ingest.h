@@ -93,7 +93,11 @@ class Ingestor {
   void ingest_directory(const std::filesystem::path& dir);
   void ingest_url(const std::string& url);
   // Parsing and everything that needs no store writes: safe on any thread (`reader` may be null).
+  // process() is parse() then prepare_all(); workers parse several documents before preparing
+  // their articles, so the extraction's tables stay in cache from one article to the next.
   Outcome process(std::string_view bytes, const FetchInfo& info, Store* reader) const;
+  Outcome parse(std::string_view bytes, const FetchInfo& info) const;
+  void prepare_all(Outcome& outcome, Store* reader) const;
   Prepared prepare(Article article, Store* reader) const;
   // The writer's side, in submission order.
   size_t apply(Outcome&& outcome);

@@ -234,18 +234,18 @@ std::string data_home() {
 }  // namespace
 
 bool KnowledgeBase::is_common_word(std::string_view w) const {
-  return std::binary_search(common_words_.begin(), common_words_.end(), w);
+  return common_words_.contains(w);
 }
 
 void KnowledgeBase::index() {
   common_words_.clear();
+  common_words_.reserve(static_cast<size_t>(std::count(common_words.begin(), common_words.end(), '\n')) + 1);
   for (size_t p = 0; p < common_words.size();) {
     size_t q = common_words.find('\n', p);
     if (q == std::string::npos) q = common_words.size();
-    if (q > p) common_words_.emplace_back(common_words.data() + p, q - p);
+    if (q > p) common_words_.emplace(common_words.data() + p, q - p);
     p = q + 1;
   }
-  std::sort(common_words_.begin(), common_words_.end());
   actor_names_.clear();
   software_names_.clear();
   technique_names_.clear();

@@ -12,6 +12,8 @@
 //  - look-ups are case- and accent-insensitive (NÚKIB = nukib) and return every match, best first.
 #pragma once
 
+#include <absl/container/flat_hash_set.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -202,7 +204,7 @@ class KnowledgeBase {
   std::unordered_map<std::string, const Mitigation*> mitigation_ids_;
   std::unordered_map<std::string, const Country*> country_codes_;
   std::unordered_map<std::string, const Agency*> agency_ids_;
-  std::vector<std::string_view> common_words_;  // sorted views into common_words
+  absl::flat_hash_set<std::string_view> common_words_;  // views into common_words
 };
 
 // Where the KB is read from: $DOSSIER_KB, else $XDG_DATA_HOME/dossier/kb.bin if present (written by

@@ -16,8 +16,15 @@ std::string hex_id(std::string_view data) {
 }
 
 std::string zstd_compress(std::string_view data, int level) {
+  // One compression context per thread: creating one per call costs more than compressing a page.
+  struct Ctx {
+    ZSTD_CCtx* c = ZSTD_createCCtx();
+    ~Ctx() { ZSTD_freeCCtx(c); }
+  };
+  thread_local Ctx ctx;
   std::string out(ZSTD_compressBound(data.size()), '\0');
-  size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), level);
+  size_t n = ctx.c ? ZSTD_compressCCtx(ctx.c, out.data(), out.size(), data.data(), data.size(), level)
+                   : ZSTD_compress(out.data(), out.size(), data.data(), data.size(), level);
   if (ZSTD_isError(n)) return {};
   out.resize(n);
   return out;
