@@ -1,5 +1,7 @@
 #include "dossier/store/sqlite_store.h"
 
+#include <absl/container/node_hash_map.h>
+
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -120,10 +122,54 @@ CREATE TABLE dossiers (
 )sql",
 };
 
+// Prepared statements by SQL text. Preparing costs as much as running a small statement, and the
+// writer runs the same few for every article. A statement in use (a query being stepped while
+// the same SQL runs again) is not shared: the second user prepares its own.
+struct Cached {
+  sqlite3_stmt* stmt = nullptr;
+  bool in_use = false;
+};
+
+}  // namespace
+
+struct SqliteStore::StatementCache {
+  absl::node_hash_map<std::string, Cached> by_sql;  // nodes: entries stay put while lent
+  ~StatementCache() {
+    for (auto& [sql, c] : by_sql) sqlite3_finalize(c.stmt);
+  }
+};
+
+namespace {
+
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-  ~Stmt() { sqlite3_finalize(s_); }
+  template <typename Cache>
+  Stmt(Cache& cache, sqlite3* db, const char* sql) {
+    auto it = cache.by_sql.find(absl::string_view(sql));
+    if (it != cache.by_sql.end() && !it->second.in_use) {
+      s_ = it->second.stmt;
+      it->second.in_use = true;
+      cached_ = &it->second;
+      rc_ = SQLITE_OK;
+      return;
+    }
+    rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr);
+    if (rc_ == SQLITE_OK && it == cache.by_sql.end() && cache.by_sql.size() < 256) {
+      Cached& c = cache.by_sql[sql];
+      c.stmt = s_;
+      c.in_use = true;
+      cached_ = &c;
+    }
+  }
+  ~Stmt() {
+    if (!cached_) {
+      sqlite3_finalize(s_);
+      return;
+    }
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+    cached_->in_use = false;
+  }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   bool ok() const { return rc_ == SQLITE_OK; }
@@ -166,6 +212,7 @@ class Stmt {
 
  private:
   sqlite3_stmt* s_ = nullptr;
+  Cached* cached_ = nullptr;  // the cache entry lent to this statement
   int rc_;
 };
 
@@ -280,7 +327,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   return s;
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+SqliteStore::SqliteStore(sqlite3* db, std::string path)
+    : db_(db), cache_(std::make_unique<StatementCache>()), path_(std::move(path)) {}
+
+SqliteStore::~SqliteStore() {
+  cache_.reset();  // finalized first: a database with live statements does not close
+  sqlite3_close(db_);
+}
 
 int SqliteStore::latest_schema_version() { return static_cast<int>(std::size(kMigrations)); }
 
@@ -300,7 +353,7 @@ Status SqliteStore::migrate() {
   if (auto st = exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"); !st)
     return st;
   {
-    Stmt q(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    Stmt q(*cache_, db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     if (!q.ok() || q.step() != SQLITE_ROW) return Error{errmsg()};
     schema_version_ = static_cast<int>(q.i64(0));
   }
@@ -312,7 +365,7 @@ Status SqliteStore::migrate() {
     if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
     Status st = exec(kMigrations[v - 1]);
     if (st.ok()) {
-      Stmt ins(db_, "INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)");
+      Stmt ins(*cache_, db_, "INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)");
       ins.bind(1, static_cast<int64_t>(v)).bind(2, now_iso8601());
       if (ins.step() != SQLITE_DONE) st = Error{errmsg()};
     }
@@ -334,7 +387,7 @@ Result<PutOutcome> SqliteStore::put_article(const Article& a, const std::optiona
     tx.rollback();
     return Error{msg};
   };
-  Stmt ins(db_,
+  Stmt ins(*cache_, db_,
            "INSERT INTO articles (id, url, canonical_url, outlet, title, author, published, language, text, raw_zstd, "
            "raw_size, source, final_url, http_status, content_type, charset, etag, last_modified, fetched_at, feed_url, "
            "duplicate_of, duplicate_similarity, minhash, ingested_at, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
@@ -356,7 +409,7 @@ Result<PutOutcome> SqliteStore::put_article(const Article& a, const std::optiona
     return PutOutcome::AlreadyStored;
   }
   if (sig) {
-    Stmt band(db_, "INSERT OR IGNORE INTO article_bands (band, key, article_id) VALUES (?, ?, ?)");
+    Stmt band(*cache_, db_, "INSERT OR IGNORE INTO article_bands (band, key, article_id) VALUES (?, ?, ?)");
     auto keys = minhash_bands(*sig);
     for (size_t b = 0; b < keys.size(); ++b) {
       band.reset();
@@ -392,7 +445,7 @@ Status SqliteStore::end_batch() {
 }
 
 Result<bool> SqliteStore::has_article(const std::string& id) {
-  Stmt q(db_, "SELECT 1 FROM articles WHERE id = ?");
+  Stmt q(*cache_, db_, "SELECT 1 FROM articles WHERE id = ?");
   q.bind(1, id);
   int rc = q.step();
   if (rc == SQLITE_ROW) return true;
@@ -403,7 +456,7 @@ Result<bool> SqliteStore::has_article(const std::string& id) {
 Result<std::optional<Article>> SqliteStore::get_article(const std::string& id_or_prefix, bool with_raw) {
   if (id_or_prefix.size() < 4) return Error{"article id must have at least 4 characters"};
   std::string sql = std::string("SELECT ") + kArticleColumns + ", text, raw_zstd FROM articles WHERE id >= ? AND id < ? LIMIT 2";
-  Stmt q(db_, sql.c_str());
+  Stmt q(*cache_, db_, sql.c_str());
   std::string hi = id_or_prefix;
   hi.push_back('\x7f');
   q.bind(1, id_or_prefix).bind(2, hi);
@@ -425,7 +478,7 @@ Result<std::vector<Article>> SqliteStore::list_articles(const ArticleQuery& quer
   if (!query.include_duplicates) sql += " AND duplicate_of IS NULL";
   sql += " ORDER BY seq";
   if (query.limit) sql += " LIMIT " + std::to_string(query.limit);
-  Stmt q(db_, sql.c_str());
+  Stmt q(*cache_, db_, sql.c_str());
   if (!q.ok()) return Error{errmsg()};
   q.bind(1, query.since).bind(2, query.since);
   std::vector<Article> out;
@@ -436,7 +489,7 @@ Result<std::vector<Article>> SqliteStore::list_articles(const ArticleQuery& quer
 }
 
 Result<size_t> SqliteStore::count_articles() {
-  Stmt q(db_, "SELECT COUNT(*) FROM articles");
+  Stmt q(*cache_, db_, "SELECT COUNT(*) FROM articles");
   if (q.step() != SQLITE_ROW) return Error{errmsg()};
   return static_cast<size_t>(q.i64(0));
 }
@@ -445,7 +498,7 @@ Result<std::optional<DuplicateMatch>> SqliteStore::find_near_duplicate(const Min
   auto keys = minhash_bands(sig);
   std::unordered_map<std::string, int> candidates;
   {
-    Stmt q(db_, "SELECT article_id FROM article_bands WHERE band = ? AND key = ?");
+    Stmt q(*cache_, db_, "SELECT article_id FROM article_bands WHERE band = ? AND key = ?");
     for (size_t b = 0; b < keys.size(); ++b) {
       q.reset();
       q.bind(1, static_cast<int64_t>(b)).bind(2, static_cast<int64_t>(keys[b]));
@@ -455,7 +508,7 @@ Result<std::optional<DuplicateMatch>> SqliteStore::find_near_duplicate(const Min
     }
   }
   std::optional<DuplicateMatch> best;
-  Stmt q(db_, "SELECT minhash, duplicate_of FROM articles WHERE id = ?");
+  Stmt q(*cache_, db_, "SELECT minhash, duplicate_of FROM articles WHERE id = ?");
   for (const auto& [id, hits] : candidates) {
     q.reset();
     q.bind(1, id);
@@ -474,11 +527,11 @@ Result<std::optional<DuplicateMatch>> SqliteStore::find_near_duplicate(const Min
 Status SqliteStore::relink_duplicates(const std::string& former_original, const std::string& original, double similarity) {
   WriteScope tx(db_);
   if (!tx.ok()) return Error{errmsg()};
-  Stmt copies(db_, "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ? AND id <> ?");
+  Stmt copies(*cache_, db_, "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ? AND id <> ?");
   copies.bind(1, original).bind(2, former_original).bind(3, original);
-  Stmt self(db_, "UPDATE articles SET duplicate_of = ?, duplicate_similarity = ? WHERE id = ?");
+  Stmt self(*cache_, db_, "UPDATE articles SET duplicate_of = ?, duplicate_similarity = ? WHERE id = ?");
   self.bind(1, original).bind(2, similarity).bind(3, former_original);
-  Stmt clear(db_, "UPDATE articles SET duplicate_of = NULL, duplicate_similarity = 0 WHERE id = ?");
+  Stmt clear(*cache_, db_, "UPDATE articles SET duplicate_of = NULL, duplicate_similarity = 0 WHERE id = ?");
   clear.bind(1, original);
   if (copies.step() != SQLITE_DONE || self.step() != SQLITE_DONE || clear.step() != SQLITE_DONE) {
     std::string msg = errmsg();
@@ -491,7 +544,7 @@ Status SqliteStore::relink_duplicates(const std::string& former_original, const 
 
 Result<std::optional<Article>> SqliteStore::article_header(const std::string& id) {
   std::string sql = std::string("SELECT ") + kArticleColumns + " FROM articles WHERE id = ?";
-  Stmt q(db_, sql.c_str());
+  Stmt q(*cache_, db_, sql.c_str());
   q.bind(1, id);
   int rc = q.step();
   if (rc == SQLITE_ROW) return std::optional<Article>(read_article_row(q, false, false));
@@ -500,7 +553,7 @@ Result<std::optional<Article>> SqliteStore::article_header(const std::string& id
 }
 
 Status SqliteStore::put_extraction(const std::string& article_id, const std::string& json) {
-  Stmt up(db_,
+  Stmt up(*cache_, db_,
           "INSERT INTO extractions (article_id, json, extracted_at) VALUES (?, ?, ?) "
           "ON CONFLICT(article_id) DO UPDATE SET json = excluded.json, extracted_at = excluded.extracted_at");
   up.bind(1, article_id).bind(2, json).bind(3, now_iso8601());
@@ -509,7 +562,7 @@ Status SqliteStore::put_extraction(const std::string& article_id, const std::str
 }
 
 Result<std::optional<std::string>> SqliteStore::get_extraction(const std::string& article_id) {
-  Stmt q(db_, "SELECT json FROM extractions WHERE article_id = ?");
+  Stmt q(*cache_, db_, "SELECT json FROM extractions WHERE article_id = ?");
   q.bind(1, article_id);
   int rc = q.step();
   if (rc == SQLITE_ROW) return std::optional<std::string>(q.text(0));
@@ -563,14 +616,14 @@ Status SqliteStore::commit_clustering(const ClusterCommit& c) {
   };
   std::string now = now_iso8601();
   {
-    Stmt del(db_, "DELETE FROM incidents WHERE id = ?");
+    Stmt del(*cache_, db_, "DELETE FROM incidents WHERE id = ?");
     for (const auto& id : c.deletes) {
       del.reset();
       del.bind(1, id);
       if (del.step() != SQLITE_DONE) return fail("delete incident " + id);
     }
-    Stmt alias(db_, "INSERT INTO incident_aliases (old_id, new_id) VALUES (?, ?) ON CONFLICT(old_id) DO UPDATE SET new_id = excluded.new_id");
-    Stmt realias(db_, "UPDATE incident_aliases SET new_id = ? WHERE new_id = ?");
+    Stmt alias(*cache_, db_, "INSERT INTO incident_aliases (old_id, new_id) VALUES (?, ?) ON CONFLICT(old_id) DO UPDATE SET new_id = excluded.new_id");
+    Stmt realias(*cache_, db_, "UPDATE incident_aliases SET new_id = ? WHERE new_id = ?");
     for (const auto& [old_id, new_id] : c.aliases) {
       alias.reset();
       alias.bind(1, old_id).bind(2, new_id);
@@ -578,7 +631,7 @@ Status SqliteStore::commit_clustering(const ClusterCommit& c) {
       realias.bind(1, new_id).bind(2, old_id);
       if (alias.step() != SQLITE_DONE || realias.step() != SQLITE_DONE) return fail("alias incident " + old_id);
     }
-    Stmt up(db_,
+    Stmt up(*cache_, db_,
             "INSERT INTO incidents (id, title, first_day, last_day, actors, state, created_at, updated_at, version) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT(id) DO UPDATE SET title = excluded.title, "
             "first_day = excluded.first_day, last_day = excluded.last_day, actors = excluded.actors, state = excluded.state, "
@@ -589,7 +642,7 @@ Status SqliteStore::commit_clustering(const ClusterCommit& c) {
       up.bind(5, actors_column(r.actors)).bind_blob(6, r.state).bind(7, r.created_at.empty() ? now : r.created_at).bind(8, now);
       if (up.step() != SQLITE_DONE) return fail("save incident " + r.id);
     }
-    Stmt mem(db_,
+    Stmt mem(*cache_, db_,
              "INSERT INTO incident_articles (article_id, incident_id, score, pinned, joined_at) VALUES (?, ?, ?, ?, ?) "
              "ON CONFLICT(article_id) DO UPDATE SET incident_id = excluded.incident_id, score = excluded.score, "
              "pinned = excluded.pinned, joined_at = excluded.joined_at");
@@ -600,7 +653,7 @@ Status SqliteStore::commit_clustering(const ClusterCommit& c) {
     }
     // Counts and first/last seen follow from the members: near-duplicate copies whose original is a
     // member are not independent sources; undated members give dates only when none is dated.
-    Stmt counts(db_, R"sql(
+    Stmt counts(*cache_, db_, R"sql(
 UPDATE incidents SET
   articles = (SELECT COUNT(*) FROM incident_articles WHERE incident_id = ?1),
   sources = (SELECT COUNT(*) FROM incident_articles ia JOIN articles a ON a.id = ia.article_id
@@ -618,14 +671,14 @@ WHERE id = ?1)sql");
       counts.bind(1, r.id);
       if (counts.step() != SQLITE_DONE) return fail("count incident " + r.id);
     }
-    Stmt df(db_, "INSERT INTO term_df (term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df");
+    Stmt df(*cache_, db_, "INSERT INTO term_df (term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df");
     for (const auto& [term, delta] : c.df_deltas) {
       df.reset();
       df.bind(1, static_cast<int64_t>(term)).bind(2, delta);
       if (df.step() != SQLITE_DONE) return fail("save term statistics");
     }
     if (c.documents_delta) {
-      Stmt docs(db_, "INSERT INTO cluster_meta (key, value) VALUES ('documents', ?) ON CONFLICT(key) DO UPDATE SET value = value + excluded.value");
+      Stmt docs(*cache_, db_, "INSERT INTO cluster_meta (key, value) VALUES ('documents', ?) ON CONFLICT(key) DO UPDATE SET value = value + excluded.value");
       docs.bind(1, c.documents_delta);
       if (docs.step() != SQLITE_DONE) return fail("save term statistics");
     }
@@ -636,7 +689,7 @@ WHERE id = ?1)sql");
 
 Result<std::vector<IncidentRecord>> SqliteStore::incidents_in_window(int32_t from_day, int32_t to_day) {
   std::string sql = std::string("SELECT ") + kIncidentColumns + ", state FROM incidents WHERE last_day >= ? AND first_day <= ? ORDER BY id";
-  Stmt q(db_, sql.c_str());
+  Stmt q(*cache_, db_, sql.c_str());
   q.bind(1, static_cast<int64_t>(from_day)).bind(2, static_cast<int64_t>(to_day));
   std::vector<IncidentRecord> out;
   int rc;
@@ -650,7 +703,7 @@ Result<std::vector<IncidentRecord>> SqliteStore::list_incidents(const IncidentQu
                     " FROM incidents WHERE (? = '' OR last_seen >= ?) AND (? = '' OR instr(actors, ' ' || ? || ' ') > 0)"
                     " ORDER BY last_seen DESC, id";
   if (query.limit) sql += " LIMIT " + std::to_string(query.limit);
-  Stmt q(db_, sql.c_str());
+  Stmt q(*cache_, db_, sql.c_str());
   q.bind(1, query.since).bind(2, query.since).bind(3, query.actor).bind(4, query.actor);
   std::vector<IncidentRecord> out;
   int rc;
@@ -663,12 +716,12 @@ Result<std::optional<IncidentRecord>> SqliteStore::get_incident(const std::strin
   if (id_or_prefix.size() < 4) return Error{"incident id must have at least 4 characters"};
   std::string id = id_or_prefix;
   {
-    Stmt a(db_, "SELECT new_id FROM incident_aliases WHERE old_id = ?");
+    Stmt a(*cache_, db_, "SELECT new_id FROM incident_aliases WHERE old_id = ?");
     a.bind(1, id);
     if (a.step() == SQLITE_ROW) id = a.text(0);
   }
   std::string sql = std::string("SELECT ") + kIncidentColumns + ", state FROM incidents WHERE id >= ? AND id < ? LIMIT 2";
-  Stmt q(db_, sql.c_str());
+  Stmt q(*cache_, db_, sql.c_str());
   std::string hi = id;
   hi.push_back('\x7f');
   q.bind(1, id).bind(2, hi);
@@ -694,7 +747,7 @@ Result<std::vector<IncidentMember>> SqliteStore::incident_members(const std::str
   std::string sql = "SELECT " + cols +
                     ", ia.score, ia.pinned FROM incident_articles ia JOIN articles a ON a.id = ia.article_id WHERE ia.incident_id = ? "
                     "ORDER BY a.published = '', a.published, a.seq";
-  Stmt q(db_, sql.c_str());
+  Stmt q(*cache_, db_, sql.c_str());
   q.bind(1, incident_id);
   std::vector<IncidentMember> out;
   int rc;
@@ -710,7 +763,7 @@ Result<std::vector<IncidentMember>> SqliteStore::incident_members(const std::str
 }
 
 Result<std::optional<IncidentMembership>> SqliteStore::membership(const std::string& article_id) {
-  Stmt q(db_, "SELECT article_id, incident_id, score, pinned FROM incident_articles WHERE article_id = ?");
+  Stmt q(*cache_, db_, "SELECT article_id, incident_id, score, pinned FROM incident_articles WHERE article_id = ?");
   q.bind(1, article_id);
   int rc = q.step();
   if (rc == SQLITE_ROW) return std::optional<IncidentMembership>(IncidentMembership{q.text(0), q.text(1), q.dbl(2), q.i64(3) != 0});
@@ -719,7 +772,7 @@ Result<std::optional<IncidentMembership>> SqliteStore::membership(const std::str
 }
 
 Result<std::vector<std::string>> SqliteStore::unclustered_articles() {
-  Stmt q(db_, "SELECT a.id FROM articles a LEFT JOIN incident_articles ia ON ia.article_id = a.id WHERE ia.article_id IS NULL ORDER BY a.seq");
+  Stmt q(*cache_, db_, "SELECT a.id FROM articles a LEFT JOIN incident_articles ia ON ia.article_id = a.id WHERE ia.article_id IS NULL ORDER BY a.seq");
   std::vector<std::string> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(0));
@@ -728,7 +781,7 @@ Result<std::vector<std::string>> SqliteStore::unclustered_articles() {
 }
 
 Result<std::vector<std::string>> SqliteStore::copies_of(const std::string& article_id) {
-  Stmt q(db_, "SELECT id FROM articles WHERE duplicate_of = ? ORDER BY seq");
+  Stmt q(*cache_, db_, "SELECT id FROM articles WHERE duplicate_of = ? ORDER BY seq");
   q.bind(1, article_id);
   std::vector<std::string> out;
   int rc;
@@ -740,10 +793,10 @@ Result<std::vector<std::string>> SqliteStore::copies_of(const std::string& artic
 Result<TermStats> SqliteStore::term_stats() {
   TermStats t;
   {
-    Stmt q(db_, "SELECT value FROM cluster_meta WHERE key = 'documents'");
+    Stmt q(*cache_, db_, "SELECT value FROM cluster_meta WHERE key = 'documents'");
     if (q.step() == SQLITE_ROW) t.documents = q.i64(0);
   }
-  Stmt q(db_, "SELECT term, df FROM term_df");
+  Stmt q(*cache_, db_, "SELECT term, df FROM term_df");
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) t.df.emplace(static_cast<uint64_t>(q.i64(0)), q.i64(1));
   if (rc != SQLITE_DONE) return Error{errmsg()};
@@ -751,14 +804,14 @@ Result<TermStats> SqliteStore::term_stats() {
 }
 
 Status SqliteStore::add_correction(const std::string& op, const std::string& args_json) {
-  Stmt ins(db_, "INSERT INTO cluster_corrections (op, args, made_at) VALUES (?, ?, ?)");
+  Stmt ins(*cache_, db_, "INSERT INTO cluster_corrections (op, args, made_at) VALUES (?, ?, ?)");
   ins.bind(1, op).bind(2, args_json).bind(3, now_iso8601());
   if (ins.step() != SQLITE_DONE) return Error{errmsg()};
   return {};
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::corrections() {
-  Stmt q(db_, "SELECT op, args FROM cluster_corrections ORDER BY seq");
+  Stmt q(*cache_, db_, "SELECT op, args FROM cluster_corrections ORDER BY seq");
   std::vector<std::pair<std::string, std::string>> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.emplace_back(q.text(0), q.text(1));
@@ -767,7 +820,7 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::correction
 }
 
 Status SqliteStore::put_dossier(const StoredDossier& d) {
-  Stmt up(db_,
+  Stmt up(*cache_, db_,
           "INSERT INTO dossiers (incident_id, incident_version, generated_at, json) VALUES (?, ?, ?, ?) "
           "ON CONFLICT(incident_id) DO UPDATE SET incident_version = excluded.incident_version, generated_at = excluded.generated_at, "
           "json = excluded.json");
@@ -777,7 +830,7 @@ Status SqliteStore::put_dossier(const StoredDossier& d) {
 }
 
 Result<std::optional<StoredDossier>> SqliteStore::get_dossier(const std::string& incident_id) {
-  Stmt q(db_, "SELECT incident_id, incident_version, generated_at, json FROM dossiers WHERE incident_id = ?");
+  Stmt q(*cache_, db_, "SELECT incident_id, incident_version, generated_at, json FROM dossiers WHERE incident_id = ?");
   q.bind(1, incident_id);
   int rc = q.step();
   if (rc == SQLITE_ROW) return std::optional<StoredDossier>(StoredDossier{q.text(0), q.i64(1), q.text(2), q.text(3)});
@@ -795,18 +848,18 @@ Status SqliteStore::clear_clustering() {
 }
 
 Result<Feed> SqliteStore::add_feed(const std::string& url, const std::string& title) {
-  Stmt ins(db_, "INSERT INTO feeds (url, title, added_at) VALUES (?, ?, ?) ON CONFLICT(url) DO NOTHING");
+  Stmt ins(*cache_, db_, "INSERT INTO feeds (url, title, added_at) VALUES (?, ?, ?) ON CONFLICT(url) DO NOTHING");
   ins.bind(1, url).bind(2, title).bind(3, now_iso8601());
   if (ins.step() != SQLITE_DONE) return Error{errmsg()};
   std::string sql = std::string("SELECT ") + kFeedColumns + " FROM feeds WHERE url = ?";
-  Stmt q(db_, sql.c_str());
+  Stmt q(*cache_, db_, sql.c_str());
   q.bind(1, url);
   if (q.step() != SQLITE_ROW) return Error{errmsg()};
   return read_feed_row(q);
 }
 
 Result<bool> SqliteStore::remove_feed(const std::string& url_or_id) {
-  Stmt del(db_, "DELETE FROM feeds WHERE url = ? OR CAST(id AS TEXT) = ?");
+  Stmt del(*cache_, db_, "DELETE FROM feeds WHERE url = ? OR CAST(id AS TEXT) = ?");
   del.bind(1, url_or_id).bind(2, url_or_id);
   if (del.step() != SQLITE_DONE) return Error{errmsg()};
   return sqlite3_changes(db_) > 0;
@@ -814,7 +867,7 @@ Result<bool> SqliteStore::remove_feed(const std::string& url_or_id) {
 
 Result<std::vector<Feed>> SqliteStore::list_feeds() {
   std::string sql = std::string("SELECT ") + kFeedColumns + " FROM feeds ORDER BY id";
-  Stmt q(db_, sql.c_str());
+  Stmt q(*cache_, db_, sql.c_str());
   std::vector<Feed> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_feed_row(q));
@@ -823,7 +876,7 @@ Result<std::vector<Feed>> SqliteStore::list_feeds() {
 }
 
 Status SqliteStore::update_feed(const Feed& f) {
-  Stmt up(db_,
+  Stmt up(*cache_, db_,
           "UPDATE feeds SET title = ?, etag = ?, last_modified = ?, last_attempt = ?, last_success = ?, last_error = ?, "
           "consecutive_failures = ?, items_seen = ?, next_due = ? WHERE id = ?");
   up.bind(1, f.title).bind(2, f.etag).bind(3, f.last_modified).bind(4, f.last_attempt).bind(5, f.last_success);

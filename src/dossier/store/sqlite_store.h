@@ -57,12 +57,14 @@ class SqliteStore final : public Store {
   static int latest_schema_version();
 
  private:
-  explicit SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  struct StatementCache;
+  SqliteStore(sqlite3* db, std::string path);
   Status migrate();
   Status exec(const char* sql);
   std::string errmsg() const;
 
   sqlite3* db_;
+  std::unique_ptr<StatementCache> cache_;  // prepared statements, reused (finalized before db_ closes)
   std::string path_;
   int schema_version_ = 0;
 };
