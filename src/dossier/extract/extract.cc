@@ -53,12 +53,35 @@ Extraction Extractor::extract(const Article& a) const {
 
 namespace {
 
-json evidence(const Extraction& x, const std::string& text, size_t begin, size_t end) {
+// Byte offset to character (code point) offset, counted once per text in blocks of 256 bytes.
+class CharOffsets {
+ public:
+  explicit CharOffsets(std::string_view text) : text_(text) {
+    size_t chars = 0;
+    for (size_t b = 0; b < text.size(); b += kBlock) {
+      at_block_.push_back(chars);
+      chars += utf8_length(text.substr(b, kBlock));
+    }
+  }
+  size_t operator()(size_t byte) const {
+    byte = std::min(byte, text_.size());
+    size_t block = byte / kBlock;
+    if (block >= at_block_.size()) return utf8_length(text_);
+    return at_block_[block] + utf8_length(text_.substr(block * kBlock, byte - block * kBlock));
+  }
+
+ private:
+  static constexpr size_t kBlock = 256;
+  std::string_view text_;
+  std::vector<size_t> at_block_;
+};
+
+json evidence(const Extraction& x, const std::string& text, const CharOffsets& chars, size_t begin, size_t end) {
   size_t sentence = sentence_index(x.sentences, begin);
   // Byte offsets into the UTF-8 text, and the same span in characters (code points) for consumers
   // that index strings by character.
-  size_t char_begin = utf8_length(std::string_view(text).substr(0, begin));
-  size_t char_end = char_begin + utf8_length(std::string_view(text).substr(begin, end - begin));
+  size_t char_begin = chars(begin);
+  size_t char_end = chars(end);
   return {{"sentence", sentence}, {"begin", begin}, {"end", end}, {"char_begin", char_begin}, {"char_end", char_end},
           {"text", text.substr(begin, end - begin)}};
 }
@@ -66,11 +89,12 @@ json evidence(const Extraction& x, const std::string& text, size_t begin, size_t
 }  // namespace
 
 json extraction_json(const Extraction& x, const Article& article, const KnowledgeBase& kb) {
+  const CharOffsets chars(article.text);
   json out = {{"article_id", x.article_id}, {"sentences", x.sentences.size()}};
   json indicators = json::array(), vulns = json::array(), techniques = json::array();
   std::map<std::string, json> vuln_by_id, tech_by_id;
   for (const auto& i : x.indicators) {
-    json ev = evidence(x, article.text, i.begin, i.end);
+    json ev = evidence(x, article.text, chars, i.begin, i.end);
     if (i.type == IndicatorType::Cve) {
       auto& v = vuln_by_id[i.value];
       if (v.is_null()) v = {{"id", i.value}, {"evidence", json::array()}};
@@ -98,7 +122,7 @@ json extraction_json(const Extraction& x, const Article& article, const Knowledg
       j = {{"id", t->id}, {"name", t->name}, {"tactics", tactics}, {"score", 0.0}, {"evidence", json::array()}};
     }
     if (tm.score > j["score"].get<double>()) j["score"] = tm.score;
-    j["evidence"].push_back(evidence(x, article.text, tm.begin, tm.end));
+    j["evidence"].push_back(evidence(x, article.text, chars, tm.begin, tm.end));
   }
   for (auto& [id, v] : vuln_by_id) vulns.push_back(v);
   for (auto& [id, t] : tech_by_id) techniques.push_back(t);
@@ -153,7 +177,7 @@ json extraction_json(const Extraction& x, const Article& article, const Knowledg
       lists[m.kind].push_back(j);
     }
     json& j = lists[m.kind][it->second];
-    j["evidence"].push_back(evidence(x, article.text, m.begin, m.end));
+    j["evidence"].push_back(evidence(x, article.text, chars, m.begin, m.end));
     if (m.kind == EntityKind::Actor) {
       auto& al = j["aliases_mentioned"];
       if (std::find(al.begin(), al.end(), m.text) == al.end()) al.push_back(m.text);
@@ -168,7 +192,7 @@ json extraction_json(const Extraction& x, const Article& article, const Knowledg
   out["organizations"] = lists[EntityKind::Agency];
   out["sectors"] = lists[EntityKind::Sector];
 
-  auto ev = [&](const Span& sp) { return json::array({evidence(x, article.text, sp.begin, sp.end)}); };
+  auto ev = [&](const Span& sp) { return json::array({evidence(x, article.text, chars, sp.begin, sp.end)}); };
   json people = json::array(), dates = json::array(), victims = json::array(), attributions = json::array(), denials = json::array();
   for (const auto& p : x.events.people)
     people.push_back({{"name", p.name}, {"role", p.role}, {"organization", p.organization}, {"evidence", ev(p.evidence)}});
@@ -185,7 +209,7 @@ json extraction_json(const Extraction& x, const Article& article, const Knowledg
   }
   for (const auto& d : x.dates)
     dates.push_back({{"value", d.value}, {"granularity", d.granularity}, {"text", d.text}, {"event", d.event},
-                     {"relative", d.relative}, {"since", d.since}, {"evidence", json::array({evidence(x, article.text, d.begin, d.end)})}});
+                     {"relative", d.relative}, {"since", d.since}, {"evidence", json::array({evidence(x, article.text, chars, d.begin, d.end)})}});
   for (const auto& v : x.events.victims) {
     const Country* c = kb.country(v.country);
     victims.push_back({{"name", (c ? c->name + " " : std::string()) + v.name}, {"country", v.country}, {"systems", v.systems},
