@@ -1,6 +1,7 @@
 #include "dossier/util/terms.h"
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 #include <libstemmer.h>
 
 #include <algorithm>
@@ -83,10 +84,24 @@ const Stemmed& stemmed(std::string_view word, std::string_view language) {
 
 std::string stem_word(std::string_view word, std::string_view language) { return stemmed(word, language).stem; }
 
-uint64_t stem_key(std::string_view word, std::string_view language) { return stemmed(word, language).key; }
+// Keys only: a compact memo by a 64-bit hash of the word (16 bytes an entry, no strings), which
+// stays in cache where the memo of stems would not.
+uint64_t stem_key(std::string_view word, std::string_view language) {
+  thread_local absl::flat_hash_map<uint64_t, uint64_t> keys;
+  thread_local std::string keys_language;
+  if (language != keys_language || keys.size() > 400000) {
+    keys.clear();
+    keys_language = std::string(language);
+  }
+  const uint64_t h = hash64(word, 0x6b6579);
+  if (auto it = keys.find(h); it != keys.end()) return it->second;
+  uint64_t key = stemmed(word, language).key;
+  keys.emplace(h, key);
+  return key;
+}
 
 bool is_stop_word(std::string_view w) {
-  static const std::unordered_set<std::string_view> stops = {
+  static const absl::flat_hash_set<absl::string_view> stops = {
       // English function words
       "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be",
       "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does",
@@ -107,7 +122,8 @@ bool is_stop_word(std::string_view w) {
       "mrs", "dr", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "week", "weeks",
       "month", "months", "year", "years", "day", "days", "today", "yesterday", "ago", "early", "late", "later",
       "earlier", "recent", "recently", "according", "statement", "people", "time", "way", "part", "number"};
-  return stops.count(w) > 0;
+  if (w.size() > 12) return false;  // longer than any stop word
+  return stops.contains(absl::string_view(w.data(), w.size()));
 }
 
 namespace {
@@ -143,7 +159,7 @@ std::vector<Term> content_terms(std::string_view text, std::string_view language
 std::vector<uint64_t> content_term_keys(std::string_view text, std::string_view language, size_t limit) {
   std::vector<uint64_t> out;
   for_each_content_word(text, [&](std::string_view w, size_t, size_t) {
-    if (out.size() < limit) out.push_back(stemmed(w, language).key);
+    if (out.size() < limit) out.push_back(stem_key(w, language));
   });
   return out;
 }
