@@ -1,5 +1,6 @@
 #include "dossier/synthesize/claims.h"
 
+#include <absl/container/flat_hash_map.h>
 #include <utf8proc.h>
 
 #include <algorithm>
@@ -17,7 +18,9 @@
 namespace dossier {
 namespace {
 
-using Vec = std::unordered_map<uint64_t, double>;
+// A sentence's features, sorted by key (merge-joined), and a sum of such vectors (looked up).
+using Vec = std::vector<std::pair<uint64_t, double>>;
+using Sum = absl::flat_hash_map<uint64_t, double>;
 
 bool has_cue(const std::string& lower, std::initializer_list<const char*> cues) {
   for (const char* c : cues)
@@ -33,19 +36,38 @@ struct Unit {
   size_t sentence = 0;
   size_t begin = 0, end = 0;
   std::string text;
+  std::string clean;  // clean_sentence(text)
   Vec vec;  // normalised
 };
 
 double dot(const Vec& a, const Vec& b) {
-  const Vec& small = a.size() < b.size() ? a : b;
-  const Vec& large = a.size() < b.size() ? b : a;
+  double s = 0;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i].first < b[j].first) ++i;
+    else if (b[j].first < a[i].first) ++j;
+    else s += a[i++].second * b[j++].second;
+  }
+  return s;
+}
+
+double dot(const Vec& a, const Sum& b) {
+  double s = 0;
+  for (const auto& [k, v] : a)
+    if (auto it = b.find(k); it != b.end()) s += v * it->second;
+  return s;
+}
+
+double dot(const Sum& a, const Sum& b) {
+  const Sum& small = a.size() < b.size() ? a : b;
+  const Sum& large = a.size() < b.size() ? b : a;
   double s = 0;
   for (const auto& [k, v] : small)
     if (auto it = large.find(k); it != large.end()) s += v * it->second;
   return s;
 }
 
-double norm(const Vec& v) {
+template <typename V>
+double norm(const V& v) {
   double s = 0;
   for (const auto& [k, w] : v) s += w * w;
   return std::sqrt(s);
@@ -114,7 +136,7 @@ std::string clean_sentence(std::string_view sentence) {
   std::string s(sentence);
   // Citation markers the source itself carried ("[2] [4]").
   static const std::regex markers(R"(\s*(\[\d{1,3}\]\s*)+)");
-  s = std::regex_replace(s, markers, " ");
+  if (s.find('[') != std::string::npos) s = std::regex_replace(s, markers, " ");
   s = collapse_whitespace(s);
   // Space left before punctuation by a removed marker.
   for (const char* p : {" .", " ,", " ;", " :"}) {
@@ -219,6 +241,7 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
       u.begin = s.begin;
       u.end = s.end;
       u.text = std::string(st);
+      u.clean = clean_sentence(u.text);
       std::vector<std::pair<uint64_t, double>> f;
       for (uint64_t k : content_term_keys(st, language)) f.emplace_back(k, 1.0);
       std::sort(ents[si].begin(), ents[si].end());
@@ -233,17 +256,23 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
   if (units.empty()) return {};
   // 2. Weights: rare within the incident weighs more (a word in every sentence tells claims apart
   // no better than a stop word).
-  std::unordered_map<uint64_t, int> sf;
-  for (const auto& f : raw) {
-    std::unordered_set<uint64_t> seen;
-    for (const auto& [k, w] : f)
-      if (seen.insert(k).second) ++sf[k];
+  // Each unit's raw features summed per key (sorted), then sentence frequencies.
+  for (auto& f : raw) {
+    std::sort(f.begin(), f.end());
+    size_t o = 0;
+    for (size_t i = 0; i < f.size(); ++i) {
+      if (o > 0 && f[o - 1].first == f[i].first) f[o - 1].second += f[i].second;
+      else f[o++] = f[i];
+    }
+    f.resize(o);
   }
+  absl::flat_hash_map<uint64_t, int> sf;
+  for (const auto& f : raw)
+    for (const auto& [k, w] : f) ++sf[k];
   double n = static_cast<double>(units.size());
-  Vec incident;
+  Sum incident;
   for (size_t i = 0; i < units.size(); ++i) {
-    Vec v;
-    for (const auto& [k, w] : raw[i]) v[k] += w;
+    Vec v = std::move(raw[i]);
     for (auto& [k, w] : v) w = (1.0 + std::log(w)) * (std::log((n + 1.0) / (sf[k] + 1.0)) + 1.0);
     double nv = norm(v);
     for (auto& [k, w] : v) {
@@ -257,7 +286,8 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
   // only when one of its own sentences states it. The others are grouped again, until none moves.
   struct Group {
     std::vector<size_t> members;
-    Vec centroid;
+    Sum centroid;
+    double norm2 = 0;  // of the centroid, kept as members join
   };
   double incident_norm = norm(incident);
   std::vector<Claim> claims;
@@ -279,7 +309,7 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
       size_t best = SIZE_MAX;
       double best_score = 0;
       for (size_t g : cands) {
-        double c = dot(u.vec, groups[g].centroid) / std::max(1e-9, norm(groups[g].centroid));
+        double c = dot(u.vec, groups[g].centroid) / std::max(1e-9, std::sqrt(groups[g].norm2));
         if (c > best_score || (c == best_score && g < best)) {
           best_score = c;
           best = g;
@@ -291,6 +321,12 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
       }
       Group& g = groups[best];
       g.members.push_back(i);
+      // |c + u|^2 = |c|^2 + 2 c.u + |u|^2
+      g.norm2 += 2 * dot(u.vec, g.centroid) + [&] {
+        double s2 = 0;
+        for (const auto& [k, w] : u.vec) s2 += w * w;
+        return s2;
+      }();
       for (const auto& [k, w] : u.vec) {
         double& c = g.centroid[k];
         if (c == 0) index[k].push_back(best);
@@ -302,17 +338,17 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
       // The wording: good quality and close to what the others say.
       size_t best = g.members.front();
       double best_q = -1e9;
-      double gn = norm(g.centroid);
+      double gn = std::sqrt(g.norm2);
       for (size_t m : g.members) {
         const Unit& u = units[m];
-        double q = wording_quality(clean_sentence(u.text), entity_counts[m]) + 1.5 * dot(u.vec, g.centroid) / std::max(1e-9, gn);
+        double q = wording_quality(u.clean, entity_counts[m]) + 1.5 * dot(u.vec, g.centroid) / std::max(1e-9, gn);
         if (q > best_q) {
           best_q = q;
           best = m;
         }
       }
       Claim c;
-      std::vector<std::string> facts = hard_facts(clean_sentence(units[best].text));
+      std::vector<std::string> facts = hard_facts(units[best].clean);
       for (size_t m : g.members) {
         const Unit& u = units[m];
         if (m != best && (dot(u.vec, units[best].vec) < opt.same_claim || !states_facts(facts, u.text)) && pass < 3) {
@@ -326,11 +362,11 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
       std::vector<size_t> kept;
       for (size_t m : g.members)
         if (std::find(regroup.begin(), regroup.end(), m) == regroup.end()) kept.push_back(m);
-      c.text = clean_sentence(units[best].text);
+      c.text = units[best].clean;
       c.id = hex_id("claim:" + c.text).substr(0, 12);
       c.topic = statement_topic(c.text);
       c.hedged = std::all_of(kept.begin(), kept.end(), [&](size_t m) { return is_hedged(units[m].text); });
-      Vec centroid;
+      Sum centroid;
       for (size_t m : kept)
         for (const auto& [k, w] : units[m].vec) centroid[k] += w;
       double cn = norm(centroid);
