@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "dossier/util/ascii.h"
+#include "dossier/util/cues.h"
 #include "dossier/util/hash.h"
 #include "dossier/util/terms.h"
 #include "dossier/util/text.h"
@@ -21,12 +22,6 @@ namespace {
 // A sentence's features, sorted by key (merge-joined), and a sum of such vectors (looked up).
 using Vec = std::vector<std::pair<uint64_t, double>>;
 using Sum = absl::flat_hash_map<uint64_t, double>;
-
-bool has_cue(const std::string& lower, std::initializer_list<const char*> cues) {
-  for (const char* c : cues)
-    if (lower.find(c) != std::string::npos) return true;
-  return false;
-}
 
 size_t word_count(std::string_view s) { return count_words(s); }
 
@@ -164,47 +159,56 @@ std::string clean_sentence(std::string_view sentence) {
   return trim(s);
 }
 
-bool is_non_statement(std::string_view sentence) {
-  std::string l = ascii_lower(sentence);
-  return has_cue(l, {"not detailed", "not explicitly", "not disclosed", "none explicitly", "not specified", "not available",
-                     "unavailable", "not provided", "no details", "not stated", "n/a"});
+namespace {
+
+// The sentence cues of this file, one group each; statement topics are tried in this order.
+enum CueGroup : uint32_t {
+  kNonStatement, kHedge, kDenial, kLesson, kResponse, kReaction, kAttribution, kInvestigation, kImpact, kActivity
+};
+
+const CueSet& sentence_cues() {
+  static const CueSet cues({
+      {"not detailed", "not explicitly", "not disclosed", "none explicitly", "not specified", "not available", "unavailable",
+       "not provided", "no details", "not stated", "n/a"},
+      {"reportedly", "allegedly", "unverified", "could not be confirmed", "could not be independently", "not been confirmed",
+       "has not confirmed", "have not confirmed", "remains unclear", "remain unclear", "yet to be determined", "remains to be determined",
+       "people familiar", "according to sources", "unconfirmed", "is believed to", "are believed to", "it is unclear", "claimed to have",
+       "claims to have"},
+      {"denied", "denies", "deny ", "rejected the accusation", "rejected the claim", "rejected the allegation", "groundless", "baseless",
+       "unfounded", "dismissed the accusation", "smear", "opposes all forms", "staunch opponent"},
+      {"lesson", "a reminder", "is a warning", "underscores", "highlights how", "shows how", "demonstrates", "illustrates",
+       "a wake-up call", "cautionary"},
+      {"summon", "patch", "disconnect", "rebuilt", "reset ", "notified", "new system", "more secure system", "sanction", "indict",
+       "charged with", "charges against", "arrest", "directive", "advisory", "guidance", "restored", "mitigation", "took offline",
+       "taken offline", "seized", "takedown", "offered credit monitoring", "emergency"},
+      {"solidarity", "condemn", "expressed support", "support for", "in support of", "called on", "calls on", "urged",
+       "statement of support", "stand with", "stands with", "welcomed", "criticised", "criticized"},
+      {"attributed", "attribute ", "blamed", "accused", "linked to", "tied to", "behind the", "responsible for", "claimed responsibility",
+       "claims responsibility", "claimed the attack", "claimed the campaign", "took responsibility", "state-sponsored", "state-backed",
+       "carried out by", "on behalf of", "known as", "tracked as", "also called"},
+      {"investigat", "forensic", "concluded", "analysis", "examined", "evidence", "found that", "discovered", "detected"},
+      {"records", "stolen", "stole ", "exfiltrat", "exposed", "leaked", "outage", "disrupted", "offline", "cost", "million", "billion",
+       "ransom", "affected", "data of", "mailboxes"},
+      {"breach", "intrusion", "attack", "campaign", "targeted", "hacked", "compromised", "infiltrat", "exploited", "espionage",
+       "ransomware", "malware", "backdoor", "accessed", "deployed", "encrypted"},
+  });
+  return cues;
 }
 
-bool is_hedged(std::string_view sentence) {
-  std::string l = ascii_lower(sentence);
-  return has_cue(l, {"reportedly", "allegedly", "unverified", "could not be confirmed", "could not be independently", "not been confirmed",
-                     "has not confirmed", "have not confirmed", "remains unclear", "remain unclear", "yet to be determined",
-                     "remains to be determined", "people familiar", "according to sources", "unconfirmed", "is believed to",
-                     "are believed to", "it is unclear", "claimed to have", "claims to have"});
-}
+}  // namespace
+
+bool is_non_statement(std::string_view sentence) { return sentence_cues().find(sentence) & (1u << kNonStatement); }
+
+bool is_hedged(std::string_view sentence) { return sentence_cues().find(sentence) & (1u << kHedge); }
 
 std::string statement_topic(std::string_view sentence) {
-  std::string l = ascii_lower(sentence);
-  if (has_cue(l, {"denied", "denies", "deny ", "rejected the accusation", "rejected the claim", "rejected the allegation", "groundless",
-                  "baseless", "unfounded", "dismissed the accusation", "smear", "opposes all forms", "staunch opponent"}))
-    return "denial";
-  if (has_cue(l, {"lesson", "a reminder", "is a warning", "underscores", "highlights how", "shows how", "demonstrates",
-                  "illustrates", "a wake-up call", "cautionary"}))
-    return "lesson";
-  if (has_cue(l, {"summon", "patch", "disconnect", "rebuilt", "reset ", "notified", "new system", "more secure system", "sanction",
-                  "indict", "charged with", "charges against", "arrest", "directive", "advisory", "guidance", "restored", "mitigation", "took offline",
-                  "taken offline", "seized", "takedown", "offered credit monitoring", "emergency"}))
-    return "response";
-  if (has_cue(l, {"solidarity", "condemn", "expressed support", "support for", "in support of", "called on", "calls on", "urged",
-                  "statement of support", "stand with", "stands with", "welcomed", "criticised", "criticized"}))
-    return "reaction";
-  if (has_cue(l, {"attributed", "attribute ", "blamed", "accused", "linked to", "tied to", "behind the", "responsible for",
-                  "claimed responsibility", "claims responsibility", "claimed the attack", "claimed the campaign", "took responsibility",
-                  "state-sponsored", "state-backed", "carried out by", "on behalf of", "known as", "tracked as", "also called"}))
-    return "attribution";
-  if (has_cue(l, {"investigat", "forensic", "concluded", "analysis", "examined", "evidence", "found that", "discovered", "detected"}))
-    return "investigation";
-  if (has_cue(l, {"records", "stolen", "stole ", "exfiltrat", "exposed", "leaked", "outage", "disrupted", "offline", "cost", "million",
-                  "billion", "ransom", "affected", "data of", "mailboxes"}))
-    return "impact";
-  if (has_cue(l, {"breach", "intrusion", "attack", "campaign", "targeted", "hacked", "compromised", "infiltrat", "exploited",
-                  "espionage", "ransomware", "malware", "backdoor", "accessed", "deployed", "encrypted"}))
-    return "activity";
+  static const std::pair<CueGroup, const char*> order[] = {{kDenial, "denial"},         {kLesson, "lesson"},
+                                                           {kResponse, "response"},     {kReaction, "reaction"},
+                                                           {kAttribution, "attribution"}, {kInvestigation, "investigation"},
+                                                           {kImpact, "impact"},         {kActivity, "activity"}};
+  uint32_t found = sentence_cues().find(sentence);
+  for (const auto& [group, topic] : order)
+    if (found & (1u << group)) return topic;
   return "background";
 }
 
@@ -295,7 +299,8 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
   for (size_t i = 0; i < units.size(); ++i) pending[i] = i;
   for (int pass = 0; pass < 4 && !pending.empty(); ++pass) {
     std::vector<Group> groups;
-    std::unordered_map<uint64_t, std::vector<size_t>> index;  // feature -> groups
+    absl::flat_hash_map<uint64_t, std::vector<size_t>> index;  // feature -> groups
+    std::vector<size_t> seen(units.size(), 0), cands;  // seen[g] == i + 1: group g is a candidate for unit i
     for (size_t i : pending) {
       const Unit& u = units[i];
       // Candidates share one of the sentence's rarest features.
@@ -303,9 +308,14 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
       for (const auto& [k, w] : u.vec) feats.emplace_back(w, k);
       std::sort(feats.begin(), feats.end(), std::greater<>());
       if (feats.size() > 8) feats.resize(8);
-      std::unordered_set<size_t> cands;
+      cands.clear();
       for (const auto& [w, k] : feats)
-        if (auto it = index.find(k); it != index.end()) cands.insert(it->second.begin(), it->second.end());
+        if (auto it = index.find(k); it != index.end())
+          for (size_t g : it->second)
+            if (seen[g] != i + 1) {
+              seen[g] = i + 1;
+              cands.push_back(g);
+            }
       size_t best = SIZE_MAX;
       double best_score = 0;
       for (size_t g : cands) {
