@@ -78,7 +78,7 @@ double wording_quality(const std::string& s, size_t entities) {
   unsigned char c0 = static_cast<unsigned char>(t[0]);
   if (ascii::is_upper(c0)) q += 0.5;
   if (c0 == '"' || t.rfind("\xe2\x80\x9c", 0) == 0) q -= 0.8;  // opens with a quotation
-  std::string lower = ascii_lower(t);
+  std::string lower = ascii_lower(std::string_view(t).substr(0, 16));  // the cues are short prefixes
   static const char* dangling[] = {"he ", "she ", "it ", "they ", "this ", "that ", "these ", "those ", "but ", "and ", "or ",
                                    "so ", "its ", "their ", "his ", "her ", "there "};
   for (const char* d : dangling)
@@ -119,7 +119,7 @@ bool states_facts(const std::vector<std::string>& facts, const std::string& sent
 }  // namespace
 
 bool opens_with_reference(std::string_view sentence) {
-  std::string lower = ascii_lower(trim(sentence));
+  std::string lower = ascii_lower(trim_view(sentence).substr(0, 24));  // the cues are short prefixes
   static const char* dangling[] = {"he ", "she ", "it ", "they ", "this ", "that ", "these ", "those ", "but ", "and ", "or ", "so ",
                                    "its ", "their ", "his ", "her ", "there ", "the company ", "the group ", "the firm "};
   for (const char* d : dangling)
@@ -301,6 +301,7 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
     std::vector<Group> groups;
     absl::flat_hash_map<uint64_t, std::vector<size_t>> index;  // feature -> groups
     std::vector<size_t> seen(units.size(), 0), cands;  // seen[g] == i + 1: group g is a candidate for unit i
+    std::vector<double> shared(units.size(), 0);        // the candidate's share of the unit's squared weight
     for (size_t i : pending) {
       const Unit& u = units[i];
       // Candidates share one of the sentence's rarest features.
@@ -308,17 +309,26 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
       for (const auto& [k, w] : u.vec) feats.emplace_back(w, k);
       std::sort(feats.begin(), feats.end(), std::greater<>());
       if (feats.size() > 8) feats.resize(8);
+      double rest = 1.0;  // squared weight of the features beyond the top ones (the vector is unit length)
+      for (const auto& [w, k] : feats) rest -= w * w;
       cands.clear();
       for (const auto& [w, k] : feats)
         if (auto it = index.find(k); it != index.end())
-          for (size_t g : it->second)
+          for (size_t g : it->second) {
             if (seen[g] != i + 1) {
               seen[g] = i + 1;
+              shared[g] = 0;
               cands.push_back(g);
             }
+            shared[g] += w * w;
+          }
       size_t best = SIZE_MAX;
       double best_score = 0;
+      // The cosine with a centroid is at most the square root of the squared weight the unit shares
+      // with it (Cauchy-Schwarz): a candidate that cannot reach the threshold is not scored.
+      const double needed = opt.same_claim * opt.same_claim - 1e-9;
       for (size_t g : cands) {
+        if (shared[g] + std::max(0.0, rest) < needed) continue;
         double c = dot(u.vec, groups[g].centroid) / std::max(1e-9, std::sqrt(groups[g].norm2));
         if (c > best_score || (c == best_score && g < best)) {
           best_score = c;

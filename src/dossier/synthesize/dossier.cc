@@ -316,8 +316,9 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
         act.name = a->name;
         act.attack_id = a->attack_id;
         add_ref(act.refs, ref);
-        if (fold_name(m.text) != fold_name(a->name) &&
-            std::none_of(act.aliases.begin(), act.aliases.end(), [&](const std::string& s) { return fold_name(s) == fold_name(m.text); }))
+        const std::string written = fold_name(m.text);
+        if (written != fold_name(a->name) &&
+            std::none_of(act.aliases.begin(), act.aliases.end(), [&](const std::string& s) { return fold_name(s) == written; }))
           act.aliases.push_back(m.text);
         if (!a->country.empty()) actor_countries.insert(a->country);
         if (!a->sponsor_state.empty()) actor_countries.insert(a->sponsor_state);
@@ -329,8 +330,9 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
           r.name = s->name;
           r.attack_id = s->attack_id;
           add_ref(r.refs, ref);
-          if (fold_name(m.text) != fold_name(s->name) &&
-              std::none_of(r.aliases.begin(), r.aliases.end(), [&](const std::string& x) { return fold_name(x) == fold_name(m.text); }))
+          const std::string written = fold_name(m.text);
+          if (written != fold_name(s->name) &&
+              std::none_of(r.aliases.begin(), r.aliases.end(), [&](const std::string& x) { return fold_name(x) == written; }))
             r.aliases.push_back(m.text);
         }
       } else if (m.kind == EntityKind::Sector && !m.ids.empty()) {
