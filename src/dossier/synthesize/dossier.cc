@@ -251,14 +251,19 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
   };
 
   // Stems of each claim, to keep products from repeating one statement in other words.
-  std::unordered_map<std::string, std::unordered_set<uint64_t>> stems;
-  for (const auto& c : d.claims) {
-    auto keys = content_term_keys(c.text);
-    stems[c.id] = std::unordered_set<uint64_t>(keys.begin(), keys.end());
-  }
+  // Computed when first compared: few claims ever are.
+  std::unordered_map<const Claim*, std::unordered_set<uint64_t>> stems;
+  auto stems_of = [&](const Claim& c) -> const std::unordered_set<uint64_t>& {
+    auto it = stems.find(&c);
+    if (it == stems.end()) {
+      auto keys = content_term_keys(c.text);
+      it = stems.emplace(&c, std::unordered_set<uint64_t>(keys.begin(), keys.end())).first;
+    }
+    return it->second;
+  };
   auto overlap = [&](const Claim& a, const Claim& b) {
-    const auto& x = stems[a.id];
-    const auto& y = stems[b.id];
+    const auto& x = stems_of(a);
+    const auto& y = stems_of(b);
     if (x.empty() || y.empty()) return 0.0;
     size_t common = 0;
     for (uint64_t k : x) common += y.count(k);
@@ -546,10 +551,12 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
   // ---- Brief ----
   std::set<std::string> used;
   {
+    std::vector<const Claim*> introduced;  // in the introduction
     auto take = [&](const Claim* c) {
       if (!c || used.count(c->id)) return;
-      if (std::any_of(d.claims.begin(), d.claims.end(), [&](const Claim& x) { return used.count(x.id) && overlap(x, *c) > 0.45; })) return;
+      if (std::any_of(introduced.begin(), introduced.end(), [&](const Claim* x) { return overlap(*x, *c) > 0.45; })) return;
       used.insert(c->id);
+      introduced.push_back(c);
       d.brief.introduction.push_back(cite(*c));
     };
     auto first = [&](const std::vector<std::string>& topics) {
@@ -563,13 +570,13 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
     take(lead);
     take(first({"attribution"}));
     // When it began, if a claim says so.
+    std::unordered_set<std::string> began;  // sentences dating the start of the activity
+    for (const auto& dt : dates)
+      if (dt.event == "began" || dt.since) began.insert(dt.sentence);
     for (const auto& c : d.claims) {
+      if (began.empty()) break;
       if (used.count(c.id) || c.hedged) continue;
-      bool when = std::any_of(dates.begin(), dates.end(), [&](const DateSeen& dt) {
-        return (dt.event == "began" || dt.since) && std::any_of(c.evidence.begin(), c.evidence.end(), [&](const Claim::Evidence& e) {
-                 return clean_sentence(e.text) == dt.sentence;
-               });
-      });
+      bool when = std::any_of(c.evidence.begin(), c.evidence.end(), [&](const Claim::Evidence& e) { return began.count(clean_sentence(e.text)) > 0; });
       if (when) {
         take(&c);
         break;
