@@ -1,5 +1,7 @@
 #include "dossier/util/text.h"
 
+#include "dossier/util/fold.h"
+
 #include <gtest/gtest.h>
 
 namespace dossier {
@@ -53,3 +55,46 @@ TEST(Text, ContainsIcaseFindsEitherCaseAnywhere) {
 
 }  // namespace
 }  // namespace dossier
+
+namespace {
+
+// The folded text and, for each folded byte, the input it came from.
+void expect_fold(std::string_view in, std::string_view folded) {
+  dossier::FoldedText f = dossier::fold_with_offsets(in);
+  EXPECT_EQ(f.folded, folded) << in;
+  ASSERT_EQ(f.origin.size(), f.folded.size() + 1) << in;
+  for (size_t i = 1; i < f.origin.size(); ++i) EXPECT_LE(f.origin[i - 1], f.origin[i]) << in << " at " << i;
+  EXPECT_EQ(f.origin.back(), in.size());
+}
+
+}  // namespace
+
+TEST(FoldWithOffsets, FoldsLikeNamesAndMapsBack) {
+  expect_fold("", " ");
+  expect_fold("NÚKIB, Lipavský!", " nukib lipavsky ");
+  expect_fold("  China's  ", " china s ");
+  dossier::FoldedText f = dossier::fold_with_offsets("Mr. Lipavský said");
+  size_t at = f.folded.find("said");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(f.origin[at], std::string_view("Mr. Lipavský said").find("said"));  // past the two-byte ý
+  EXPECT_EQ(f.origin[f.folded.find("lipavsky") + 7], std::string_view("Mr. Lipavský said").find("\xc3\xbd"));
+}
+
+TEST(FoldWithOffsets, CharactersThatFoldLongerGrowTheBuffers) {
+  // U+FB01 (three bytes) folds to two letters; U+FDFA (three bytes) to eighteen bytes in four words.
+  std::string ligatures;
+  for (int i = 0; i < 50; ++i) ligatures += "\xef\xac\x81";
+  dossier::FoldedText f = dossier::fold_with_offsets(ligatures);
+  std::string fifty_fi;
+  for (int i = 0; i < 50; ++i) fifty_fi += "fi";
+  EXPECT_EQ(f.folded, " " + fifty_fi + " ");
+  std::string wide;
+  for (int i = 0; i < 40; ++i) wide += "\xef\xb7\xba";
+  f = dossier::fold_with_offsets(wide);
+  EXPECT_GT(f.folded.size(), 3 * wide.size());
+  ASSERT_EQ(f.origin.size(), f.folded.size() + 1);
+  EXPECT_EQ(f.origin.back(), wide.size());
+  for (size_t i = 1; i < f.origin.size(); ++i) ASSERT_LE(f.origin[i - 1], f.origin[i]);
+  // Bytes that are not UTF-8 become spaces.
+  expect_fold("a\xff\xfe" "b", " a b ");
+}

@@ -63,30 +63,37 @@ std::vector<std::string> technique_tokens(std::string_view text) {
 
 std::vector<uint64_t> technique_token_keys(std::string_view text) {
   std::vector<uint64_t> out;
-  std::string cur;
   // Each distinct token's key, 0 for a token that is not a feature (short, a stop word, digits),
   // by a 64-bit hash of the token.
   thread_local absl::flat_hash_map<uint64_t, uint64_t> memo;
   if (memo.size() > 200000) memo.clear();
-  auto flush = [&] {
-    const uint64_t h = hash64(cur, 0x746f6b);
+  // The tokenizer of word_tokens(): letters and digits (bytes of non-ASCII characters kept),
+  // lower-cased. The text is lower-cased once; tokens are views into that copy.
+  thread_local std::string low;
+  low.resize(text.size());
+  for (size_t i = 0; i < text.size(); ++i) low[i] = static_cast<char>(ascii::to_lower(static_cast<unsigned char>(text[i])));
+  auto in_token = [](unsigned char c) { return ascii::is_alnum(c) || c >= 0x80; };
+  const size_t n = low.size();
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && !in_token(static_cast<unsigned char>(low[i]))) ++i;
+    size_t j = i;
+    while (j < n && in_token(static_cast<unsigned char>(low[j]))) ++j;
+    if (j == i) break;
+    std::string_view tok(low.data() + i, j - i);
+    i = j;
+    const uint64_t h = hash64(tok, 0x746f6b);
     auto it = memo.find(h);
     if (it == memo.end()) {
       uint64_t key = 0;
-      if (cur.size() >= 2 && !stop_words().count(cur) &&
-          !std::all_of(cur.begin(), cur.end(), [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)); }))
-        key = stem_key(cur);
+      std::string word(tok);
+      if (word.size() >= 2 && !stop_words().count(word) &&
+          !std::all_of(word.begin(), word.end(), [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)); }))
+        key = stem_key(word);
       it = memo.emplace(h, key).first;
     }
     if (it->second) out.push_back(it->second);
-    cur.clear();
-  };
-  // The tokenizer of word_tokens(): letters and digits (bytes of non-ASCII characters kept).
-  for (unsigned char c : text) {
-    if (ascii::is_alnum(c) || c >= 0x80) cur.push_back(static_cast<char>(ascii::to_lower(c)));
-    else if (!cur.empty()) flush();
   }
-  if (!cur.empty()) flush();
   return out;
 }
 

@@ -3,6 +3,8 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cctype>
 #include <cstdlib>
 #include <unordered_map>
@@ -73,53 +75,76 @@ std::string fold_name(std::string_view s) {
 
 FoldedText fold_with_offsets(std::string_view in) {
   FoldedText f;
-  f.folded.reserve(in.size() + 2);
-  f.origin.reserve(in.size() + 2);
-  f.folded.push_back(' ');
-  f.origin.push_back(0);
+  // Written through raw pointers into buffers sized for the ASCII case (one folded byte per input
+  // byte, plus the two spaces); a non-ASCII character that folds longer grows them.
+  size_t cap = in.size() + 2;
+  f.folded.resize(cap);
+  f.origin.resize(cap + 1);
+  char* out = f.folded.data();
+  uint32_t* org = f.origin.data();
+  size_t o = 0;
+  out[o] = ' ';
+  org[o++] = 0;
   bool space = true;
-  auto emit = [&](char c, size_t at) {
-    if (c == ' ') {
-      if (space) return;
-      space = true;
-    } else {
-      space = false;
-    }
-    f.folded.push_back(c);
-    f.origin.push_back(at);
-  };
+  // Each ASCII byte's folded form: the lower-case letter or digit, or a space.
+  static constexpr auto table = [] {
+    std::array<char, 128> t{};
+    for (int c = 0; c < 128; ++c) t[c] = ascii::is_alnum(c) ? static_cast<char>(ascii::to_lower(c)) : ' ';
+    return t;
+  }();
   static thread_local std::unordered_map<int32_t, std::string> cache;
   size_t i = 0;
-  while (i < in.size()) {
+  const size_t n_in = in.size();
+  while (i < n_in) {
     unsigned char c = in[i];
     if (c < 0x80) {
-      if (ascii::is_alnum(c)) emit(static_cast<char>(ascii::to_lower(c)), i);
-      else emit(' ', i);
+      char fc = table[c];
+      if (fc != ' ' || !space) {
+        space = fc == ' ';
+        out[o] = fc;
+        org[o++] = static_cast<uint32_t>(i);
+      }
       ++i;
       continue;
     }
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(in.data() + i),
-                                          static_cast<utf8proc_ssize_t>(in.size() - i), &cp);
-    if (n <= 0) {
-      emit(' ', i);
-      ++i;
-      continue;
+                                          static_cast<utf8proc_ssize_t>(n_in - i), &cp);
+    std::string_view folded = " ";
+    size_t len = 1;
+    if (n > 0) {
+      auto it = cache.find(cp);
+      if (it == cache.end()) {
+        std::string one(in.substr(i, static_cast<size_t>(n)));
+        std::string fo = fold_name(one);  // letters survive; punctuation folds to nothing
+        it = cache.emplace(cp, fo.empty() ? std::string(" ") : fo).first;
+      }
+      folded = it->second;
+      len = static_cast<size_t>(n);
     }
-    auto it = cache.find(cp);
-    if (it == cache.end()) {
-      std::string one(in.substr(i, static_cast<size_t>(n)));
-      std::string folded = fold_name(one);  // letters survive; punctuation folds to nothing
-      it = cache.emplace(cp, folded.empty() ? std::string(" ") : folded).first;
+    // Room for this character's folding, what the rest of the input needs at most, and the final space.
+    if (o + folded.size() + (n_in - i) + 2 > cap) {
+      cap = std::max(cap * 2, o + folded.size() + (n_in - i) + 2);
+      f.folded.resize(cap);
+      f.origin.resize(cap + 1);
+      out = f.folded.data();
+      org = f.origin.data();
     }
-    for (char fc : it->second) emit(fc, i);
-    i += static_cast<size_t>(n);
+    for (char fc : folded) {
+      if (fc == ' ' && space) continue;
+      space = fc == ' ';
+      out[o] = fc;
+      org[o++] = static_cast<uint32_t>(i);
+    }
+    i += len;
   }
   if (!space) {
-    f.folded.push_back(' ');
-    f.origin.push_back(in.size());
+    out[o] = ' ';
+    org[o++] = static_cast<uint32_t>(n_in);
   }
-  f.origin.push_back(in.size());
+  org[o] = static_cast<uint32_t>(n_in);
+  f.folded.resize(o);
+  f.origin.resize(o + 1);
   return f;
 }
 

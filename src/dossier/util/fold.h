@@ -2,6 +2,7 @@
 // (NÚKIB = nukib, Lipavský = lipavsky, "China's" contains "china").
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +18,7 @@ std::string fold_name(std::string_view s);
 // a space added at both ends.
 struct FoldedText {
   std::string folded;
-  std::vector<size_t> origin;
+  std::vector<uint32_t> origin;  // texts are far below 4 GiB (ingest caps them)
 };
 FoldedText fold_with_offsets(std::string_view text);
 
