@@ -114,9 +114,19 @@ std::string event_near(const std::vector<std::pair<size_t, const char*>>& cues, 
 
 // Whether a sentence can hold a date: a digit, or a word of the relative forms.
 bool may_hold_date(std::string_view s) {
-  for (unsigned char c : s)
+  // One pass: a digit, or one of the words "year", "month", "week", "day" in any case.
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
     if (ascii::is_digit(c)) return true;
-  return contains_icase(s, "year") || contains_icase(s, "month") || contains_icase(s, "week") || contains_icase(s, "day");
+    switch (c | 0x20) {
+      case 'y': if (iequals(s.substr(i, 4), "year")) return true; break;
+      case 'm': if (iequals(s.substr(i, 5), "month")) return true; break;
+      case 'w': if (iequals(s.substr(i, 4), "week")) return true; break;
+      case 'd': if (iequals(s.substr(i, 3), "day")) return true; break;
+      default: break;
+    }
+  }
+  return false;
 }
 
 }  // namespace

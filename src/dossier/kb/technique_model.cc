@@ -140,10 +140,19 @@ std::vector<std::pair<std::string, float>> TechniqueModel::classify(std::string_
   thread_local std::vector<uint32_t> ids;
   ids.clear();
   auto find = [&](uint64_t key) {
-    if (auto it = index_->features.find(key); it != index_->features.end()) ids.push_back(it->second);
+    if (auto it = index_->features.find(key); it != index_->features.end()) {
+      ids.push_back(it->second);
+      return true;
+    }
+    return false;
   };
-  for (uint64_t k : toks) find(k);
-  for (size_t i = 0; i + 1 < toks.size(); ++i) find(pair_key(toks[i], toks[i + 1]));
+  // A bigram is a feature only if both its words are: a feature is kept when two training texts
+  // have it, and both have each of its words.
+  thread_local std::vector<uint8_t> known;
+  known.assign(toks.size(), 0);
+  for (size_t i = 0; i < toks.size(); ++i) known[i] = find(toks[i]);
+  for (size_t i = 0; i + 1 < toks.size(); ++i)
+    if (known[i] && known[i + 1]) find(pair_key(toks[i], toks[i + 1]));
   std::sort(ids.begin(), ids.end());
   thread_local std::vector<std::pair<uint32_t, float>> vec;
   vec.clear();
