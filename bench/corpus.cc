@@ -208,6 +208,11 @@ struct CorpusGenerator::Impl {
   double mean_articles = 8.0;
 
   Impl(const KnowledgeBase& k, CorpusOptions o) : kb(k), opt(std::move(o)), rng(o.seed) {
+    // The mean coverage scales with the log-uniform distribution's (M - 1) / ln M.
+    if (opt.max_coverage > 1 && opt.max_coverage != 40) {
+      const double m = static_cast<double>(opt.max_coverage);
+      mean_articles = 8.0 * ((m - 1) / std::log(m)) / (39.0 / std::log(40.0));
+    }
     for (const auto& a : kb.actors)
       if (!a.attack_id.empty()) apt_actors.push_back(&a);
     for (const auto& s : kb.software) {
@@ -273,8 +278,9 @@ struct CorpusGenerator::Impl {
     std::snprintf(label, sizeof label, "incident-%06llu", static_cast<unsigned long long>(in.id));
     in.label = label;
     in.start = at;
-    // 1 to 40 articles, most incidents small (log-uniform, mean about 8).
-    in.planned = std::min<size_t>(40, static_cast<size_t>(std::exp(rng.unit() * std::log(40.0))));
+    // 1 to max_coverage (40) articles, most incidents small (log-uniform, mean about 8 for 40).
+    const double most = static_cast<double>(std::max<size_t>(1, opt.max_coverage));
+    in.planned = std::min<size_t>(opt.max_coverage, static_cast<size_t>(std::exp(rng.unit() * std::log(most))));
     in.planned = std::max<size_t>(1, in.planned);
     in.orgkind = rng.pick(kOrgKinds);
     in.victim_short = name_part();

@@ -32,6 +32,7 @@ struct CorpusOptions {
   double articles_per_day = 1000;  // publication rate
   double distractor_rate = 0.10;
   double repost_rate = 0.05;
+  size_t max_coverage = 40;        // articles of the most covered incidents (log-uniform from 1)
   std::string start = "2023-01-02";
   bool html_boilerplate = true;    // pages padded to 20-150 KB like real ones; off: the article markup only
 };

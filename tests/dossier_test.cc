@@ -412,6 +412,48 @@ TEST_F(DossierTest, ANewVersionSaysWhatChanged) {
   EXPECT_NE(md.find("## Changes since 2026-01-01T00:00:00Z"), std::string::npos);
 }
 
+// The text the store keeps is dossier_json(d).dump(), byte for byte.
+TEST_F(DossierTest, StoredJsonTextIsTheDumpOfTheJson) {
+  auto store = ingest(dir_ / "db", {(source_dir() / "examples" / "corpus").string()});
+  ASSERT_TRUE(store);
+  size_t claims = 0;
+  for (const auto& i : *store->list_incidents({})) {
+    SCOPED_TRACE(i.title);
+    Dossier d = dossier_of(*store, i.id);
+    claims += d.claims.size();
+    EXPECT_EQ(dossier_json_text(d), dossier_json(d).dump());
+  }
+  EXPECT_GT(claims, 100u);
+}
+
+TEST(DossierJson, TextEscapesLikeTheJsonLibrary) {
+  Dossier d;
+  d.incident_id = "0123456789abcdef";
+  d.title = "Quotes \" and \\ and \x01";
+  Claim c;
+  c.id = "c1";
+  c.text = std::string("Tab\there, newline\n, \b\f\r, \x1f, DEL \x7f, slash /, \"quoted\", back\\slash, ") + "\xc3\xa9t\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x94\x92";
+  c.topic = "activity";
+  c.refs = {1, 3};
+  c.centrality = 0.123456;
+  c.evidence.push_back(Claim::Evidence{1, "a1", 4, 100, 180, c.text});
+  c.evidence.push_back(Claim::Evidence{3, "a3", 0, 0, 12, std::string("nul \0 inside", 12)});
+  d.claims.push_back(c);
+  Claim z;
+  z.id = "c2";
+  z.text = "";
+  z.hedged = true;
+  z.centrality = 1e-7;
+  d.claims.push_back(z);
+  Claim big = c;
+  big.id = "c3";
+  big.centrality = 2.0 / 3.0;
+  d.claims.push_back(big);
+  EXPECT_EQ(dossier_json_text(d), dossier_json(d).dump());
+  d.claims.clear();
+  EXPECT_EQ(dossier_json_text(d), dossier_json(d).dump());
+}
+
 TEST(DossierRender, HostileTextIsEscaped) {
   Dossier d;
   d.incident_id = "0123456789abcdef";

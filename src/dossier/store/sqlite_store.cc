@@ -318,7 +318,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   }
   std::unique_ptr<SqliteStore> s(new SqliteStore(db, path));
   sqlite3_busy_timeout(db, 10'000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
+  // A 64 MiB page cache (the default is 2 MiB): the indexes that ingest reads (near-duplicate bands,
+  // incident windows) stay in memory instead of being read back from the OS for every article.
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-65536"}) {
     Status st = s->exec(pragma);
     if (!st.ok()) return Error{"cannot open store " + path + ": " + st.error()};
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <set>
@@ -883,21 +884,13 @@ json facts_json(const std::vector<Fact>& facts) {
   return a;
 }
 
-}  // namespace
-
-json dossier_json(const Dossier& d) {
+// Everything but the claims, which are null here: the claims are most of the dossier (every
+// sentence of every source, as evidence), and dossier_json_text() writes them without a tree.
+json dossier_json_head(const Dossier& d) {
   json sources = json::array();
   for (const auto& s : d.sources)
     sources.push_back({{"ref", s.ref}, {"article_id", s.article_id}, {"url", s.url}, {"outlet", s.outlet}, {"title", s.title},
                        {"published", s.published}, {"copies", s.copies}});
-  json claims = json::array();
-  for (const auto& c : d.claims) {
-    json ev = json::array();
-    for (const auto& e : c.evidence)
-      ev.push_back({{"ref", e.ref}, {"article_id", e.article_id}, {"sentence", e.sentence}, {"begin", e.begin}, {"end", e.end}, {"text", e.text}});
-    claims.push_back({{"id", c.id}, {"text", c.text}, {"refs", c.refs}, {"sources", c.refs.size()}, {"topic", c.topic},
-                      {"centrality", std::round(c.centrality * 1000) / 1000}, {"hedged", c.hedged}, {"evidence", ev}});
-  }
   json description = json::array();
   for (const auto& [h, items] : d.brief.description) description.push_back({{"topic", h}, {"sentences", cited_list(items)}});
   auto actor_list = [](const std::vector<ActorAttribution>& v) {
@@ -959,8 +952,101 @@ json dossier_json(const Dossier& d) {
                       {"lessons", cited_list(d.report.lessons)}}},
           {"conflicts", conflicts},
           {"recommendations", recs},
-          {"claims", claims},
+          {"claims", nullptr},
           {"changes", changes}};
+}
+
+double rounded_centrality(const Claim& c) { return std::round(c.centrality * 1000) / 1000; }
+
+// A string as nlohmann::json::dump() writes it (UTF-8 passed through; quote, backslash and control
+// characters escaped, the latter with the short forms or \u00xx).
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  size_t run = 0;  // start of the bytes not yet copied
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s, run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
+    }
+  }
+  out.append(s, run, std::string_view::npos);
+  out.push_back('"');
+}
+
+void append_refs(std::string& out, const std::vector<int>& refs) {
+  out.push_back('[');
+  for (size_t i = 0; i < refs.size(); ++i) {
+    if (i) out.push_back(',');
+    out += std::to_string(refs[i]);
+  }
+  out.push_back(']');
+}
+
+}  // namespace
+
+json dossier_json(const Dossier& d) {
+  json j = dossier_json_head(d);
+  json claims = json::array();
+  for (const auto& c : d.claims) {
+    json ev = json::array();
+    for (const auto& e : c.evidence)
+      ev.push_back({{"ref", e.ref}, {"article_id", e.article_id}, {"sentence", e.sentence}, {"begin", e.begin}, {"end", e.end}, {"text", e.text}});
+    claims.push_back({{"id", c.id}, {"text", c.text}, {"refs", c.refs}, {"sources", c.refs.size()}, {"topic", c.topic},
+                      {"centrality", rounded_centrality(c)}, {"hedged", c.hedged}, {"evidence", ev}});
+  }
+  j["claims"] = std::move(claims);
+  return j;
+}
+
+std::string dossier_json_text(const Dossier& d) {
+  std::string head = dossier_json_head(d).dump();
+  // The claims, keys in the order dump() gives them (sorted), numbers formatted by nlohmann.
+  std::string claims = "[";
+  for (size_t ci = 0; ci < d.claims.size(); ++ci) {
+    const Claim& c = d.claims[ci];
+    if (ci) claims.push_back(',');
+    claims += "{\"centrality\":" + json(rounded_centrality(c)).dump() + ",\"evidence\":[";
+    for (size_t ei = 0; ei < c.evidence.size(); ++ei) {
+      const auto& e = c.evidence[ei];
+      if (ei) claims.push_back(',');
+      claims += "{\"article_id\":";
+      append_json_string(claims, e.article_id);
+      claims += ",\"begin\":" + std::to_string(e.begin) + ",\"end\":" + std::to_string(e.end) + ",\"ref\":" + std::to_string(e.ref) +
+                ",\"sentence\":" + std::to_string(e.sentence) + ",\"text\":";
+      append_json_string(claims, e.text);
+      claims.push_back('}');
+    }
+    claims += std::string("],\"hedged\":") + (c.hedged ? "true" : "false") + ",\"id\":";
+    append_json_string(claims, c.id);
+    claims += ",\"refs\":";
+    append_refs(claims, c.refs);
+    claims += ",\"sources\":" + std::to_string(c.refs.size()) + ",\"text\":";
+    append_json_string(claims, c.text);
+    claims += ",\"topic\":";
+    append_json_string(claims, c.topic);
+    claims.push_back('}');
+  }
+  claims.push_back(']');
+  // The only "claims" key is the top level's (a key inside a string would have its quotes escaped).
+  static constexpr std::string_view placeholder = "\"claims\":null";
+  size_t at = head.find(placeholder);
+  if (at == std::string::npos) return dossier_json(d).dump();
+  head.replace(at + placeholder.size() - 4, 4, claims);
+  return head;
 }
 
 void compare_with_previous(Dossier& d, const json& prev, const std::string& previous_generated_at) {
@@ -986,7 +1072,7 @@ void compare_with_previous(Dossier& d, const json& prev, const std::string& prev
     }
     return out;
   };
-  json now = dossier_json(d);
+  json now = dossier_json_head(d);
   auto before = values_of(prev.contains("report") ? prev["report"].value("details", json::array()) : json::array());
   auto after = values_of(now["report"]["details"]);
   for (const auto& [label, v] : after)

@@ -175,6 +175,9 @@ Dossier build_dossier(const DossierInput& input, const KnowledgeBase& kb);
 
 // The documented JSON form (README, "Dossier JSON"; docs/dossier.schema.json).
 nlohmann::json dossier_json(const Dossier& d);
+// dossier_json(d).dump(), byte for byte, written without building the claims' tree (most of a
+// dossier's size): the form the store keeps.
+std::string dossier_json_text(const Dossier& d);
 
 // Fills `d.changes` against the JSON of the previous version (from dossier_json).
 void compare_with_previous(Dossier& d, const nlohmann::json& previous, const std::string& previous_generated_at);

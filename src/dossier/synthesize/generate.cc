@@ -54,7 +54,7 @@ Result<Dossier> generate_dossier(Store& store, const Extractor& extractor, const
     }
     if ((*prev)->incident_version >= d.incident_version) return d;
   }
-  store.put_dossier(StoredDossier{d.incident_id, d.incident_version, d.generated_at, dossier_json(d).dump()});
+  store.put_dossier(StoredDossier{d.incident_id, d.incident_version, d.generated_at, dossier_json_text(d)});
   return d;
 }
 
