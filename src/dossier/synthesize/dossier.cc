@@ -13,6 +13,7 @@
 #include "dossier/synthesize/claims.h"
 #include "dossier/util/ascii.h"
 #include "dossier/util/fold.h"
+#include "dossier/util/helper.h"
 #include "dossier/util/terms.h"
 #include "dossier/util/text.h"
 #include "dossier/util/time.h"
@@ -225,7 +226,9 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
   };
 
   // ---- Claims ----
-  d.claims = group_claims(order, kb);
+  // Grouped on the helper thread while this one gathers the extractions (which does not read
+  // them); waited for before the first use of d.claims, at the key points.
+  Handoff claims_done([&] { d.claims = group_claims(order, kb); });
   // The best claims of some topics: first one per party speaking, then the rest, best first.
   auto best_of = [&](const std::vector<std::string>& topics, size_t n, const std::set<std::string>& skip, bool allow_hedged = false) {
     std::vector<const Claim*> pool, out;
@@ -447,6 +450,7 @@ Dossier build_dossier(const DossierInput& in, const KnowledgeBase& kb) {
   };
 
   // ---- Key points: what happened first, then the most central, best-corroborated claims ----
+  claims_done.wait();
   {
     std::vector<const Claim*> ranked;
     for (const auto& c : d.claims)

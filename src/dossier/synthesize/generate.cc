@@ -1,7 +1,8 @@
 #include "dossier/synthesize/generate.h"
 
+#include "dossier/util/helper.h"
+
 #include <nlohmann/json.hpp>
-#include <thread>
 
 namespace dossier {
 
@@ -30,9 +31,9 @@ Result<Dossier> generate_dossier(Store& store, const Extractor& extractor, const
   };
   if (in.articles.size() >= 8) {
     size_t half = in.articles.size() / 2;
-    std::thread helper(extract_range, half, in.articles.size());
+    Handoff second([&] { extract_range(half, in.articles.size()); });
     extract_range(0, half);
-    helper.join();
+    second.wait();
   } else {
     extract_range(0, in.articles.size());
   }
