@@ -231,13 +231,18 @@ bool deserialize(std::string_view blob, Incident& in) {
 bool subject_kind(KeyKind k) { return k == KeyKind::Victim || k == KeyKind::Organization || k == KeyKind::Name; }
 
 // Dot product of two sparse vectors sorted by key.
+// Branch-free merge: which side advances is data, not a jump the CPU must guess (the keys are
+// hashes, so every comparison is a coin toss).
 double dot(const SparseVector& a, const SparseVector& b) {
   double s = 0;
+  const size_t na = a.size(), nb = b.size();
   size_t i = 0, j = 0;
-  while (i < a.size() && j < b.size()) {
-    if (a[i].first < b[j].first) ++i;
-    else if (b[j].first < a[i].first) ++j;
-    else s += static_cast<double>(a[i++].second) * b[j++].second;
+  while (i < na && j < nb) {
+    const uint64_t ka = a[i].first, kb = b[j].first;
+    const double p = static_cast<double>(a[i].second) * b[j].second;
+    s += ka == kb ? p : 0.0;
+    i += ka <= kb;
+    j += kb <= ka;
   }
   return s;
 }
