@@ -53,6 +53,32 @@ TEST(Text, ContainsIcaseFindsEitherCaseAnywhere) {
   EXPECT_FALSE(contains_icase("", "y"));
 }
 
+TEST(Text, FindIcaseIsTheFirstMatchAtOrAfterFrom) {
+  EXPECT_EQ(find_icase("Indicators of Compromise; indicators OF compromise", "indicators of compromise"), 0u);
+  EXPECT_EQ(find_icase("Indicators of Compromise; indicators OF compromise", "indicators of compromise", 1), 26u);
+  EXPECT_EQ(find_icase("abc", "", 2), 2u);
+  EXPECT_EQ(find_icase("abc", "c", 4), std::string_view::npos);
+  // Against the definition, over every needle of a small alphabet in random texts.
+  uint64_t x = 42;
+  auto rnd = [&] {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return x;
+  };
+  const std::string alphabet = "aAbBq -9";
+  auto naive = [](std::string_view h, std::string_view n, size_t from) -> size_t {
+    for (size_t i = from; i + n.size() <= h.size(); ++i)
+      if (iequals(h.substr(i, n.size()), n)) return i;
+    return std::string_view::npos;
+  };
+  for (int round = 0; round < 20000; ++round) {
+    std::string h, n;
+    for (size_t i = rnd() % 24; i > 0; --i) h += alphabet[rnd() % alphabet.size()];
+    for (size_t i = 1 + rnd() % 4; i > 0; --i) n += alphabet[rnd() % alphabet.size()];
+    size_t from = rnd() % (h.size() + 2);
+    ASSERT_EQ(find_icase(h, n, from), naive(h, n, from)) << "'" << h << "' '" << n << "' from " << from;
+  }
+}
+
 }  // namespace
 }  // namespace dossier
 

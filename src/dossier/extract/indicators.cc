@@ -376,12 +376,9 @@ Sections find_sections(std::string_view text) {
   // Where the text announces a list of indicators: found once over the whole text rather than
   // line by line.
   std::vector<size_t> cues;
-  {
-    std::string lower = ascii_lower(text);
-    for (const char* cue : {"following indicators", "indicators of compromise", "following ioc"})
-      for (size_t at = lower.find(cue); at != std::string::npos; at = lower.find(cue, at + 1)) cues.push_back(at);
-    std::sort(cues.begin(), cues.end());
-  }
+  for (const char* cue : {"following indicators", "indicators of compromise", "following ioc"})
+    for (size_t at = find_icase(text, cue); at != std::string_view::npos; at = find_icase(text, cue, at + 1)) cues.push_back(at);
+  std::sort(cues.begin(), cues.end());
   while (pos <= text.size()) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
@@ -513,9 +510,12 @@ std::string_view indicator_type_name(IndicatorType t) {
 std::string refang(std::string_view in) {
   // Every defang form holds a bracket, a space, a backslash, an asterisk or "xx", or starts with
   // "fxp": most candidates have none and are returned as they are.
-  bool plain = in.find_first_of("[({\\ *") == std::string_view::npos && !starts_with_icase(in, "fxp");
-  for (size_t i = 0; plain && i + 1 < in.size(); ++i)
-    if ((in[i] | 0x20) == 'x' && (in[i + 1] | 0x20) == 'x') plain = false;
+  bool plain = !starts_with_icase(in, "fxp");
+  for (size_t i = 0; plain && i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '[' || c == '(' || c == '{' || c == '\\' || c == ' ' || c == '*' || ((c | 0x20) == 'x' && i + 1 < in.size() && (in[i + 1] | 0x20) == 'x'))
+      plain = false;
+  }
   if (plain) return std::string(in);
   std::string s(in);
   for (const char* scheme : {"hxxps", "hXXps", "h**ps"}) replace_all_icase(s, scheme, "https");

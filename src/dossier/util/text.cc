@@ -107,29 +107,55 @@ bool starts_with_icase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
-bool contains_icase(std::string_view haystack, std::string_view needle) {
-  if (needle.empty()) return true;
-  if (haystack.size() < needle.size()) return false;
-  // Candidates are found with memchr on both cases of the first byte, then compared folded.
-  const char first_lo = static_cast<char>(ascii::to_lower(static_cast<unsigned char>(needle[0])));
-  const char first_up = static_cast<char>(ascii::to_upper(static_cast<unsigned char>(needle[0])));
-  const std::string_view rest = needle.substr(1);
-  const size_t last = haystack.size() - needle.size();
-  auto matches_at = [&](size_t i) { return iequals(haystack.substr(i + 1, rest.size()), rest); };
-  for (int pass = 0; pass < (first_lo == first_up ? 1 : 2); ++pass) {
-    const char c = pass == 0 ? first_lo : first_up;
-    const char* base = haystack.data();
-    const char* p = base;
-    const char* end = base + last + 1;
-    while (p < end) {
-      p = static_cast<const char*>(std::memchr(p, c, static_cast<size_t>(end - p)));
-      if (!p) break;
-      if (matches_at(static_cast<size_t>(p - base))) return true;
-      ++p;
-    }
-  }
-  return false;
+namespace {
+
+// How common a byte is in English prose, lower is rarer: letters by frequency, then digits and
+// punctuation (rare), and the space (the most common of all).
+int byte_commonness(unsigned char c) {
+  static constexpr std::string_view kLetters = "qjzxkvbpygfwmucldrhsnioate";  // rarest first
+  c = static_cast<unsigned char>(ascii::to_lower(c));
+  if (ascii::is_lower(c)) return 10 + static_cast<int>(kLetters.find(static_cast<char>(c)));
+  if (c == ' ') return 100;
+  if (ascii::is_digit(c)) return 15;
+  return 12;
 }
+
+}  // namespace
+
+size_t find_icase(std::string_view haystack, std::string_view needle, size_t from) {
+  if (from > haystack.size()) return std::string_view::npos;
+  if (needle.empty()) return from;
+  if (haystack.size() - from < needle.size()) return std::string_view::npos;
+  // Candidates come from memchr on both cases of the needle's rarest byte, in order; each is
+  // compared whole, case folded.
+  size_t anchor = 0;
+  for (size_t i = 1; i < needle.size(); ++i)
+    if (byte_commonness(static_cast<unsigned char>(needle[i])) < byte_commonness(static_cast<unsigned char>(needle[anchor]))) anchor = i;
+  const char lo = static_cast<char>(ascii::to_lower(static_cast<unsigned char>(needle[anchor])));
+  const char up = static_cast<char>(ascii::to_upper(static_cast<unsigned char>(needle[anchor])));
+  const char* base = haystack.data();
+  // The anchor byte of a match starting at s is at s + anchor, for s in [from, last].
+  const size_t last = haystack.size() - needle.size();
+  const char* begin = base + from + anchor;
+  const char* end = base + last + anchor + 1;
+  auto next = [&](const char* p, char c) -> const char* {
+    if (p >= end) return end;
+    const void* q = std::memchr(p, c, static_cast<size_t>(end - p));
+    return q ? static_cast<const char*>(q) : end;
+  };
+  const char* p_lo = next(begin, lo);
+  const char* p_up = lo == up ? end : next(begin, up);
+  while (p_lo < end || p_up < end) {
+    const char* p = std::min(p_lo, p_up);
+    size_t start = static_cast<size_t>(p - base) - anchor;
+    if (iequals(haystack.substr(start, needle.size()), needle)) return start;
+    if (p == p_lo) p_lo = next(p_lo + 1, lo);
+    else p_up = next(p_up + 1, up);
+  }
+  return std::string_view::npos;
+}
+
+bool contains_icase(std::string_view haystack, std::string_view needle) { return find_icase(haystack, needle) != std::string_view::npos; }
 
 std::vector<std::string> split_lines(std::string_view s) {
   std::vector<std::string> lines;

@@ -17,6 +17,8 @@ std::string_view trim_view(std::string_view s);  // the same, without a copy
 std::string ascii_lower(std::string_view s);
 bool starts_with_icase(std::string_view s, std::string_view prefix);
 bool contains_icase(std::string_view haystack, std::string_view needle);
+// The first position at or after `from` where `needle` occurs, ASCII case ignored; npos if none.
+size_t find_icase(std::string_view haystack, std::string_view needle, size_t from = 0);
 bool iequals(std::string_view a, std::string_view b);
 // "http://..." or "https://..." (any case).
 bool is_http_url(std::string_view s);
