@@ -2,7 +2,7 @@
 // html/*.html pages, feeds/*.rss and *.atom, text/*.txt, and labels.tsv (article URL, a tab, its
 // incident label), ready for `dossier ingest DIR` and `dossier eval clustering DIR/labels.tsv`.
 //
-//   build/bench/gen --size 10000 --out /tmp/corpus [--seed 1] [--rate 1000] [--kb PATH]
+//   build/bench/gen --size 10000 --out /tmp/corpus [--seed 1] [--rate 1000] [--max-coverage 40] [--kb PATH]
 //
 // Large sizes need not touch the disk: bench/run streams the same corpus into the pipeline.
 #include <CLI/CLI.hpp>
@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   app.add_option("--size", o.articles, "Number of articles")->default_val(1000);
   app.add_option("--seed", o.seed, "Random seed")->default_val(1);
   app.add_option("--rate", o.articles_per_day, "Articles published per day")->default_val(1000);
+  app.add_option("--max-coverage", o.max_coverage, "Articles of the most covered incidents")->default_val(40);
   app.add_option("--out", out, "Output directory")->required();
   app.add_option("--kb", kb_path, "Knowledge base (default: the shipped one)");
   bool lean = false;

@@ -207,6 +207,14 @@ json run_stage(const std::string& stage, const Options& o) {
     std::vector<std::pair<size_t, double>> marks;
     double cumulative = 0;
     size_t done = 0;
+    // The same cost in three parts: profiling, placement (scoring and assigning), and the rest of
+    // the flush (loading incidents, writing them, the commit).
+    struct Parts {
+      size_t done;
+      double profile, place, write;
+    };
+    std::vector<Parts> parts;
+    double profile_total = 0, place_total = 0, write_total = 0;
     auto flush = [&] {
       auto t0 = Clock::now();
       (*cl)->flush();
@@ -220,8 +228,26 @@ json run_stage(const std::string& stage, const Options& o) {
       m.busy += commit;
       cumulative += commit;
       done += decisions.size();
+      place_total += placed;
+      write_total += commit - placed;
+      parts.push_back({done, profile_total, place_total, write_total});
       marks.emplace_back(done, cumulative);
       record_point(done, marks);
+      for (size_t p : points) {
+        auto key = std::to_string(p);
+        if (!scaling.contains(key) || scaling[key].contains("write_ms")) continue;
+        const Parts* lo = nullptr;
+        const Parts* hi = nullptr;
+        for (const auto& x : parts) {
+          if (x.done <= p * 9 / 10) lo = &x;
+          if (x.done <= p) hi = &x;
+        }
+        if (!lo || !hi || hi->done <= lo->done) continue;
+        double n = static_cast<double>(hi->done - lo->done);
+        scaling[key]["profile_ms"] = (hi->profile - lo->profile) * 1000 / n;
+        scaling[key]["placement_ms"] = (hi->place - lo->place) * 1000 / n;
+        scaling[key]["write_ms"] = (hi->write - lo->write) * 1000 / n;
+      }
     };
     size_t queued = 0;
     while (gen.next(d))
@@ -235,6 +261,7 @@ json run_stage(const std::string& stage, const Options& o) {
         double s = seconds(Clock::now() - t0);
         m.busy += s;
         cumulative += s;
+        profile_total += s;
         m.articles += 1;
         m.bytes += it.text.size();
         (*cl)->add(std::move(p));
@@ -472,6 +499,19 @@ int main(int argc, char** argv) {
         else std::printf(" %10s", "-");
       }
       std::printf("\n");
+      // The parts of clustering's cost.
+      for (const char* part : {"profile_ms", "placement_ms", "write_ms"}) {
+        bool any = false;
+        for (size_t p : o.scaling) any |= points.contains(std::to_string(p)) && points[std::to_string(p)].contains(part);
+        if (!any) continue;
+        std::printf("  %-17s", part);
+        for (size_t p : o.scaling) {
+          std::string k = std::to_string(p);
+          if (points.contains(k) && points[k].contains(part)) std::printf(" %10.3f", points[k][part].get<double>());
+          else std::printf(" %10s", "-");
+        }
+        std::printf("\n");
+      }
     }
   }
   if (!json_path.empty()) {
