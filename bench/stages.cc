@@ -163,6 +163,15 @@ json run_stage(const std::string& stage, const Options& o) {
   auto cleanup = [&] {
     std::filesystem::remove_all(dir);
   };
+  // Ingest as the CLI does it, pages already in hand.
+  auto ingest_options = [&](Clusterer* clusterer) {
+    IngestOptions io;
+    io.fetch_linked_pages = false;
+    io.extractor = ex->get();
+    io.clusterer = clusterer;
+    io.threads = o.threads;
+    return io;
+  };
 
   if (stage == "store_writes") {
     while (gen.next(d))
@@ -283,12 +292,7 @@ json run_stage(const std::string& stage, const Options& o) {
     auto cl = Clusterer::open(**store, kb->get());
     if (!cl.ok()) return {{"error", cl.error()}};
     {
-      IngestOptions io;
-      io.fetch_linked_pages = false;
-      io.extractor = ex->get();
-      io.clusterer = cl->get();
-      io.threads = o.threads;
-      Ingestor ing(**store, io, IngestEvents{});
+      Ingestor ing(**store, ingest_options(cl->get()), IngestEvents{});
       while (gen.next(d)) {
         FetchInfo info;
         info.source = info.final_url = d.url;
@@ -342,11 +346,7 @@ json run_stage(const std::string& stage, const Options& o) {
   if (stage == "end_to_end") {
     auto cl = Clusterer::open(**store, kb->get());
     if (!cl.ok()) return {{"error", cl.error()}};
-    IngestOptions io;
-    io.fetch_linked_pages = false;
-    io.extractor = ex->get();
-    io.clusterer = cl->get();
-    io.threads = o.threads;
+    IngestOptions io = ingest_options(cl->get());
     IngestEvents ev;
     Ingestor ing(**store, io, ev);
     std::vector<std::pair<size_t, double>> marks;

@@ -232,7 +232,9 @@ TEST_F(ClusterTest, NewArticlesDoNotReshuffleOtherIncidents) {
   for (const auto& r : *versions) {
     auto now = store_->get_incident(r.id, false);
     ASSERT_TRUE(now.ok() && *now);
-    if (!touched.count(r.id)) EXPECT_EQ((*now)->version, r.version) << r.title;
+    if (!touched.count(r.id)) {
+      EXPECT_EQ((*now)->version, r.version) << r.title;
+    }
   }
 }
 

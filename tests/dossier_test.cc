@@ -120,7 +120,9 @@ void expect_cited(const Dossier& d, const std::map<std::string, const Article*>&
     }
   }
   for (const auto& rec : d.recommendations)
-    if (!rec.generic) EXPECT_FALSE(rec.mitigation_id.empty());
+    if (!rec.generic) {
+      EXPECT_FALSE(rec.mitigation_id.empty());
+    }
 }
 
 // Every paragraph and list item of the Markdown ends with citation markers, except the few lines
@@ -326,7 +328,9 @@ void validate(const json& v, const json& schema, const json& root, const std::st
     };
     ASSERT_TRUE(std::any_of(types.begin(), types.end(), is)) << path << " has the wrong type: " << v.dump().substr(0, 80);
   }
-  if (schema.contains("enum")) EXPECT_NE(std::find(schema["enum"].begin(), schema["enum"].end(), v), schema["enum"].end()) << path;
+  if (schema.contains("enum")) {
+    EXPECT_NE(std::find(schema["enum"].begin(), schema["enum"].end(), v), schema["enum"].end()) << path;
+  }
   if (v.is_object()) {
     for (const auto& r : schema.value("required", json::array())) EXPECT_TRUE(v.contains(r.get<std::string>())) << path << " lacks " << r;
     json props = schema.value("properties", json::object());

@@ -113,26 +113,6 @@ void TechniqueModel::build_index() {
   index_ = std::move(index);
 }
 
-std::unordered_map<uint32_t, float> TechniqueModel::vectorize(std::string_view text) const {
-  std::unordered_map<uint32_t, float> tf;
-  if (!index_) return tf;
-  auto toks = technique_token_keys(text);
-  auto count = [&](uint64_t key) {
-    if (auto it = index_->features.find(key); it != index_->features.end()) tf[it->second] += 1;
-  };
-  for (uint64_t k : toks) count(k);
-  for (size_t i = 0; i + 1 < toks.size(); ++i) count(pair_key(toks[i], toks[i + 1]));
-  double norm = 0;
-  for (auto& [id, v] : tf) {
-    v = static_cast<float>((1.0 + std::log(v)) * idf[id]);
-    norm += static_cast<double>(v) * v;
-  }
-  norm = std::sqrt(norm);
-  if (norm > 0)
-    for (auto& [id, v] : tf) v = static_cast<float>(v / norm);
-  return tf;
-}
-
 std::vector<std::pair<std::string, float>> TechniqueModel::classify(std::string_view text, size_t top) const {
   if (empty() || !index_) return {};
   // Feature counts of the text (unigrams and bigrams of stems), in feature order.

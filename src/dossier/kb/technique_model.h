@@ -38,8 +38,6 @@ struct TechniqueModel {
   bool empty() const { return labels.empty(); }
   // The techniques whose score reaches the threshold, best first, at most `top`.
   std::vector<std::pair<std::string, float>> classify(std::string_view text, size_t top = 2) const;
-  // Feature ids and weights of a text (for training and classification).
-  std::unordered_map<uint32_t, float> vectorize(std::string_view text) const;
 
   void build_index();  // after loading: feature keys -> ids
 
