@@ -24,8 +24,8 @@ Result<Dossier> generate_dossier(Store& store, const Extractor& extractor, const
     da.article = std::move(**a);
     in.articles.push_back(std::move(da));
   }
-  // The members are extracted again (extraction is cheaper than reading its JSON back), on two
-  // threads when there are enough of them to pay for one.
+  // The members are extracted again (the stored extraction JSON is a report for readers, not the
+  // structure build_dossier reads), half of them on the helper thread when there are enough.
   auto extract_range = [&](size_t from, size_t to) {
     for (size_t i = from; i < to; ++i) in.articles[i].extraction = extractor.extract(in.articles[i].article);
   };
