@@ -19,12 +19,14 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
 #include "corpus.h"
 #include "dossier/cluster/clusterer.h"
+#include "dossier/cluster/evaluate.h"
 #include "dossier/extract/extract.h"
 #include "dossier/ingest/document.h"
 #include "dossier/ingest/feed.h"
@@ -224,11 +226,14 @@ json run_stage(const std::string& stage, const Options& o) {
     };
     std::vector<Parts> parts;
     double profile_total = 0, place_total = 0, write_total = 0;
+    // Quality against the generator's labels, so that a faster clusterer is not a worse one.
+    std::map<std::string, std::string> truth, predicted;
     auto flush = [&] {
       auto t0 = Clock::now();
       (*cl)->flush();
       double commit = seconds(Clock::now() - t0);
       auto decisions = (*cl)->take_decisions();
+      for (const auto& dec : decisions) predicted[dec.article_id] = dec.incident_id;
       double placed = 0;
       for (const auto& dec : decisions) placed += dec.micros / 1e6;
       // The commit is shared by the batch's articles.
@@ -262,6 +267,7 @@ json run_stage(const std::string& stage, const Options& o) {
     while (gen.next(d))
       for (const auto& it : d.items) {
         Article a = article_of(it);
+        truth[a.id] = it.label;
         // Store the article (not timed: that is store_writes), extract (not timed), then profile and cluster.
         (*store)->put_article(a, std::nullopt);
         Extraction x = (*ex)->extract(a);
@@ -280,6 +286,14 @@ json run_stage(const std::string& stage, const Options& o) {
     json r = m.report();
     r["scaling"] = scaling;
     r["incidents_in_memory"] = (*cl)->loaded_incidents();
+    ClusteringScores q = evaluate_clustering(truth, predicted);
+    r["quality"] = {{"items", q.items},
+                    {"true_incidents", q.true_clusters},
+                    {"predicted_incidents", q.predicted_clusters},
+                    {"bcubed_precision", q.bcubed_precision},
+                    {"bcubed_recall", q.bcubed_recall},
+                    {"bcubed_f1", q.bcubed_f1},
+                    {"pairwise_f1", q.pairwise_f1}};
     cleanup();
     return r;
   }
@@ -484,6 +498,12 @@ int main(int argc, char** argv) {
           line += buf;
         }
       std::printf("%-19s %s\n", "", line.c_str());
+    }
+    if (r.contains("quality")) {
+      const json& q = r["quality"];
+      std::printf("%-19s against the corpus labels: B-cubed P %.3f R %.3f F1 %.3f, pairwise F1 %.3f (%zu incidents found, %zu labelled)\n",
+                  "", q["bcubed_precision"].get<double>(), q["bcubed_recall"].get<double>(), q["bcubed_f1"].get<double>(),
+                  q["pairwise_f1"].get<double>(), q["predicted_incidents"].get<size_t>(), q["true_incidents"].get<size_t>());
     }
     std::fflush(stdout);
   }

@@ -286,8 +286,20 @@ struct Clusterer::Impl {
   absl::flat_hash_map<uint64_t, int64_t> df_delta;
   std::vector<ArticleProfile> queue;
   std::vector<std::unique_ptr<Incident>> incidents;       // slots; dead ones are reused never
+  // What the candidate search reads of each slot, dense and beside it, so that walking posting
+  // lists does not touch the incidents themselves: whether it is alive, its dated span, and the
+  // first bytes of its id (ties between candidates are broken by id).
+  struct SlotSummary {
+    int32_t dated_first = kNoDay, dated_last = kNoDay;
+    uint64_t id_prefix = 0;  // the id's first 8 bytes, big-endian: compares as the id does
+    bool alive = false;
+  };
+  std::vector<SlotSummary> summaries;
+  std::vector<double> hit_weight;                         // per slot, during a candidate search
+  std::vector<uint32_t> hit_search;                       // per slot, the search that last hit it
+  uint32_t search_serial = 0;
   std::unordered_map<std::string, size_t> by_id;          // incident id -> slot
-  std::unordered_map<uint64_t, std::vector<uint32_t>> postings;  // key -> slots
+  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> postings;  // key -> slots
   std::vector<std::pair<int32_t, int32_t>> covered;       // day ranges loaded from the store
   std::unordered_map<std::string, std::string> assigned;  // article -> incident, this session
   size_t live = 0;
@@ -429,7 +441,28 @@ struct Clusterer::Impl {
   // ---- Memory: which incidents are loaded ----
   Incident* slot(size_t i) { return incidents[i].get(); }
 
+  static uint64_t id_prefix(const std::string& id) {
+    uint64_t v = 0;
+    for (size_t k = 0; k < 8; ++k) v = (v << 8) | (k < id.size() ? static_cast<unsigned char>(id[k]) : 0u);
+    return v;
+  }
+
+  // Slot a before slot b when their ids are in that order.
+  bool id_before(uint32_t a, uint32_t b) const {
+    if (summaries[a].id_prefix != summaries[b].id_prefix) return summaries[a].id_prefix < summaries[b].id_prefix;
+    return incidents[a]->id < incidents[b]->id;
+  }
+
+  void summarize(size_t i) {
+    const Incident& in = *incidents[i];
+    if (summaries.size() <= i) summaries.resize(i + 1);
+    summaries[i] = SlotSummary{in.dated_first, in.dated_last, id_prefix(in.id), in.alive};
+  }
+
+  // Lists the incident under its entities and strongest terms (those it is not listed under yet),
+  // and refreshes its summary: call after every change to it.
   void index_incident(size_t i) {
+    summarize(i);
     Incident& in = *incidents[i];
     std::vector<uint64_t> keys;
     for (const auto& e : in.entities)
@@ -466,6 +499,7 @@ struct Clusterer::Impl {
     Incident& in = *incidents[i];
     if (!in.alive) return;
     in.alive = false;
+    summaries[i].alive = false;
     by_id.erase(in.id);
     --live;
   }
@@ -514,6 +548,7 @@ struct Clusterer::Impl {
   // Forgets everything held in memory (after corrections, which work on the store).
   void forget() {
     incidents.clear();
+    summaries.clear();
     by_id.clear();
     postings.clear();
     covered.clear();
@@ -547,6 +582,7 @@ struct Clusterer::Impl {
       for (const auto& in : keep) cutoff = std::min(cutoff, in->window_last);
     }
     incidents.clear();
+    summaries.clear();
     by_id.clear();
     postings.clear();
     live = 0;
@@ -724,9 +760,15 @@ struct Clusterer::Impl {
   }
 
   // ---- Scoring ----
+  // Asks for the first lines of what scoring reads of an incident.
+  static void prefetch(const Incident& in) {
+    __builtin_prefetch(&in.centroid_norm);
+    if (!in.centroid.empty()) __builtin_prefetch(in.centroid.data());
+    if (!in.entities.empty()) __builtin_prefetch(in.entities.data());
+  }
+
   ClusterDecision::Candidate score(const ArticleProfile& p, const SparseVector& tv, const EntityVec& ev, const Incident& in) const {
-    ClusterDecision::Candidate c;
-    c.incident_id = in.id;
+    ClusterDecision::Candidate c;  // its incident_id is set by the caller, for the few it reports
     c.content = in.centroid_norm > 0 ? dot(tv, in.centroid) / in.centroid_norm : 0;
     Agreement g = agreement(ev, in);
     c.entities = g.entities;
@@ -767,27 +809,38 @@ struct Clusterer::Impl {
     for (size_t j = 0; j < n; ++j) keys.emplace_back(top[j].second, idf(top[j].second));
     // Posting lists grow in creation order: the newest entries are read first, and at most
     // `postings_scan` of them, so a common key costs the same however many incidents hold it.
-    absl::flat_hash_map<uint32_t, double> hits;
+    if (hit_weight.size() < incidents.size()) hit_weight.resize(incidents.size()), hit_search.resize(incidents.size());
+    if (++search_serial == 0) std::fill(hit_search.begin(), hit_search.end(), 0), search_serial = 1;
+    std::vector<uint32_t> hit;  // slots hit, in the order first hit
     for (const auto& [k, w] : keys) {
       auto it = postings.find(k);
       if (it == postings.end() || it->second.size() > opt.max_postings) continue;
       const auto& list = it->second;
       size_t seen = 0;
       for (auto e = list.rbegin(); e != list.rend() && seen < opt.postings_scan; ++e) {
-        const Incident& in = *incidents[*e];
+        const SlotSummary& in = summaries[*e];
         if (!in.alive) continue;
         ++seen;
-        if (p.dated() && in.dated() && distance(p.day, in.dated_first, in.dated_last) > opt.window_days) continue;
-        hits[*e] += w;
+        if (p.dated() && in.dated_first != kNoDay && distance(p.day, in.dated_first, in.dated_last) > opt.window_days) continue;
+        if (hit_search[*e] != search_serial) {
+          hit_search[*e] = search_serial;
+          hit_weight[*e] = 0;
+          hit.push_back(*e);
+        }
+        hit_weight[*e] += w;
       }
     }
-    std::vector<std::pair<uint32_t, double>> ranked(hits.begin(), hits.end());
+    std::vector<std::pair<double, uint32_t>> ranked;
+    ranked.reserve(hit.size());
+    for (uint32_t e : hit) ranked.emplace_back(hit_weight[e], e);
     size_t keep = std::min(ranked.size(), opt.max_candidates);
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(keep), ranked.end(), [&](const auto& a, const auto& b) {
-      return a.second > b.second || (a.second == b.second && incidents[a.first]->id < incidents[b.first]->id);
-    });
+    auto better = [&](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && id_before(a.second, b.second)); };
+    if (keep < ranked.size()) std::nth_element(ranked.begin(), ranked.begin() + static_cast<long>(keep), ranked.end(), better);
+    ranked.resize(keep);
+    std::sort(ranked.begin(), ranked.end(), better);
     std::vector<size_t> out;
-    for (size_t j = 0; j < keep; ++j) out.push_back(ranked[j].first);
+    out.reserve(keep);
+    for (const auto& [w, e] : ranked) out.push_back(e);
     return out;
   }
 
@@ -846,17 +899,25 @@ struct Clusterer::Impl {
       } else {
         if (auto st = ensure_loaded(p.anchor_day - opt.window_days, p.anchor_day + opt.window_days); !st.ok()) return Error{st.error()};
       }
-      std::vector<ClusterDecision::Candidate> scored;
-      for (size_t i : candidates(p, tv, ev)) scored.push_back(score(p, tv, ev, *incidents[i]));
-      std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
-        return a.score > b.score || (a.score == b.score && a.incident_id < b.incident_id);
+      std::vector<size_t> slots = candidates(p, tv, ev);
+      std::vector<std::pair<ClusterDecision::Candidate, uint32_t>> scored;
+      scored.reserve(slots.size());
+      for (size_t k = 0; k < slots.size(); ++k) {
+        // The next candidate's data is fetched while this one is scored: the incidents held
+        // outgrow the caches, and scoring is otherwise a wait on memory.
+        if (k + 2 < slots.size()) __builtin_prefetch(incidents[slots[k + 2]].get());
+        if (k + 1 < slots.size()) prefetch(*incidents[slots[k + 1]]);
+        scored.emplace_back(score(p, tv, ev, *incidents[slots[k]]), static_cast<uint32_t>(slots[k]));
+      }
+      std::sort(scored.begin(), scored.end(), [&](const auto& a, const auto& b) {
+        return a.first.score > b.first.score || (a.first.score == b.first.score && id_before(a.second, b.second));
       });
-      if (!scored.empty() && scored.front().score >= opt.join_threshold) {
-        size_t s = by_id.at(scored.front().incident_id);
+      if (!scored.empty() && scored.front().first.score >= opt.join_threshold) {
+        size_t s = scored.front().second;
         add_member(*incidents[s], p, tv, ev, false);
         index_incident(s);
-        d.incident_id = scored.front().incident_id;
-        d.score = scored.front().score;
+        d.incident_id = incidents[s]->id;
+        d.score = scored.front().first.score;
       } else {
         auto in = std::make_unique<Incident>();
         in->id = incident_id_for(p.article_id);
@@ -867,10 +928,11 @@ struct Clusterer::Impl {
         add_incident(std::move(in));
       }
       count_document(p, ev);
-      if (explain) {
-        if (scored.size() > 5) scored.resize(5);
-        d.candidates = std::move(scored);
-      }
+      if (explain)
+        for (size_t k = 0; k < scored.size() && k < 5; ++k) {
+          d.candidates.push_back(scored[k].first);
+          d.candidates.back().incident_id = incidents[scored[k].second]->id;
+        }
     }
     assigned[p.article_id] = d.incident_id;
     pending.memberships.push_back(IncidentMembership{p.article_id, d.incident_id, d.score, false});
