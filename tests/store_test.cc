@@ -67,6 +67,72 @@ TEST(Store, PrefixLookupRejectsAmbiguityAndShortPrefixes) {
   EXPECT_FALSE(*none);
 }
 
+// An incident's counters follow its members: a copy whose original is a member is no independent
+// source, outlets count once, dates come from the dated members (ingest times when none is dated),
+// and moving an article out recounts both incidents.
+TEST(Store, IncidentCountersFollowMembers) {
+  TempDir dir;
+  auto s = SqliteStore::open((dir / "db.sqlite").string());
+  ASSERT_TRUE(s.ok()) << s.error();
+  auto put = [&](const std::string& id, const std::string& outlet, const std::string& published, const std::string& copy_of) {
+    Article a = make_article(id, kText + id, published);
+    a.outlet = outlet;
+    a.duplicate_of = copy_of;
+    ASSERT_TRUE((*s)->put_article(a, std::nullopt).ok());
+  };
+  put("c000000000000001", "wire.example", "2024-03-05T10:00:00Z", "");
+  put("c000000000000002", "daily.example", "2024-03-04T08:00:00Z", "");
+  put("c000000000000003", "mirror.example", "2024-03-06T09:00:00Z", "c000000000000001");  // a copy of 1
+  put("c000000000000004", "wire.example", "", "");                                        // undated
+  put("c000000000000006", "solo.example", "", "");
+  put("c000000000000005", "", "", "c000000000000006");  // a copy of an article of another incident
+  auto incident = [](const std::string& id) {
+    IncidentRecord r;
+    r.id = id;
+    r.first_day = r.last_day = 19787;
+    return r;
+  };
+  ClusterCommit c;
+  c.upserts = {incident("inc-a"), incident("inc-b")};
+  for (const char* a : {"c000000000000001", "c000000000000002", "c000000000000003", "c000000000000004", "c000000000000005"})
+    c.memberships.push_back(IncidentMembership{a, "inc-a", 0.5, false});
+  c.memberships.push_back(IncidentMembership{"c000000000000006", "inc-b", 0, false});
+  ASSERT_TRUE((*s)->commit_clustering(c).ok());
+  auto get = [&](const std::string& id) {
+    auto r = (*s)->get_incident(id, false);
+    EXPECT_TRUE(r.ok() && *r);
+    return r.ok() && *r ? **r : IncidentRecord{};
+  };
+  IncidentRecord a = get("inc-a");
+  EXPECT_EQ(a.articles, 5);
+  EXPECT_EQ(a.sources, 4);  // 3 copies 1, which is a member; 5 copies an article of inc-b
+  EXPECT_EQ(a.outlets, 3);  // wire, daily, mirror
+  EXPECT_EQ(a.first_seen, "2024-03-04T08:00:00Z");
+  EXPECT_EQ(a.last_seen, "2024-03-06T09:00:00Z");
+  IncidentRecord b = get("inc-b");
+  EXPECT_EQ(b.articles, 1);
+  EXPECT_EQ(b.first_seen, b.last_seen);
+  auto ingested = (*s)->article_header("c000000000000006");
+  ASSERT_TRUE(ingested.ok() && *ingested);
+  EXPECT_EQ(b.first_seen, (*ingested)->ingested_at);  // no dated member: when it was ingested
+
+  // The original moves to inc-b: its copy becomes an independent source of inc-a.
+  ClusterCommit move;
+  move.upserts = {incident("inc-a"), incident("inc-b")};
+  move.memberships.push_back(IncidentMembership{"c000000000000001", "inc-b", 1, true});
+  ASSERT_TRUE((*s)->commit_clustering(move).ok());
+  a = get("inc-a");
+  b = get("inc-b");
+  EXPECT_EQ(a.articles, 4);
+  EXPECT_EQ(a.sources, 4);
+  EXPECT_EQ(a.outlets, 3);  // wire still has an undated member here
+  EXPECT_EQ(a.last_seen, "2024-03-06T09:00:00Z");
+  EXPECT_EQ(b.articles, 2);
+  EXPECT_EQ(b.sources, 2);
+  EXPECT_EQ(b.first_seen, "2024-03-05T10:00:00Z");  // dated members only, once one is dated
+  EXPECT_EQ(b.last_seen, "2024-03-05T10:00:00Z");
+}
+
 TEST(Store, MigrationsRunOnceAndDataSurvivesReopen) {
   TempDir dir;
   std::string path = (dir / "db.sqlite").string();
@@ -85,7 +151,7 @@ TEST(Store, MigrationsRunOnceAndDataSurvivesReopen) {
     ASSERT_EQ(sqlite3_exec(h,
                            "DROP TABLE extractions; DROP TABLE incidents; DROP TABLE incident_articles; DROP TABLE incident_aliases; "
                            "DROP TABLE term_df; DROP TABLE cluster_meta; DROP TABLE cluster_corrections; DROP INDEX articles_duplicate_of; "
-                           "DROP TABLE dossiers; "
+                           "DROP TABLE dossiers; DROP INDEX articles_counted; "
                            "DELETE FROM schema_migrations WHERE version >= 2;",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);

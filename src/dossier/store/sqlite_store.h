@@ -61,6 +61,7 @@ class SqliteStore final : public Store {
   SqliteStore(sqlite3* db, std::string path);
   Status migrate();
   Status exec(const char* sql);
+  Status recount_incident(const std::string& incident_id);
   std::string errmsg() const;
 
   sqlite3* db_;
