@@ -721,7 +721,10 @@ Status SqliteStore::recount_incident(const std::string& incident_id) {
 }
 
 Result<std::vector<IncidentRecord>> SqliteStore::incidents_in_window(int32_t from_day, int32_t to_day) {
-  std::string sql = std::string("SELECT ") + kIncidentColumns + ", state FROM incidents WHERE last_day >= ? AND first_day <= ? ORDER BY id";
+  // Through the window index: left to itself, the planner walks the whole table in id order to
+  // spare a sort of the few rows in the window.
+  std::string sql = std::string("SELECT ") + kIncidentColumns +
+                    ", state FROM incidents INDEXED BY incidents_window WHERE last_day >= ? AND first_day <= ? ORDER BY id";
   Stmt q(*cache_, db_, sql.c_str());
   q.bind(1, static_cast<int64_t>(from_day)).bind(2, static_cast<int64_t>(to_day));
   std::vector<IncidentRecord> out;
