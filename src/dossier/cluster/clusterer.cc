@@ -274,9 +274,10 @@ struct Clusterer::Impl {
   Store& store;
   ClusterOptions opt;
   // Document frequencies by term or entity key: the store's running count and the prior's. One
-  // flat table, probed once per key.
+  // flat table, probed once per key, 16 bytes a slot: it grows with the vocabulary and outgrows
+  // the caches, so callers with many keys prefetch them first (prefetch_frequencies).
   struct Frequency {
-    int64_t store = 0;
+    uint32_t store = 0;
     float prior = 0;
   };
   absl::flat_hash_map<uint64_t, Frequency> frequencies;
@@ -327,7 +328,13 @@ struct Clusterer::Impl {
     return -std::log(std::min(1.0, rate));
   }
 
+  template <class Range, class Key>
+  void prefetch_frequencies(const Range& r, Key key) const {
+    for (const auto& x : r) frequencies.prefetch(key(x));
+  }
+
   SparseVector term_vector(const ArticleProfile& p) const {
+    prefetch_frequencies(p.terms, [](const auto& t) { return t.first; });
     SparseVector v;
     v.reserve(p.terms.size());
     for (const auto& [k, tf] : p.terms) v.emplace_back(k, static_cast<float>(tf * idf(k)));
@@ -349,10 +356,11 @@ struct Clusterer::Impl {
   EntityVec entity_vector(const ArticleProfile& p) const {
     EntityVec e;
     e.keys.reserve(p.keys.size());
-    for (const auto& k : p.keys) {
-      uint64_t h = term_key(k.key);
-      double r = idf(h);
-      e.keys.push_back(EntityKey{h, &k, r, key_kind_weight(k.kind) * r});
+    for (const auto& k : p.keys) e.keys.push_back(EntityKey{term_key(k.key), &k, 0, 0});
+    prefetch_frequencies(e.keys, [](const EntityKey& x) { return x.hash; });
+    for (auto& x : e.keys) {
+      x.idf = idf(x.hash);
+      x.weight = key_kind_weight(x.key->kind) * x.idf;
     }
     std::sort(e.keys.begin(), e.keys.end(), [](const EntityKey& a, const EntityKey& b) { return a.hash < b.hash; });
     return e;
@@ -652,6 +660,7 @@ struct Clusterer::Impl {
     }
     in.entities = std::move(ents);
     // Rarity changes as the store grows, fastest while it is small: weights follow it.
+    prefetch_frequencies(in.entities, [](const Incident::Entity& x) { return x.hash; });
     for (auto& e : in.entities) e.weight = static_cast<float>(key_kind_weight(e.kind) * idf(e.hash));
     if (in.entities.size() > opt.incident_entities * 2) prune_entities(in);
     for (const auto& a : p.actors) ++in.actors[a];
@@ -972,7 +981,7 @@ Result<std::unique_ptr<Clusterer>> Clusterer::open(Store& store, const Knowledge
   if (!stats.ok()) return Error{"cannot read clustering statistics: " + stats.error()};
   impl->documents = stats->documents;
   impl->frequencies.reserve(stats->df.size() + 16384);
-  for (const auto& [k, df] : stats->df) impl->frequencies[k].store = df;
+  for (const auto& [k, df] : stats->df) impl->frequencies[k].store = static_cast<uint32_t>(std::clamp<int64_t>(df, 0, UINT32_MAX));
   if (kb && !kb->technique_model.empty()) {
     // The model keeps idf = ln((1 + N) / (1 + df)) + 1 per feature; its single words are terms.
     const TechniqueModel& m = kb->technique_model;
