@@ -133,6 +133,54 @@ TEST(Store, IncidentCountersFollowMembers) {
   EXPECT_EQ(b.last_seen, "2024-03-05T10:00:00Z");
 }
 
+// A store left at schema 4 (memberships in a rowid table, no counters index) keeps its
+// memberships through migration 5, and counting works on the rebuilt table.
+TEST(Store, Schema4MembershipsSurviveMigration5) {
+  TempDir dir;
+  std::string path = (dir / "db.sqlite").string();
+  {
+    auto s = SqliteStore::open(path);
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE((*s)->put_article(make_article("d000000000000001", kText, "2024-05-01T00:00:00Z"), std::nullopt).ok());
+    ASSERT_TRUE((*s)->put_article(make_article("d000000000000002", kText + std::string("!"), "2024-05-02T00:00:00Z"), std::nullopt).ok());
+  }
+  {
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &h), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(h,
+                           "DROP INDEX articles_counted; DROP TABLE incident_articles; "
+                           "CREATE TABLE incident_articles (article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, "
+                           "incident_id TEXT NOT NULL, score REAL NOT NULL DEFAULT 0, pinned INTEGER NOT NULL DEFAULT 0, joined_at TEXT NOT NULL); "
+                           "CREATE INDEX incident_articles_incident ON incident_articles(incident_id); "
+                           "INSERT INTO incident_articles VALUES ('d000000000000001', 'inc-x', 0.5, 0, '2024-05-03T00:00:00Z'), "
+                           "('d000000000000002', 'inc-x', 0.7, 1, '2024-05-03T00:00:00Z'); "
+                           "DELETE FROM schema_migrations WHERE version >= 5;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(h);
+  }
+  auto s = SqliteStore::open(path);
+  ASSERT_TRUE(s.ok()) << s.error();
+  EXPECT_EQ((*s)->schema_version(), SqliteStore::latest_schema_version());
+  auto m = (*s)->membership("d000000000000002");
+  ASSERT_TRUE(m.ok() && *m);
+  EXPECT_EQ((*m)->incident_id, "inc-x");
+  EXPECT_TRUE((*m)->pinned);
+  EXPECT_DOUBLE_EQ((*m)->score, 0.7);
+  ClusterCommit c;
+  IncidentRecord r;
+  r.id = "inc-x";
+  c.upserts.push_back(r);
+  ASSERT_TRUE((*s)->commit_clustering(c).ok());
+  auto in = (*s)->get_incident("inc-x", false);
+  ASSERT_TRUE(in.ok() && *in);
+  EXPECT_EQ((*in)->articles, 2);
+  EXPECT_EQ((*in)->first_seen, "2024-05-01T00:00:00Z");
+  auto members = (*s)->incident_members("inc-x");
+  ASSERT_TRUE(members.ok());
+  EXPECT_EQ(members->size(), 2u);
+}
+
 TEST(Store, MigrationsRunOnceAndDataSurvivesReopen) {
   TempDir dir;
   std::string path = (dir / "db.sqlite").string();

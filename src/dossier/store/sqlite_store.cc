@@ -123,8 +123,22 @@ CREATE TABLE dossiers (
 )sql",
     // 5: what an incident's counters read of its members, beside their id: counting then reads
     // this index, not the article rows (whose text comes first and spills to overflow pages).
+    // Memberships without a rowid: one tree keyed by article instead of a table and its key index,
+    // so each new membership dirties one page less, and the incident index holds the article id.
     R"sql(
 CREATE INDEX articles_counted ON articles(id, duplicate_of, outlet, published, ingested_at);
+CREATE TABLE incident_articles_v5 (
+  article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+  incident_id TEXT NOT NULL,
+  score REAL NOT NULL DEFAULT 0,
+  pinned INTEGER NOT NULL DEFAULT 0,
+  joined_at TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO incident_articles_v5 (article_id, incident_id, score, pinned, joined_at)
+  SELECT article_id, incident_id, score, pinned, joined_at FROM incident_articles;
+DROP TABLE incident_articles;
+ALTER TABLE incident_articles_v5 RENAME TO incident_articles;
+CREATE INDEX incident_articles_incident ON incident_articles(incident_id);
 )sql",
 };
 
