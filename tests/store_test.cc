@@ -23,6 +23,18 @@ Article make_article(const std::string& id, const std::string& text, const std::
   return a;
 }
 
+// Runs SQL on a closed store file directly, as an older dossier (or a damaged file) would leave it.
+void rewrite_store(const std::string& path, const char* sql) {
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &h), SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(h, sql, nullptr, nullptr, &err);
+  std::string msg = err ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(h);
+  ASSERT_EQ(rc, SQLITE_OK) << msg;
+}
+
 const char* kText =
     "Investigators said the intruders used a stolen password to reach the mail server and stayed for months before "
     "anyone noticed the unusual traffic leaving the network at night.";
@@ -144,21 +156,14 @@ TEST(Store, Schema4MembershipsSurviveMigration5) {
     ASSERT_TRUE((*s)->put_article(make_article("d000000000000001", kText, "2024-05-01T00:00:00Z"), std::nullopt).ok());
     ASSERT_TRUE((*s)->put_article(make_article("d000000000000002", kText + std::string("!"), "2024-05-02T00:00:00Z"), std::nullopt).ok());
   }
-  {
-    sqlite3* h = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &h), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(h,
-                           "DROP INDEX articles_counted; DROP TABLE incident_articles; "
-                           "CREATE TABLE incident_articles (article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, "
-                           "incident_id TEXT NOT NULL, score REAL NOT NULL DEFAULT 0, pinned INTEGER NOT NULL DEFAULT 0, joined_at TEXT NOT NULL); "
-                           "CREATE INDEX incident_articles_incident ON incident_articles(incident_id); "
-                           "INSERT INTO incident_articles VALUES ('d000000000000001', 'inc-x', 0.5, 0, '2024-05-03T00:00:00Z'), "
-                           "('d000000000000002', 'inc-x', 0.7, 1, '2024-05-03T00:00:00Z'); "
-                           "DELETE FROM schema_migrations WHERE version >= 5;",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(h);
-  }
+  rewrite_store(path,
+                "DROP INDEX articles_counted; DROP TABLE incident_articles; "
+                "CREATE TABLE incident_articles (article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, "
+                "incident_id TEXT NOT NULL, score REAL NOT NULL DEFAULT 0, pinned INTEGER NOT NULL DEFAULT 0, joined_at TEXT NOT NULL); "
+                "CREATE INDEX incident_articles_incident ON incident_articles(incident_id); "
+                "INSERT INTO incident_articles VALUES ('d000000000000001', 'inc-x', 0.5, 0, '2024-05-03T00:00:00Z'), "
+                "('d000000000000002', 'inc-x', 0.7, 1, '2024-05-03T00:00:00Z'); "
+                "DELETE FROM schema_migrations WHERE version >= 5;");
   auto s = SqliteStore::open(path);
   ASSERT_TRUE(s.ok()) << s.error();
   EXPECT_EQ((*s)->schema_version(), SqliteStore::latest_schema_version());
@@ -193,18 +198,11 @@ TEST(Store, MigrationsRunOnceAndDataSurvivesReopen) {
     ASSERT_TRUE((*s)->put_article(make_article("0000000000000001", kText), std::nullopt).ok());
   }
   // Roll the file back to schema 1, as an older dossier left it: reopening upgrades it in place.
-  {
-    sqlite3* h = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &h), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(h,
-                           "DROP TABLE extractions; DROP TABLE incidents; DROP TABLE incident_articles; DROP TABLE incident_aliases; "
-                           "DROP TABLE term_df; DROP TABLE cluster_meta; DROP TABLE cluster_corrections; DROP INDEX articles_duplicate_of; "
-                           "DROP TABLE dossiers; DROP INDEX articles_counted; "
-                           "DELETE FROM schema_migrations WHERE version >= 2;",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(h);
-  }
+  rewrite_store(path,
+                "DROP TABLE extractions; DROP TABLE incidents; DROP TABLE incident_articles; DROP TABLE incident_aliases; "
+                "DROP TABLE term_df; DROP TABLE cluster_meta; DROP TABLE cluster_corrections; DROP INDEX articles_duplicate_of; "
+                "DROP TABLE dossiers; DROP INDEX articles_counted; "
+                "DELETE FROM schema_migrations WHERE version >= 2;");
   auto s = SqliteStore::open(path);
   ASSERT_TRUE(s.ok()) << s.error();
   EXPECT_EQ((*s)->schema_version(), latest);
@@ -226,10 +224,7 @@ TEST(Store, NewerSchemaIsRefused) {
   TempDir dir;
   std::string path = (dir / "db.sqlite").string();
   { ASSERT_TRUE(SqliteStore::open(path).ok()); }
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &h), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(h, "INSERT INTO schema_migrations VALUES (999, 'future')", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(h);
+  rewrite_store(path, "INSERT INTO schema_migrations VALUES (999, 'future')");
   auto s = SqliteStore::open(path);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().find("newer than this binary"), std::string::npos) << s.error();
