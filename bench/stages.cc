@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include "corpus.h"
 #include "dossier/cluster/clusterer.h"
@@ -35,6 +36,7 @@
 #include "dossier/ingest/neardup.h"
 #include "dossier/store/sqlite_store.h"
 #include "dossier/synthesize/generate.h"
+#include "dossier/util/hash.h"
 #include "dossier/util/time.h"
 
 namespace {
@@ -226,14 +228,18 @@ json run_stage(const std::string& stage, const Options& o) {
     };
     std::vector<Parts> parts;
     double profile_total = 0, place_total = 0, write_total = 0;
-    // Quality against the generator's labels, so that a faster clusterer is not a worse one.
-    std::map<std::string, std::string> truth, predicted;
+    // Quality against the generator's labels, so that a faster clusterer is not a worse one. Kept
+    // as hashes while the stage runs (a million string pairs would weigh in its peak RSS); the
+    // label maps are built after the report.
+    std::vector<std::pair<uint64_t, uint32_t>> truth_ids;     // article id hash, label number
+    std::vector<std::pair<uint64_t, uint64_t>> predicted_ids;  // article id hash, incident id hash
+    std::unordered_map<std::string, uint32_t> label_number;
     auto flush = [&] {
       auto t0 = Clock::now();
       (*cl)->flush();
       double commit = seconds(Clock::now() - t0);
       auto decisions = (*cl)->take_decisions();
-      for (const auto& dec : decisions) predicted[dec.article_id] = dec.incident_id;
+      for (const auto& dec : decisions) predicted_ids.emplace_back(hash64(dec.article_id), hash64(dec.incident_id));
       double placed = 0;
       for (const auto& dec : decisions) placed += dec.micros / 1e6;
       // The commit is shared by the batch's articles.
@@ -267,7 +273,7 @@ json run_stage(const std::string& stage, const Options& o) {
     while (gen.next(d))
       for (const auto& it : d.items) {
         Article a = article_of(it);
-        truth[a.id] = it.label;
+        truth_ids.emplace_back(hash64(a.id), label_number.emplace(it.label, static_cast<uint32_t>(label_number.size())).first->second);
         // Store the article (not timed: that is store_writes), extract (not timed), then profile and cluster.
         (*store)->put_article(a, std::nullopt);
         Extraction x = (*ex)->extract(a);
@@ -286,6 +292,9 @@ json run_stage(const std::string& stage, const Options& o) {
     json r = m.report();
     r["scaling"] = scaling;
     r["incidents_in_memory"] = (*cl)->loaded_incidents();
+    std::map<std::string, std::string> truth, predicted;
+    for (const auto& [a, l] : truth_ids) truth[std::to_string(a)] = std::to_string(l);
+    for (const auto& [a, i] : predicted_ids) predicted[std::to_string(a)] = std::to_string(i);
     ClusteringScores q = evaluate_clustering(truth, predicted);
     r["quality"] = {{"items", q.items},
                     {"true_incidents", q.true_clusters},
