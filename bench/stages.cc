@@ -269,13 +269,23 @@ json run_stage(const std::string& stage, const Options& o) {
         scaling[key]["write_ms"] = (hi->write - lo->write) * 1000 / n;
       }
     };
-    size_t queued = 0;
+    size_t queued = 0, batch_writes = 0;
+    bool batch_open = false;
+    auto close_batch = [&] {
+      if (batch_open) (*store)->end_batch();
+      batch_open = false;
+      batch_writes = 0;
+    };
     while (gen.next(d))
       for (const auto& it : d.items) {
         Article a = article_of(it);
         truth_ids.emplace_back(hash64(a.id), label_number.emplace(it.label, static_cast<uint32_t>(label_number.size())).first->second);
-        // Store the article (not timed: that is store_writes), extract (not timed), then profile and cluster.
+        // Store the article (not timed: that is store_writes), extract (not timed), then profile and
+        // cluster. Articles are written as ingest writes them, IngestOptions::batch to a transaction,
+        // so that the log the clustering commits share (and their checkpoints) is the pipeline's.
+        if (!batch_open) batch_open = (*store)->begin_batch().ok();
         (*store)->put_article(a, std::nullopt);
+        if (batch_open && ++batch_writes >= IngestOptions{}.batch) close_batch();
         Extraction x = (*ex)->extract(a);
         auto t0 = Clock::now();
         ArticleProfile p = profile_article(a, x, **kb);
@@ -286,8 +296,12 @@ json run_stage(const std::string& stage, const Options& o) {
         m.articles += 1;
         m.bytes += it.text.size();
         (*cl)->add(std::move(p));
-        if (++queued % 1000 == 0) flush();
+        if (++queued % 1000 == 0) {
+          close_batch();
+          flush();
+        }
       }
+    close_batch();
     flush();
     json r = m.report();
     r["scaling"] = scaling;
