@@ -239,9 +239,11 @@ json run_stage(const std::string& stage, const Options& o) {
       (*cl)->flush();
       double commit = seconds(Clock::now() - t0);
       auto decisions = (*cl)->take_decisions();
-      for (const auto& dec : decisions) predicted_ids.emplace_back(hash64(dec.article_id), hash64(dec.incident_id));
       double placed = 0;
-      for (const auto& dec : decisions) placed += dec.micros / 1e6;
+      for (const auto& dec : decisions) {
+        placed += dec.micros / 1e6;
+        predicted_ids.emplace_back(hash64(dec.article_id), hash64(dec.incident_id));
+      }
       // The commit is shared by the batch's articles.
       double per_commit = decisions.empty() ? 0 : (commit - placed) / static_cast<double>(decisions.size());
       for (const auto& dec : decisions) m.latency_ms.push_back(static_cast<float>(dec.micros / 1000 + per_commit * 1000));
