@@ -145,9 +145,10 @@ TEST(Store, IncidentCountersFollowMembers) {
   EXPECT_EQ(b.last_seen, "2024-03-05T10:00:00Z");
 }
 
-// A store left at schema 4 (memberships in a rowid table, no counters index) keeps its
-// memberships through migration 5, and counting works on the rebuilt table.
-TEST(Store, Schema4MembershipsSurviveMigration5) {
+// A store left at schema 4 (memberships in a rowid table keyed by hashed ids, no counters index)
+// keeps its incidents and memberships through migrations 5 and 6, and counting works on the
+// rebuilt tables. A membership of an incident no longer stored is not carried over.
+TEST(Store, Schema4MembershipsSurviveMigrations) {
   TempDir dir;
   std::string path = (dir / "db.sqlite").string();
   {
@@ -155,14 +156,25 @@ TEST(Store, Schema4MembershipsSurviveMigration5) {
     ASSERT_TRUE(s.ok());
     ASSERT_TRUE((*s)->put_article(make_article("d000000000000001", kText, "2024-05-01T00:00:00Z"), std::nullopt).ok());
     ASSERT_TRUE((*s)->put_article(make_article("d000000000000002", kText + std::string("!"), "2024-05-02T00:00:00Z"), std::nullopt).ok());
+    ASSERT_TRUE((*s)->put_article(make_article("d000000000000003", kText + std::string("?"), "2024-05-02T00:00:00Z"), std::nullopt).ok());
   }
   rewrite_store(path,
-                "DROP INDEX articles_counted; DROP TABLE incident_articles; "
+                "DROP INDEX articles_counted; DROP TABLE incident_articles; DROP TABLE incidents; "
+                "CREATE TABLE incidents (id TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '', first_seen TEXT NOT NULL DEFAULT '', "
+                "last_seen TEXT NOT NULL DEFAULT '', first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, "
+                "articles INTEGER NOT NULL DEFAULT 0, sources INTEGER NOT NULL DEFAULT 0, outlets INTEGER NOT NULL DEFAULT 0, "
+                "actors TEXT NOT NULL DEFAULT '', state BLOB, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
+                "version INTEGER NOT NULL DEFAULT 1); "
+                "CREATE INDEX incidents_window ON incidents(last_day, first_day); "
+                "CREATE INDEX incidents_last_seen ON incidents(last_seen); "
+                "INSERT INTO incidents (id, title, first_day, last_day, created_at, updated_at, version) "
+                "VALUES ('inc-x', 'Old title', 19844, 19845, '2024-05-03T00:00:00Z', '2024-05-03T00:00:00Z', 3); "
                 "CREATE TABLE incident_articles (article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, "
                 "incident_id TEXT NOT NULL, score REAL NOT NULL DEFAULT 0, pinned INTEGER NOT NULL DEFAULT 0, joined_at TEXT NOT NULL); "
                 "CREATE INDEX incident_articles_incident ON incident_articles(incident_id); "
                 "INSERT INTO incident_articles VALUES ('d000000000000001', 'inc-x', 0.5, 0, '2024-05-03T00:00:00Z'), "
-                "('d000000000000002', 'inc-x', 0.7, 1, '2024-05-03T00:00:00Z'); "
+                "('d000000000000002', 'inc-x', 0.7, 1, '2024-05-03T00:00:00Z'), "
+                "('d000000000000003', 'inc-gone', 0.9, 0, '2024-05-03T00:00:00Z'); "
                 "DELETE FROM schema_migrations WHERE version >= 5;");
   auto s = SqliteStore::open(path);
   ASSERT_TRUE(s.ok()) << s.error();
@@ -172,6 +184,16 @@ TEST(Store, Schema4MembershipsSurviveMigration5) {
   EXPECT_EQ((*m)->incident_id, "inc-x");
   EXPECT_TRUE((*m)->pinned);
   EXPECT_DOUBLE_EQ((*m)->score, 0.7);
+  auto kept = (*s)->get_incident("inc-x", false);
+  ASSERT_TRUE(kept.ok() && *kept);
+  EXPECT_EQ((*kept)->title, "Old title");
+  EXPECT_EQ((*kept)->version, 3);
+  auto gone = (*s)->membership("d000000000000003");
+  ASSERT_TRUE(gone.ok());
+  EXPECT_FALSE(*gone);
+  auto unclustered = (*s)->unclustered_articles();
+  ASSERT_TRUE(unclustered.ok());
+  EXPECT_EQ(*unclustered, std::vector<std::string>{"d000000000000003"});
   ClusterCommit c;
   IncidentRecord r;
   r.id = "inc-x";
@@ -184,6 +206,33 @@ TEST(Store, Schema4MembershipsSurviveMigration5) {
   auto members = (*s)->incident_members("inc-x");
   ASSERT_TRUE(members.ok());
   EXPECT_EQ(members->size(), 2u);
+}
+
+// A membership names a stored article and a stored incident; otherwise the whole commit fails
+// and nothing of it is kept.
+TEST(Store, MembershipOfUnknownArticleOrIncidentFails) {
+  TempDir dir;
+  auto s = SqliteStore::open((dir / "db.sqlite").string());
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE((*s)->put_article(make_article("e000000000000001", kText, "2024-05-01T00:00:00Z"), std::nullopt).ok());
+  ClusterCommit c;
+  IncidentRecord r;
+  r.id = "inc-y";
+  c.upserts.push_back(r);
+  c.memberships.push_back(IncidentMembership{"e000000000000001", "inc-nowhere", 0.5, false});
+  auto st = (*s)->commit_clustering(c);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().find("e000000000000001"), std::string::npos) << st.error();
+  auto none = (*s)->get_incident("inc-y", false);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(*none);  // rolled back with the failing membership
+  c.memberships = {IncidentMembership{"e0000000000000ff", "inc-y", 0.5, false}};
+  EXPECT_FALSE((*s)->commit_clustering(c).ok());
+  c.memberships = {IncidentMembership{"e000000000000001", "inc-y", 0.5, false}};
+  ASSERT_TRUE((*s)->commit_clustering(c).ok());
+  auto in = (*s)->get_incident("inc-y", false);
+  ASSERT_TRUE(in.ok() && *in);
+  EXPECT_EQ((*in)->articles, 1);
 }
 
 TEST(Store, MigrationsRunOnceAndDataSurvivesReopen) {

@@ -140,6 +140,55 @@ DROP TABLE incident_articles;
 ALTER TABLE incident_articles_v5 RENAME TO incident_articles;
 CREATE INDEX incident_articles_incident ON incident_articles(incident_id);
 )sql",
+    // 6: memberships and the counters index keyed by insertion order instead of hashed ids. A
+    // batch of new articles then appends to these trees, and the incidents it touches are the
+    // recent ones, whose entries sit together: the pages a batch dirties stay as many as the time
+    // window holds, where hashed keys spread each batch over the whole tree as the store grows.
+    // Incidents get a sequence number that is never reused (AUTOINCREMENT: a rowid a VACUUM may
+    // renumber cannot be referred to). Memberships of incidents no longer stored point nowhere
+    // and are not carried over.
+    R"sql(
+CREATE TABLE incidents_v6 (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL DEFAULT '',
+  first_seen TEXT NOT NULL DEFAULT '',
+  last_seen TEXT NOT NULL DEFAULT '',
+  first_day INTEGER NOT NULL,
+  last_day INTEGER NOT NULL,
+  articles INTEGER NOT NULL DEFAULT 0,
+  sources INTEGER NOT NULL DEFAULT 0,
+  outlets INTEGER NOT NULL DEFAULT 0,
+  actors TEXT NOT NULL DEFAULT '',
+  state BLOB,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+INSERT INTO incidents_v6 (id, title, first_seen, last_seen, first_day, last_day, articles, sources, outlets, actors, state,
+                          created_at, updated_at, version)
+  SELECT id, title, first_seen, last_seen, first_day, last_day, articles, sources, outlets, actors, state, created_at,
+         updated_at, version FROM incidents ORDER BY rowid;
+DROP TABLE incidents;
+ALTER TABLE incidents_v6 RENAME TO incidents;
+CREATE INDEX incidents_window ON incidents(last_day, first_day);
+CREATE INDEX incidents_last_seen ON incidents(last_seen);
+CREATE TABLE incident_articles_v6 (
+  article_seq INTEGER PRIMARY KEY REFERENCES articles(seq) ON DELETE CASCADE,
+  incident_seq INTEGER NOT NULL,
+  score REAL NOT NULL DEFAULT 0,
+  pinned INTEGER NOT NULL DEFAULT 0,
+  joined_at TEXT NOT NULL
+);
+INSERT INTO incident_articles_v6 (article_seq, incident_seq, score, pinned, joined_at)
+  SELECT a.seq, i.seq, ia.score, ia.pinned, ia.joined_at FROM incident_articles ia
+  JOIN articles a ON a.id = ia.article_id JOIN incidents i ON i.id = ia.incident_id ORDER BY a.seq;
+DROP TABLE incident_articles;
+ALTER TABLE incident_articles_v6 RENAME TO incident_articles;
+CREATE INDEX incident_articles_incident ON incident_articles(incident_seq);
+DROP INDEX articles_counted;
+CREATE INDEX articles_counted ON articles(seq, id, duplicate_of, outlet, published, ingested_at);
+)sql",
 };
 
 // Prepared statements by SQL text. Preparing costs as much as running a small statement, and the
@@ -669,13 +718,18 @@ Status SqliteStore::commit_clustering(const ClusterCommit& c) {
       if (up.step() != SQLITE_DONE) return fail("save incident " + r.id);
     }
     Stmt mem(*cache_, db_,
-             "INSERT INTO incident_articles (article_id, incident_id, score, pinned, joined_at) VALUES (?, ?, ?, ?, ?) "
-             "ON CONFLICT(article_id) DO UPDATE SET incident_id = excluded.incident_id, score = excluded.score, "
+             "INSERT INTO incident_articles (article_seq, incident_seq, score, pinned, joined_at) "
+             "SELECT a.seq, i.seq, ?, ?, ? FROM articles a, incidents i WHERE a.id = ? AND i.id = ? "
+             "ON CONFLICT(article_seq) DO UPDATE SET incident_seq = excluded.incident_seq, score = excluded.score, "
              "pinned = excluded.pinned, joined_at = excluded.joined_at");
     for (const auto& m : c.memberships) {
       mem.reset();
-      mem.bind(1, m.article_id).bind(2, m.incident_id).bind(3, m.score).bind(4, static_cast<int64_t>(m.pinned)).bind(5, now);
+      mem.bind(1, m.score).bind(2, static_cast<int64_t>(m.pinned)).bind(3, now).bind(4, m.article_id).bind(5, m.incident_id);
       if (mem.step() != SQLITE_DONE) return fail("save membership of " + m.article_id);
+      if (sqlite3_changes(db_) == 0) {
+        tx.rollback();
+        return Error{"save membership of " + m.article_id + ": article or incident " + m.incident_id + " is not stored"};
+      }
     }
     // Counts and first/last seen follow from the members: near-duplicate copies whose original is a
     // member are not independent sources; undated members give dates only when none is dated.
@@ -705,8 +759,9 @@ Status SqliteStore::recount_incident(const std::string& incident_id) {
   std::vector<Member> members;
   {
     Stmt q(*cache_, db_,
-           "SELECT ia.article_id, a.duplicate_of, a.outlet, a.published, a.ingested_at FROM incident_articles ia "
-           "JOIN articles a INDEXED BY articles_counted ON a.id = ia.article_id WHERE ia.incident_id = ?");
+           "SELECT a.id, a.duplicate_of, a.outlet, a.published, a.ingested_at FROM incidents i "
+           "JOIN incident_articles ia ON ia.incident_seq = i.seq "
+           "JOIN articles a INDEXED BY articles_counted ON a.seq = ia.article_seq WHERE i.id = ?");
     q.bind(1, incident_id);
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) members.push_back(Member{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4)});
@@ -795,7 +850,8 @@ Result<std::vector<IncidentMember>> SqliteStore::incident_members(const std::str
     cols += (cols.empty() ? "a." : ", a.") + col;
   }
   std::string sql = "SELECT " + cols +
-                    ", ia.score, ia.pinned FROM incident_articles ia JOIN articles a ON a.id = ia.article_id WHERE ia.incident_id = ? "
+                    ", ia.score, ia.pinned FROM incidents i JOIN incident_articles ia ON ia.incident_seq = i.seq "
+                    "JOIN articles a ON a.seq = ia.article_seq WHERE i.id = ? "
                     "ORDER BY a.published = '', a.published, a.seq";
   Stmt q(*cache_, db_, sql.c_str());
   q.bind(1, incident_id);
@@ -813,7 +869,9 @@ Result<std::vector<IncidentMember>> SqliteStore::incident_members(const std::str
 }
 
 Result<std::optional<IncidentMembership>> SqliteStore::membership(const std::string& article_id) {
-  Stmt q(*cache_, db_, "SELECT article_id, incident_id, score, pinned FROM incident_articles WHERE article_id = ?");
+  Stmt q(*cache_, db_,
+         "SELECT a.id, i.id, ia.score, ia.pinned FROM articles a JOIN incident_articles ia ON ia.article_seq = a.seq "
+         "JOIN incidents i ON i.seq = ia.incident_seq WHERE a.id = ?");
   q.bind(1, article_id);
   int rc = q.step();
   if (rc == SQLITE_ROW) return std::optional<IncidentMembership>(IncidentMembership{q.text(0), q.text(1), q.dbl(2), q.i64(3) != 0});
@@ -822,7 +880,7 @@ Result<std::optional<IncidentMembership>> SqliteStore::membership(const std::str
 }
 
 Result<std::vector<std::string>> SqliteStore::unclustered_articles() {
-  Stmt q(*cache_, db_, "SELECT a.id FROM articles a LEFT JOIN incident_articles ia ON ia.article_id = a.id WHERE ia.article_id IS NULL ORDER BY a.seq");
+  Stmt q(*cache_, db_, "SELECT a.id FROM articles a LEFT JOIN incident_articles ia ON ia.article_seq = a.seq WHERE ia.article_seq IS NULL ORDER BY a.seq");
   std::vector<std::string> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(0));
