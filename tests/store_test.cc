@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <unordered_map>
+
 #include "test_util.h"
 
 namespace dossier {
@@ -159,7 +162,7 @@ TEST(Store, Schema4MembershipsSurviveMigrations) {
     ASSERT_TRUE((*s)->put_article(make_article("d000000000000003", kText + std::string("?"), "2024-05-02T00:00:00Z"), std::nullopt).ok());
   }
   rewrite_store(path,
-                "DROP INDEX articles_counted; DROP TABLE incident_articles; DROP TABLE incidents; "
+                "DROP INDEX articles_counted; DROP TABLE incident_articles; DROP TABLE incidents; DROP TABLE term_df_log; "
                 "CREATE TABLE incidents (id TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '', first_seen TEXT NOT NULL DEFAULT '', "
                 "last_seen TEXT NOT NULL DEFAULT '', first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, "
                 "articles INTEGER NOT NULL DEFAULT 0, sources INTEGER NOT NULL DEFAULT 0, outlets INTEGER NOT NULL DEFAULT 0, "
@@ -235,6 +238,82 @@ TEST(Store, MembershipOfUnknownArticleOrIncidentFails) {
   EXPECT_EQ((*in)->articles, 1);
 }
 
+// Runs a one-value query on a closed store file.
+int64_t query_store(const std::string& path, const char* sql) {
+  sqlite3* h = nullptr;
+  int64_t v = -1;
+  if (sqlite3_open(path.c_str(), &h) == SQLITE_OK) {
+    sqlite3_stmt* q = nullptr;
+    if (sqlite3_prepare_v2(h, sql, -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+  }
+  sqlite3_close(h);
+  return v;
+}
+
+// Document frequencies are logged per commit and folded into the table once the log holds as
+// many entries as the table has terms: the counts read back are the same before and after the
+// fold, and across a reopen.
+TEST(Store, TermStatsThroughTheLogAndItsFold) {
+  TempDir dir;
+  std::string path = (dir / "db.sqlite").string();
+  std::unordered_map<uint64_t, int64_t> expect;
+  auto check = [&](SqliteStore& s) {
+    auto t = s.term_stats();
+    ASSERT_TRUE(t.ok()) << t.error();
+    EXPECT_EQ(t->df.size(), expect.size());
+    for (const auto& [k, v] : expect) {
+      auto it = t->df.find(k);
+      ASSERT_NE(it, t->df.end()) << k;
+      EXPECT_EQ(it->second, v) << k;
+    }
+  };
+  {
+    auto s = SqliteStore::open(path);
+    ASSERT_TRUE(s.ok());
+    ClusterCommit c;
+    c.df_deltas = {{1, 3}, {0xffffffffffffffffull, 200}, {42, 1}};
+    c.documents_delta = 3;
+    ASSERT_TRUE((*s)->commit_clustering(c).ok());
+    c.df_deltas = {{1, 2}, {42, -1}, {7, 1}};  // 42 back to nothing
+    c.documents_delta = 2;
+    ASSERT_TRUE((*s)->commit_clustering(c).ok());
+    expect = {{1, 5}, {0xffffffffffffffffull, 200}, {7, 1}};
+    check(**s);
+    EXPECT_EQ((*s)->term_stats()->documents, 5);
+  }
+  EXPECT_EQ(query_store(path, "SELECT COUNT(*) FROM term_df_log"), 2);
+  EXPECT_EQ(query_store(path, "SELECT COUNT(*) FROM term_df"), 0);
+  {
+    auto s = SqliteStore::open(path);
+    ASSERT_TRUE(s.ok());
+    check(**s);
+    // Enough entries for a fold: the log empties into the table.
+    ClusterCommit c;
+    for (uint64_t k = 1000; k < 1000 + 70000; ++k) {
+      c.df_deltas.emplace_back(k * 0x9e3779b97f4a7c15ull, static_cast<int64_t>(k % 5 + 1));
+      expect[k * 0x9e3779b97f4a7c15ull] = static_cast<int64_t>(k % 5 + 1);
+    }
+    c.df_deltas.emplace_back(1, 1);
+    expect[1] = 6;
+    std::sort(c.df_deltas.begin(), c.df_deltas.end());
+    ASSERT_TRUE((*s)->commit_clustering(c).ok());
+    check(**s);
+  }
+  EXPECT_EQ(query_store(path, "SELECT COUNT(*) FROM term_df_log"), 0);
+  EXPECT_EQ(query_store(path, "SELECT COUNT(*) FROM term_df"), static_cast<int64_t>(expect.size()));
+  EXPECT_EQ(query_store(path, "SELECT value FROM cluster_meta WHERE key = 'terms'"), static_cast<int64_t>(expect.size()));
+  auto s = SqliteStore::open(path);
+  ASSERT_TRUE(s.ok());
+  check(**s);
+  // The next commits log again, below the table's size.
+  ClusterCommit c;
+  c.df_deltas = {{7, 2}};
+  ASSERT_TRUE((*s)->commit_clustering(c).ok());
+  expect[7] = 3;
+  check(**s);
+}
+
 TEST(Store, MigrationsRunOnceAndDataSurvivesReopen) {
   TempDir dir;
   std::string path = (dir / "db.sqlite").string();
@@ -250,7 +329,7 @@ TEST(Store, MigrationsRunOnceAndDataSurvivesReopen) {
   rewrite_store(path,
                 "DROP TABLE extractions; DROP TABLE incidents; DROP TABLE incident_articles; DROP TABLE incident_aliases; "
                 "DROP TABLE term_df; DROP TABLE cluster_meta; DROP TABLE cluster_corrections; DROP INDEX articles_duplicate_of; "
-                "DROP TABLE dossiers; DROP INDEX articles_counted; "
+                "DROP TABLE dossiers; DROP INDEX articles_counted; DROP TABLE term_df_log; "
                 "DELETE FROM schema_migrations WHERE version >= 2;");
   auto s = SqliteStore::open(path);
   ASSERT_TRUE(s.ok()) << s.error();

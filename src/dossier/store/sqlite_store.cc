@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <unordered_map>
 #include <unordered_set>
@@ -189,7 +190,56 @@ CREATE INDEX incident_articles_incident ON incident_articles(incident_seq);
 DROP INDEX articles_counted;
 CREATE INDEX articles_counted ON articles(seq, id, duplicate_of, outlet, published, ingested_at);
 )sql",
+    // 7: document-frequency changes logged, one packed record per clustering commit, and folded
+    // into term_df when the log holds as many entries as the table has terms. Updating term_df in
+    // place dirtied nearly every one of its pages at each commit, a cost that grew with the
+    // vocabulary; the fold touches them once per many commits.
+    R"sql(
+CREATE TABLE term_df_log (seq INTEGER PRIMARY KEY, entries INTEGER NOT NULL, deltas BLOB NOT NULL);
+INSERT OR REPLACE INTO cluster_meta (key, value) SELECT 'terms', COUNT(*) FROM term_df;
+)sql",
 };
+
+// The document-frequency changes of one commit as a term_df_log record: per term, its key (8
+// bytes, little-endian) and its change (zigzag varint; nearly always one byte).
+std::string pack_df(const std::vector<std::pair<uint64_t, int64_t>>& deltas) {
+  std::string out;
+  out.reserve(deltas.size() * 10);
+  for (const auto& [term, delta] : deltas) {
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((term >> (8 * i)) & 0xff));
+    uint64_t z = (static_cast<uint64_t>(delta) << 1) ^ static_cast<uint64_t>(delta >> 63);
+    while (z >= 0x80) {
+      out.push_back(static_cast<char>((z & 0x7f) | 0x80));
+      z >>= 7;
+    }
+    out.push_back(static_cast<char>(z));
+  }
+  return out;
+}
+
+// Calls f(term, delta) for each entry of a record; false if the record is truncated.
+template <typename F>
+bool unpack_df(std::string_view blob, F&& f) {
+  size_t i = 0;
+  while (i < blob.size()) {
+    if (blob.size() - i < 9) return false;
+    uint64_t term = 0;
+    for (int b = 0; b < 8; ++b) term |= static_cast<uint64_t>(static_cast<unsigned char>(blob[i + b])) << (8 * b);
+    i += 8;
+    uint64_t z = 0;
+    for (int shift = 0;; shift += 7) {
+      if (i >= blob.size() || shift > 63) return false;
+      auto byte = static_cast<unsigned char>(blob[i++]);
+      z |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if (!(byte & 0x80)) break;
+    }
+    f(term, static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1));
+  }
+  return true;
+}
+
+// The log is folded once it holds as many entries as term_df has rows, and not before this many.
+constexpr int64_t kDfFoldMin = 65536;
 
 // Prepared statements by SQL text. Preparing costs as much as running a small statement, and the
 // writer runs the same few for every article. A statement in use (a query being stepped while
@@ -735,11 +785,11 @@ Status SqliteStore::commit_clustering(const ClusterCommit& c) {
     // member are not independent sources; undated members give dates only when none is dated.
     for (const auto& r : c.upserts)
       if (Status st = recount_incident(r.id); !st.ok()) return fail("count incident " + r.id);
-    Stmt df(*cache_, db_, "INSERT INTO term_df (term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df");
-    for (const auto& [term, delta] : c.df_deltas) {
-      df.reset();
-      df.bind(1, static_cast<int64_t>(term)).bind(2, delta);
-      if (df.step() != SQLITE_DONE) return fail("save term statistics");
+    if (!c.df_deltas.empty()) {
+      Stmt log(*cache_, db_, "INSERT INTO term_df_log (entries, deltas) VALUES (?, ?)");
+      log.bind(1, static_cast<int64_t>(c.df_deltas.size())).bind_blob(2, pack_df(c.df_deltas));
+      if (log.step() != SQLITE_DONE) return fail("save term statistics");
+      if (Status st = fold_df_log(); !st.ok()) return fail("fold term statistics");
     }
     if (c.documents_delta) {
       Stmt docs(*cache_, db_, "INSERT INTO cluster_meta (key, value) VALUES ('documents', ?) ON CONFLICT(key) DO UPDATE SET value = value + excluded.value");
@@ -786,6 +836,50 @@ Status SqliteStore::recount_incident(const std::string& incident_id) {
   up.bind(4, first_published.empty() ? first_ingested : first_published).bind(5, last_published.empty() ? last_ingested : last_published);
   up.bind(6, incident_id);
   if (up.step() != SQLITE_DONE) return Error{errmsg()};
+  return {};
+}
+
+// Folds the logged document-frequency changes into term_df once they are as many as its terms:
+// summed by term first, so a term logged by many commits is one update.
+Status SqliteStore::fold_df_log() {
+  int64_t logged = 0, terms = 0;
+  {
+    Stmt q(*cache_, db_, "SELECT COALESCE(SUM(entries), 0) FROM term_df_log");
+    if (q.step() != SQLITE_ROW) return Error{errmsg()};
+    logged = q.i64(0);
+  }
+  {
+    Stmt q(*cache_, db_, "SELECT value FROM cluster_meta WHERE key = 'terms'");
+    int rc = q.step();
+    if (rc == SQLITE_ROW) terms = q.i64(0);
+    else if (rc != SQLITE_DONE) return Error{errmsg()};
+  }
+  if (logged < std::max(terms, kDfFoldMin)) return {};
+  std::unordered_map<uint64_t, int64_t> sum;
+  sum.reserve(static_cast<size_t>(std::min(logged, terms + logged)));
+  {
+    Stmt q(*cache_, db_, "SELECT seq, deltas FROM term_df_log");
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      std::string blob = q.blob(1);
+      if (!unpack_df(blob, [&](uint64_t t, int64_t d) { sum[t] += d; }))
+        return Error{"term_df_log record " + std::to_string(q.i64(0)) + " is truncated"};
+    }
+    if (rc != SQLITE_DONE) return Error{errmsg()};
+  }
+  std::vector<std::pair<uint64_t, int64_t>> sorted(sum.begin(), sum.end());
+  std::sort(sorted.begin(), sorted.end());  // key order: each page of term_df is visited once
+  Stmt up(*cache_, db_, "INSERT INTO term_df (term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df");
+  for (const auto& [term, delta] : sorted) {
+    if (delta == 0) continue;
+    up.reset();
+    up.bind(1, static_cast<int64_t>(term)).bind(2, delta);
+    if (up.step() != SQLITE_DONE) return Error{errmsg()};
+  }
+  if (auto st = exec("DELETE FROM term_df_log; INSERT INTO cluster_meta (key, value) SELECT 'terms', COUNT(*) FROM term_df "
+                     "WHERE true ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+      !st)
+    return st;
   return {};
 }
 
@@ -904,9 +998,22 @@ Result<TermStats> SqliteStore::term_stats() {
     Stmt q(*cache_, db_, "SELECT value FROM cluster_meta WHERE key = 'documents'");
     if (q.step() == SQLITE_ROW) t.documents = q.i64(0);
   }
-  Stmt q(*cache_, db_, "SELECT term, df FROM term_df");
+  {
+    Stmt q(*cache_, db_, "SELECT term, df FROM term_df");
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) t.df.emplace(static_cast<uint64_t>(q.i64(0)), q.i64(1));
+    if (rc != SQLITE_DONE) return Error{errmsg()};
+  }
+  // Changes not yet folded into term_df.
+  Stmt q(*cache_, db_, "SELECT seq, deltas FROM term_df_log ORDER BY seq");
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) t.df.emplace(static_cast<uint64_t>(q.i64(0)), q.i64(1));
+  while ((rc = q.step()) == SQLITE_ROW) {
+    std::string blob = q.blob(1);
+    if (!unpack_df(blob, [&](uint64_t term, int64_t d) {
+          if ((t.df[term] += d) == 0) t.df.erase(term);
+        }))
+      return Error{"term_df_log record " + std::to_string(q.i64(0)) + " is truncated"};
+  }
   if (rc != SQLITE_DONE) return Error{errmsg()};
   return t;
 }
@@ -949,7 +1056,7 @@ Result<std::optional<StoredDossier>> SqliteStore::get_dossier(const std::string&
 Status SqliteStore::clear_clustering() {
   WriteScope tx(db_);
   if (!tx.ok()) return Error{errmsg()};
-  Status st = exec("DELETE FROM incident_articles; DELETE FROM incidents; DELETE FROM incident_aliases; DELETE FROM term_df; DELETE FROM cluster_meta;");
+  Status st = exec("DELETE FROM incident_articles; DELETE FROM incidents; DELETE FROM incident_aliases; DELETE FROM term_df; DELETE FROM term_df_log; DELETE FROM cluster_meta;");
   if (!st) return st;  // the scope rolls back
   if (!tx.commit()) return Error{errmsg()};
   return {};

@@ -62,6 +62,7 @@ class SqliteStore final : public Store {
   Status migrate();
   Status exec(const char* sql);
   Status recount_incident(const std::string& incident_id);
+  Status fold_df_log();
   std::string errmsg() const;
 
   sqlite3* db_;
