@@ -10,7 +10,7 @@
 // end_to_end, which is wall time from document bytes in memory to a committed store (documents
 // are generated ahead, untimed, in chunks of 1,000). Scaling: clustering and
 // end to end run up to the largest size, and the per-article cost is measured over the last tenth
-// of the articles before each size is reached.
+// of the articles before each size is reached (at least 4,000 articles, at most half of them).
 #include <CLI/CLI.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -194,18 +194,22 @@ json run_stage(const std::string& stage, const Options& o) {
     return m.report();
   }
 
-  // Scaling points: the per-article cost over the last tenth before each size.
+  // Scaling points: the per-article cost over the last tenth before each size, and over at least
+  // 4,000 articles (at most half of them), so that work done every few batches (document
+  // frequencies folded, a WAL checkpoint) is sampled at small sizes too, not caught or missed by
+  // a single batch.
+  auto window_start = [](size_t p) { return p - std::min(p / 2, std::max<size_t>(p / 10, 4000)); };
   std::vector<size_t> points = o.scaling;
   points.erase(std::remove_if(points.begin(), points.end(), [&](size_t p) { return p > o.size; }), points.end());
   json scaling = json::object();
   auto record_point = [&](size_t done, const std::vector<std::pair<size_t, double>>& marks) {
     for (size_t p : points) {
       if (done < p || scaling.contains(std::to_string(p))) continue;
-      // marks: (articles done, cumulative seconds); cost between 0.9p and p.
+      // marks: (articles done, cumulative seconds); cost between window_start(p) and p.
       double t_lo = 0, t_hi = 0;
       size_t n_lo = 0, n_hi = 0;
       for (const auto& [n, t] : marks) {
-        if (n <= p * 9 / 10) n_lo = n, t_lo = t;
+        if (n <= window_start(p)) n_lo = n, t_lo = t;
         if (n <= p) n_hi = n, t_hi = t;
       }
       if (n_hi > n_lo)
@@ -261,7 +265,7 @@ json run_stage(const std::string& stage, const Options& o) {
         const Parts* lo = nullptr;
         const Parts* hi = nullptr;
         for (const auto& x : parts) {
-          if (x.done <= p * 9 / 10) lo = &x;
+          if (x.done <= window_start(p)) lo = &x;
           if (x.done <= p) hi = &x;
         }
         if (!lo || !hi || hi->done <= lo->done) continue;
