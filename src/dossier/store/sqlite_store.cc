@@ -855,20 +855,26 @@ Status SqliteStore::fold_df_log() {
     else if (rc != SQLITE_DONE) return Error{errmsg()};
   }
   if (logged < std::max(terms, kDfFoldMin)) return {};
-  std::unordered_map<uint64_t, int64_t> sum;
-  sum.reserve(static_cast<size_t>(std::min(logged, terms + logged)));
+  // All entries in one flat array (16 bytes each, no per-term node), sorted, then summed by term.
+  std::vector<std::pair<uint64_t, int64_t>> sorted;
+  sorted.reserve(static_cast<size_t>(logged));
   {
     Stmt q(*cache_, db_, "SELECT seq, deltas FROM term_df_log");
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) {
       std::string blob = q.blob(1);
-      if (!unpack_df(blob, [&](uint64_t t, int64_t d) { sum[t] += d; }))
+      if (!unpack_df(blob, [&](uint64_t t, int64_t d) { sorted.emplace_back(t, d); }))
         return Error{"term_df_log record " + std::to_string(q.i64(0)) + " is truncated"};
     }
     if (rc != SQLITE_DONE) return Error{errmsg()};
   }
-  std::vector<std::pair<uint64_t, int64_t>> sorted(sum.begin(), sum.end());
   std::sort(sorted.begin(), sorted.end());  // key order: each page of term_df is visited once
+  size_t n = 0;
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    if (n > 0 && sorted[n - 1].first == sorted[i].first) sorted[n - 1].second += sorted[i].second;
+    else sorted[n++] = sorted[i];
+  }
+  sorted.resize(n);
   Stmt up(*cache_, db_, "INSERT INTO term_df (term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df");
   for (const auto& [term, delta] : sorted) {
     if (delta == 0) continue;
