@@ -312,6 +312,20 @@ TEST(Store, TermStatsThroughTheLogAndItsFold) {
   ASSERT_TRUE((*s)->commit_clustering(c).ok());
   expect[7] = 3;
   check(**s);
+  // A second fold (the log outgrows the table's 70,003 terms), in which a term goes back to no
+  // document: it leaves the table.
+  c.df_deltas.clear();
+  for (uint64_t k = 1000; k < 1000 + 70100; ++k) {
+    c.df_deltas.emplace_back(k * 0x9e3779b97f4a7c15ull, 1);
+    ++expect[k * 0x9e3779b97f4a7c15ull];
+  }
+  c.df_deltas.emplace_back(1, -6);
+  expect.erase(1);
+  std::sort(c.df_deltas.begin(), c.df_deltas.end());
+  ASSERT_TRUE((*s)->commit_clustering(c).ok());
+  check(**s);
+  EXPECT_EQ(query_store(path, "SELECT COUNT(*) FROM term_df_log"), 0);
+  EXPECT_EQ(query_store(path, "SELECT COUNT(*) FROM term_df WHERE term = 1"), 0);
 }
 
 TEST(Store, MigrationsRunOnceAndDataSurvivesReopen) {

@@ -839,6 +839,29 @@ Status SqliteStore::recount_incident(const std::string& incident_id) {
   return {};
 }
 
+// The logged document-frequency changes, summed by term, in key order: one flat array (16 bytes
+// per entry, no per-term node).
+Result<std::vector<std::pair<uint64_t, int64_t>>> SqliteStore::logged_df(size_t expected) {
+  std::vector<std::pair<uint64_t, int64_t>> out;
+  out.reserve(expected);
+  Stmt q(*cache_, db_, "SELECT seq, deltas FROM term_df_log");
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    std::string blob = q.blob(1);
+    if (!unpack_df(blob, [&](uint64_t t, int64_t d) { out.emplace_back(t, d); }))
+      return Error{"term_df_log record " + std::to_string(q.i64(0)) + " is truncated"};
+  }
+  if (rc != SQLITE_DONE) return Error{errmsg()};
+  std::sort(out.begin(), out.end());  // key order: a fold visits each page of term_df once
+  size_t n = 0;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (n > 0 && out[n - 1].first == out[i].first) out[n - 1].second += out[i].second;
+    else out[n++] = out[i];
+  }
+  out.resize(n);
+  return out;
+}
+
 // Folds the logged document-frequency changes into term_df once they are as many as its terms:
 // summed by term first, so a term logged by many commits is one update.
 Status SqliteStore::fold_df_log() {
@@ -855,32 +878,20 @@ Status SqliteStore::fold_df_log() {
     else if (rc != SQLITE_DONE) return Error{errmsg()};
   }
   if (logged < std::max(terms, kDfFoldMin)) return {};
-  // All entries in one flat array (16 bytes each, no per-term node), sorted, then summed by term.
-  std::vector<std::pair<uint64_t, int64_t>> sorted;
-  sorted.reserve(static_cast<size_t>(logged));
-  {
-    Stmt q(*cache_, db_, "SELECT seq, deltas FROM term_df_log");
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW) {
-      std::string blob = q.blob(1);
-      if (!unpack_df(blob, [&](uint64_t t, int64_t d) { sorted.emplace_back(t, d); }))
-        return Error{"term_df_log record " + std::to_string(q.i64(0)) + " is truncated"};
-    }
-    if (rc != SQLITE_DONE) return Error{errmsg()};
-  }
-  std::sort(sorted.begin(), sorted.end());  // key order: each page of term_df is visited once
-  size_t n = 0;
-  for (size_t i = 0; i < sorted.size(); ++i) {
-    if (n > 0 && sorted[n - 1].first == sorted[i].first) sorted[n - 1].second += sorted[i].second;
-    else sorted[n++] = sorted[i];
-  }
-  sorted.resize(n);
+  auto sorted = logged_df(static_cast<size_t>(logged));
+  if (!sorted.ok()) return Error{sorted.error()};
   Stmt up(*cache_, db_, "INSERT INTO term_df (term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df");
-  for (const auto& [term, delta] : sorted) {
+  Stmt gone(*cache_, db_, "DELETE FROM term_df WHERE term = ? AND df <= 0");
+  for (const auto& [term, delta] : *sorted) {
     if (delta == 0) continue;
     up.reset();
     up.bind(1, static_cast<int64_t>(term)).bind(2, delta);
     if (up.step() != SQLITE_DONE) return Error{errmsg()};
+    if (delta < 0) {  // a term no document holds any more is no row, as in term_stats()
+      gone.reset();
+      gone.bind(1, static_cast<int64_t>(term));
+      if (gone.step() != SQLITE_DONE) return Error{errmsg()};
+    }
   }
   if (auto st = exec("DELETE FROM term_df_log; INSERT INTO cluster_meta (key, value) SELECT 'terms', COUNT(*) FROM term_df "
                      "WHERE true ON CONFLICT(key) DO UPDATE SET value = excluded.value");
@@ -1011,16 +1022,10 @@ Result<TermStats> SqliteStore::term_stats() {
     if (rc != SQLITE_DONE) return Error{errmsg()};
   }
   // Changes not yet folded into term_df.
-  Stmt q(*cache_, db_, "SELECT seq, deltas FROM term_df_log ORDER BY seq");
-  int rc;
-  while ((rc = q.step()) == SQLITE_ROW) {
-    std::string blob = q.blob(1);
-    if (!unpack_df(blob, [&](uint64_t term, int64_t d) {
-          if ((t.df[term] += d) == 0) t.df.erase(term);
-        }))
-      return Error{"term_df_log record " + std::to_string(q.i64(0)) + " is truncated"};
-  }
-  if (rc != SQLITE_DONE) return Error{errmsg()};
+  auto logged = logged_df(0);
+  if (!logged.ok()) return Error{logged.error()};
+  for (const auto& [term, d] : *logged)
+    if (d != 0 && (t.df[term] += d) <= 0) t.df.erase(term);
   return t;
 }
 

@@ -5,6 +5,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "dossier/store/store.h"
 
@@ -63,6 +65,7 @@ class SqliteStore final : public Store {
   Status exec(const char* sql);
   Status recount_incident(const std::string& incident_id);
   Status fold_df_log();
+  Result<std::vector<std::pair<uint64_t, int64_t>>> logged_df(size_t expected);
   std::string errmsg() const;
 
   sqlite3* db_;
