@@ -16,7 +16,7 @@
 #include "dossier/ingest/encoding.h"
 #include "dossier/ingest/feed.h"
 #include "dossier/ingest/html.h"
-#include "dossier/ingest/neardup.h"
+#include "dossier/util/minhash.h"
 #include "dossier/ingest/plaintext.h"
 #include "dossier/store/sqlite_store.h"
 #include "generate.h"

@@ -32,10 +32,10 @@
 #include "dossier/ingest/document.h"
 #include "dossier/ingest/feed.h"
 #include "dossier/ingest/html.h"
-#include "dossier/ingest/ingest.h"
-#include "dossier/ingest/neardup.h"
+#include "dossier/util/minhash.h"
 #include "dossier/store/sqlite_store.h"
-#include "dossier/synthesize/generate.h"
+#include "dossier/pipeline/dossiers.h"
+#include "dossier/pipeline/pipeline.h"
 #include "dossier/util/hash.h"
 #include "dossier/util/time.h"
 
@@ -168,13 +168,12 @@ json run_stage(const std::string& stage, const Options& o) {
     std::filesystem::remove_all(dir);
   };
   // Ingest as the CLI does it, pages already in hand.
-  auto ingest_options = [&](Clusterer* clusterer) {
-    IngestOptions io;
-    io.fetch_linked_pages = false;
-    io.extractor = ex->get();
-    io.clusterer = clusterer;
-    io.threads = o.threads;
-    return io;
+  auto pipeline_options = [&] {
+    PipelineOptions po;
+    po.fetch_linked_pages = false;
+    po.extractor = ex->get();
+    po.threads = o.threads;
+    return po;
   };
 
   if (stage == "store_writes") {
@@ -287,11 +286,11 @@ json run_stage(const std::string& stage, const Options& o) {
         Article a = article_of(it);
         truth_ids.emplace_back(hash64(a.id), label_number.emplace(it.label, static_cast<uint32_t>(label_number.size())).first->second);
         // Store the article (not timed: that is store_writes), extract (not timed), then profile and
-        // cluster. Articles are written as ingest writes them, IngestOptions::batch to a transaction,
+        // cluster. Articles are written as ingest writes them, PipelineOptions::batch to a transaction,
         // so that the log the clustering commits share (and their checkpoints) is the pipeline's.
         if (!batch_open) batch_open = (*store)->begin_batch().ok();
         (*store)->put_article(a, std::nullopt);
-        if (batch_open && ++batch_writes >= IngestOptions{}.batch) close_batch();
+        if (batch_open && ++batch_writes >= PipelineOptions{}.batch) close_batch();
         Extraction x = (*ex)->extract(a);
         auto t0 = Clock::now();
         ArticleProfile p = profile_article(a, x, **kb);
@@ -332,18 +331,16 @@ json run_stage(const std::string& stage, const Options& o) {
     // more than one article is generated as `dossier report` does (articles read back and
     // extracted, claims, products, JSON stored) and rendered in Markdown. One "article" is one
     // member of an incident; latency percentiles are per incident.
-    auto cl = Clusterer::open(**store, kb->get());
-    if (!cl.ok()) return {{"error", cl.error()}};
     {
-      Ingestor ing(**store, ingest_options(cl->get()), IngestEvents{});
+      auto ing = Pipeline::open(**store, pipeline_options());
+      if (!ing.ok()) return {{"error", ing.error()}};
       while (gen.next(d)) {
         FetchInfo info;
         info.source = info.final_url = d.url;
         info.content_type = d.kind == "html" ? "text/html" : d.kind == "text" ? "text/plain" : "application/xml";
-        ing.ingest_bytes(d.bytes, info);
+        (*ing)->ingest_bytes(d.bytes, info);
       }
-      ing.finish();
-      (*cl)->flush();
+      (*ing)->finish();
     }
     auto incidents = (*store)->list_incidents(IncidentQuery{});
     if (!incidents.ok()) return {{"error", incidents.error()}};
@@ -351,7 +348,7 @@ json run_stage(const std::string& stage, const Options& o) {
     for (const auto& inc : *incidents) {
       if (inc.articles < 2) continue;
       auto t0 = Clock::now();
-      auto dz = generate_dossier(**store, **ex, **kb, inc.id);
+      auto dz = generate_dossier(**store, **ex, inc.id);
       if (!dz.ok()) return {{"error", dz.error()}};
       std::string md = render_markdown(*dz, DossierProduct::Full);
       double s = seconds(Clock::now() - t0);
@@ -387,11 +384,9 @@ json run_stage(const std::string& stage, const Options& o) {
   }
 
   if (stage == "end_to_end") {
-    auto cl = Clusterer::open(**store, kb->get());
-    if (!cl.ok()) return {{"error", cl.error()}};
-    IngestOptions io = ingest_options(cl->get());
-    IngestEvents ev;
-    Ingestor ing(**store, io, ev);
+    auto pipeline = Pipeline::open(**store, pipeline_options());
+    if (!pipeline.ok()) return {{"error", pipeline.error()}};
+    Pipeline& ing = **pipeline;
     std::vector<std::pair<size_t, double>> marks;
     double cumulative = 0;
     size_t done = 0;
@@ -413,7 +408,7 @@ json run_stage(const std::string& stage, const Options& o) {
         done += doc.items.size();
       }
       auto t0 = Clock::now();
-      ing.finish();
+      ing.drain();
       m.busy += seconds(Clock::now() - t0);
       cumulative += seconds(Clock::now() - start);
       marks.emplace_back(done, cumulative);
@@ -428,7 +423,7 @@ json run_stage(const std::string& stage, const Options& o) {
     }
     run_chunk();
     auto t0 = Clock::now();
-    (*cl)->flush();
+    ing.finish();
     m.busy += seconds(Clock::now() - t0);
     json r = m.report();
     r["scaling"] = scaling;

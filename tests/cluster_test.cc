@@ -12,7 +12,7 @@
 
 #include "dossier/cluster/clusterer.h"
 #include "dossier/cluster/evaluate.h"
-#include "dossier/ingest/ingest.h"
+#include "dossier/pipeline/pipeline.h"
 #include "dossier/store/sqlite_store.h"
 #include "test_util.h"
 
@@ -43,19 +43,17 @@ const Shared& shared() {
 // Ingests `paths` (in this order) with extraction and clustering, as one run.
 void ingest_and_cluster(Store& store, const std::vector<std::string>& paths) {
   const Shared& s = shared();
-  auto clusterer = Clusterer::open(store, s.kb.get());
-  ASSERT_TRUE(clusterer.ok()) << clusterer.error();
-  IngestOptions opts;
+  PipelineOptions opts;
   opts.fetch_linked_pages = false;
   opts.extractor = s.extractor.get();
-  opts.clusterer = clusterer->get();
-  IngestEvents ev;
+  PipelineEvents ev;
   std::vector<std::string> errors;
   ev.on_error = [&](const std::string& item, const std::string& why) { errors.push_back(item + ": " + why); };
   ev.on_warning = [&](const std::string& item, const std::string& why) { errors.push_back(item + ": " + why); };
-  Ingestor ing(store, opts, ev);
-  for (const auto& p : paths) ing.ingest(p);
-  ASSERT_TRUE((*clusterer)->flush().ok());
+  auto pipeline = Pipeline::open(store, opts, ev);
+  ASSERT_TRUE(pipeline.ok()) << pipeline.error();
+  for (const auto& p : paths) (*pipeline)->ingest(p);
+  (*pipeline)->finish();
   EXPECT_TRUE(errors.empty()) << errors.front();
 }
 

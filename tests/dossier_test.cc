@@ -8,7 +8,7 @@
 #include <set>
 
 #include "dossier/cluster/clusterer.h"
-#include "dossier/ingest/ingest.h"
+#include "dossier/pipeline/pipeline.h"
 #include "dossier/store/sqlite_store.h"
 #include "dossier/synthesize/claims.h"
 #include "dossier/synthesize/dossier.h"
@@ -45,14 +45,13 @@ const Shared& shared() {
 std::unique_ptr<SqliteStore> ingest(const fs::path& db, const std::vector<std::string>& paths) {
   auto store = SqliteStore::open(db.string());
   if (!store.ok()) return nullptr;
-  auto cl = Clusterer::open(**store, shared().kb.get());
-  IngestOptions opts;
+  PipelineOptions opts;
   opts.fetch_linked_pages = false;
   opts.extractor = shared().extractor.get();
-  opts.clusterer = cl->get();
-  Ingestor ing(**store, opts, {});
-  for (const auto& p : paths) ing.ingest(p);
-  (*cl)->flush();
+  auto pipeline = Pipeline::open(**store, opts);
+  if (!pipeline.ok()) return nullptr;
+  for (const auto& p : paths) (*pipeline)->ingest(p);
+  (*pipeline)->finish();
   return std::move(store).value();
 }
 
@@ -397,13 +396,12 @@ TEST_F(DossierTest, ANewVersionSaysWhatChanged) {
   json before = dossier_json(first);
   // The follow-up joins the incident; the next dossier says what it brought.
   {
-    auto cl = Clusterer::open(*store, shared().kb.get());
-    IngestOptions opts;
+    PipelineOptions opts;
     opts.extractor = shared().extractor.get();
-    opts.clusterer = cl->get();
-    Ingestor ing(*store, opts, {});
-    ing.ingest((c / "2").string());
-    (*cl)->flush();
+    auto pipeline = Pipeline::open(*store, opts);
+    ASSERT_TRUE(pipeline.ok()) << pipeline.error();
+    (*pipeline)->ingest((c / "2").string());
+    (*pipeline)->finish();
   }
   Dossier second = dossier_of(*store, id);
   EXPECT_GT(second.incident_version, first.incident_version);

@@ -7,7 +7,7 @@
 #include <atomic>
 #include <thread>
 
-#include "dossier/ingest/ingest.h"
+#include "dossier/pipeline/pipeline.h"
 #include "dossier/store/sqlite_store.h"
 #include "test_util.h"
 
@@ -222,16 +222,17 @@ TEST(Fetch, PollFeedFetchesSummaryOnlyItemsAndThenCostsA304) {
   ASSERT_TRUE(s.ok());
   auto feed = (*s)->add_feed(srv.base() + "/feed.xml", "");
   ASSERT_TRUE(feed.ok());
-  IngestOptions opts;
+  PipelineOptions opts;
   opts.fetch = local_options();
   std::vector<std::string> errors;
-  IngestEvents ev;
+  PipelineEvents ev;
   ev.on_error = [&](const std::string& i, const std::string& r) { errors.push_back(i + ": " + r); };
   Feed f = *feed;
   {
-    Ingestor ing(**s, opts, ev);
-    EXPECT_TRUE(ing.poll_feed(f, 900));
-    EXPECT_EQ(ing.counts().stored, 2u);
+    auto ing = Pipeline::open(**s, opts, ev);
+    ASSERT_TRUE(ing.ok());
+    EXPECT_TRUE((*ing)->poll_feed(f, 900));
+    EXPECT_EQ((*ing)->counts().stored, 2u);
   }
   EXPECT_TRUE(errors.empty());
   EXPECT_EQ(f.title, "Local");
@@ -248,10 +249,11 @@ TEST(Fetch, PollFeedFetchesSummaryOnlyItemsAndThenCostsA304) {
     EXPECT_EQ(a.feed_url, srv.base() + "/feed.xml");
   }
   {
-    Ingestor ing(**s, opts, ev);
-    EXPECT_TRUE(ing.poll_feed(f, 900));
-    EXPECT_EQ(ing.counts().feeds_not_modified, 1u);
-    EXPECT_EQ(ing.counts().stored, 0u);
+    auto ing = Pipeline::open(**s, opts, ev);
+    ASSERT_TRUE(ing.ok());
+    EXPECT_TRUE((*ing)->poll_feed(f, 900));
+    EXPECT_EQ((*ing)->counts().feeds_not_modified, 1u);
+    EXPECT_EQ((*ing)->counts().stored, 0u);
   }
   EXPECT_EQ(srv.feed_hits.load(), 2);
 }
@@ -262,9 +264,11 @@ TEST(Fetch, FailedPollRecordsErrorAndBacksOff) {
   auto s = SqliteStore::open((dir / "db").string());
   ASSERT_TRUE(s.ok());
   Feed f = *(*s)->add_feed(srv.base() + "/missing", "");
-  IngestOptions opts;
+  PipelineOptions opts;
   opts.fetch = local_options();
-  Ingestor ing(**s, opts, {});
+  auto p = Pipeline::open(**s, opts);
+  ASSERT_TRUE(p.ok());
+  Pipeline& ing = **p;
   EXPECT_FALSE(ing.poll_feed(f, 900));
   EXPECT_EQ(f.consecutive_failures, 1);
   EXPECT_EQ(f.last_error, "HTTP 404");

@@ -1,4 +1,5 @@
-#include "dossier/ingest/ingest.h"
+#include "dossier/ingest/source.h"
+#include "dossier/pipeline/pipeline.h"
 
 #include <gtest/gtest.h>
 
@@ -11,18 +12,23 @@ namespace {
 using namespace dossier::testing;
 
 struct IngestRun {
-  IngestCounts counts;
+  PipelineCounts counts;
   std::vector<std::string> errors;
 };
 
-IngestRun ingest_into(Store& store, const std::vector<std::string>& targets, IngestOptions opts = {}) {
+IngestRun ingest_into(Store& store, const std::vector<std::string>& targets, PipelineOptions opts = {}) {
   IngestRun run;
-  IngestEvents ev;
+  PipelineEvents ev;
   ev.on_error = [&](const std::string& item, const std::string& reason) { run.errors.push_back(item + ": " + reason); };
   opts.fetch_linked_pages = false;
-  Ingestor ing(store, opts, ev);
-  for (const auto& t : targets) ing.ingest(t);
-  run.counts = ing.counts();
+  auto ing = Pipeline::open(store, opts, ev);
+  if (!ing.ok()) {
+    run.errors.push_back(ing.error());
+    return run;
+  }
+  for (const auto& t : targets) (*ing)->ingest(t);
+  (*ing)->finish();
+  run.counts = (*ing)->counts();
   return run;
 }
 
@@ -73,8 +79,8 @@ TEST(Ingest, BadInputsFailOneByOneAndTheRunGoesOn) {
   write_file(in / "no-text.html", "<html><body><nav><a href='/'>Home</a></nav></body></html>");
   write_file(in / "huge.html", std::string(2u << 20, 'a'));
   write_file(in / "laughs.xml", read_file(golden_dir() / "feeds" / "billion-laughs.rss"));
-  IngestOptions opts;
-  opts.max_file_bytes = 1u << 20;
+  PipelineOptions opts;
+  opts.fetch.max_bytes = 1u << 20;
   IngestRun run = ingest_into(**s, {in.string(), (dir / "missing").string()}, opts);
   // good.txt is stored. The entity-bomb feed's one item is either stored with bounded text or
   // rejected as empty (libxml2 may stop the expansion itself): never more, never a hang.

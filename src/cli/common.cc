@@ -39,14 +39,27 @@ FetchOptions fetch_options(const Globals& g) {
   return f;
 }
 
-std::unique_ptr<Store> open_or_die(const Globals& g) {
-  std::string path = g.db.empty() ? default_store_path() : g.db;
-  auto s = open_store(path);
+std::unique_ptr<Store> open_store(const Globals& g) {
+  auto s = dossier::open_store(g.db.empty() ? default_store_path() : g.db);
   if (!s.ok()) {
-    std::fprintf(stderr, "error: %s\n", s.error().c_str());
-    std::exit(kExitSomeFailed);
+    report_error(s.error());
+    return nullptr;
   }
   return std::move(s).value();
+}
+
+PipelineOptions pipeline_options(const Globals& g, const ExtractionContext* ctx) {
+  PipelineOptions o;
+  o.fetch = fetch_options(g);
+  o.threads = g.threads;
+  o.extractor = ctx ? ctx->extractor.get() : nullptr;
+  o.refresh_dossiers = g.dossiers && ctx;
+  return o;
+}
+
+int report_error(const std::string& message) {
+  std::fprintf(stderr, "error: %s\n", message.c_str());
+  return kExitSomeFailed;
 }
 
 }  // namespace dossier::cli

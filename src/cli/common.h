@@ -8,6 +8,7 @@
 
 #include "dossier/extract/extract.h"
 #include "dossier/ingest/fetch.h"
+#include "dossier/pipeline/pipeline.h"
 #include "dossier/kb/kb.h"
 #include "dossier/store/store.h"
 
@@ -43,7 +44,13 @@ std::optional<ExtractionContext> extraction_context(const Globals& g, bool requi
 
 FetchOptions fetch_options(const Globals& g);
 
-// Opens the store named by --db (or the default), or prints the reason and exits with status 1.
-std::unique_ptr<Store> open_or_die(const Globals& g);
+// Opens the store named by --db (or the default); null after printing the reason.
+std::unique_ptr<Store> open_store(const Globals& g);
+
+// The pipeline's options as the global options set them (fetching, threads, extraction).
+PipelineOptions pipeline_options(const Globals& g, const ExtractionContext* ctx);
+
+// Prints a library error as the CLI's one line and returns kExitSomeFailed.
+int report_error(const std::string& message);
 
 }  // namespace dossier::cli

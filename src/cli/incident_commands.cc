@@ -9,6 +9,8 @@
 
 #include "cli/output.h"
 #include "dossier/cluster/evaluate.h"
+#include "dossier/pipeline/jobs.h"
+#include "dossier/pipeline/stored.h"
 #include "dossier/util/text.h"
 #include "dossier/util/time.h"
 
@@ -59,92 +61,22 @@ std::string date_of(const std::string& iso) { return iso.size() >= 10 ? iso.subs
 
 }  // namespace
 
-ProfileSource stored_profiles(Store& store, const Extractor& extractor) {
-  return [&store, &extractor](const std::string& id) -> Result<ArticleProfile> {
-    auto a = store.get_article(id, false);
-    if (!a.ok()) return Error{a.error()};
-    if (!*a) return Error{"not stored"};
-    return profile_article(**a, extractor.extract(**a), extractor.kb());
-  };
-}
-
-std::unique_ptr<Clusterer> open_clusterer(Store& store, const KnowledgeBase* kb) {
-  auto c = Clusterer::open(store, kb);
-  if (!c.ok()) {
-    std::fprintf(stderr, "error: %s\n", c.error().c_str());
-    return nullptr;
-  }
-  return std::move(c).value();
-}
-
-bool finish_clustering(Clusterer& clusterer, Store& store, bool quiet, std::set<std::string>* touched) {
-  auto st = clusterer.flush();
-  if (!st.ok()) {
-    std::fprintf(stderr, "error: clustering: %s\n", st.error().c_str());
-    return false;
-  }
-  size_t created = 0, joined = 0;
-  for (const auto& d : clusterer.take_decisions()) {
-    (d.created ? created : joined)++;
-    if (touched) touched->insert(d.incident_id);
-  }
-  if (!quiet) {
-    auto all = store.list_incidents({});
-    std::fprintf(stderr, "clustered %zu article%s: %zu new incident%s, %zu joined existing ones; %zu incidents in the store\n",
-                 created + joined, created + joined == 1 ? "" : "s", created, created == 1 ? "" : "s", joined,
-                 all.ok() ? all->size() : 0);
-  }
-  return true;
-}
-
 int cmd_cluster(const Globals& g, bool rebuild, bool explain) {
-  auto store = open_or_die(g);
+  auto store = open_store(g);
+  if (!store) return kExitSomeFailed;
   auto ctx = extraction_context(g, true);
   if (!ctx) return kExitSomeFailed;
-  if (rebuild)
-    if (auto st = store->clear_clustering(); !st.ok()) {
-      std::fprintf(stderr, "error: %s\n", st.error().c_str());
-      return kExitSomeFailed;
-    }
-  auto clusterer = open_clusterer(*store, ctx->kb.get());
-  if (!clusterer) return kExitSomeFailed;
-  clusterer->set_explain(explain);
-  auto ids = store->unclustered_articles();
-  if (!ids.ok()) {
-    std::fprintf(stderr, "error: %s\n", ids.error().c_str());
-    return kExitSomeFailed;
-  }
-  int rc = kExitOk;
-  for (const auto& id : *ids) {
-    auto a = store->get_article(id, false);
-    if (!a.ok() || !*a) {
-      std::fprintf(stderr, "error: %s: %s\n", id.c_str(), a.ok() ? "not stored" : a.error().c_str());
-      rc = kExitSomeFailed;
-      continue;
-    }
-    Extraction x = ctx->extractor->extract(**a);
-    if (rebuild) store->put_extraction(id, extraction_json(x, **a, *ctx->kb).dump());
-    if (auto st = clusterer->add(profile_article(**a, x, *ctx->kb)); !st.ok()) {
-      std::fprintf(stderr, "error: clustering: %s\n", st.error().c_str());
-      return kExitSomeFailed;
-    }
-  }
-  if (auto st = clusterer->flush(); !st.ok()) {
-    std::fprintf(stderr, "error: clustering: %s\n", st.error().c_str());
-    return kExitSomeFailed;
-  }
-  std::vector<ClusterDecision> decisions = clusterer->take_decisions();
-  if (rebuild)
-    if (auto st = clusterer->replay_corrections(stored_profiles(*store, *ctx->extractor)); !st.ok()) {
-      std::fprintf(stderr, "error: replaying corrections: %s\n", st.error().c_str());
-      rc = kExitSomeFailed;
-    }
+  PipelineEvents ev;
+  ev.on_error = [](const std::string& item, const std::string& reason) { report_error(item + ": " + reason); };
+  auto run = cluster_stored(*store, *ctx->extractor, rebuild, explain, ev);
+  if (!run.ok()) return report_error(run.error());
+  const auto& decisions = run->decisions;
   if (explain) {
     for (const auto& d : decisions) {
       auto a = store->article_header(d.article_id);
       std::string title = a.ok() && *a ? (*a)->title : "";
-      std::printf("%s %s -> %s%s %.3f  %s\n", d.article_id.c_str(), d.created ? "NEW " : d.copy ? "COPY" : "JOIN",
-                  d.incident_id.c_str(), "", d.score, truncate_words(title, 70).c_str());
+      std::printf("%s %s -> %s %.3f  %s\n", d.article_id.c_str(), d.created ? "NEW " : d.copy ? "COPY" : "JOIN",
+                  d.incident_id.c_str(), d.score, truncate_words(title, 70).c_str());
       for (const auto& c : d.candidates)
         std::printf("    %s score %.3f content %.3f entities %.3f subject %.3f time %.2f%s\n", c.incident_id.c_str(), c.score,
                     c.content, c.entities, c.subject, c.time, c.conflict ? " conflict" : "");
@@ -157,11 +89,12 @@ int cmd_cluster(const Globals& g, bool rebuild, bool explain) {
     std::fprintf(stderr, "clustered %zu article%s: %zu new incident%s; %zu incidents in the store\n", decisions.size(),
                  decisions.size() == 1 ? "" : "s", created, created == 1 ? "" : "s", all.ok() ? all->size() : 0);
   }
-  return rc;
+  return run->failed ? kExitSomeFailed : kExitOk;
 }
 
 int cmd_incidents(const Globals& g, bool as_json, const std::string& actor, const std::string& since, size_t limit) {
-  auto store = open_or_die(g);
+  auto store = open_store(g);
+  if (!store) return kExitSomeFailed;
   auto kb = kb_quietly(g);
   IncidentQuery q;
   q.limit = limit;
@@ -231,7 +164,8 @@ int cmd_incidents(const Globals& g, bool as_json, const std::string& actor, cons
 }
 
 int cmd_incident(const Globals& g, const std::string& id, bool as_json) {
-  auto store = open_or_die(g);
+  auto store = open_store(g);
+  if (!store) return kExitSomeFailed;
   auto r = store->get_incident(id, false);
   if (!r.ok()) {
     std::fprintf(stderr, "error: %s\n", r.error().c_str());
@@ -277,12 +211,13 @@ namespace {
 // Runs one correction with a clusterer and the profile source it needs.
 template <typename Fn>
 int with_corrections(const Globals& g, Fn fn) {
-  auto store = open_or_die(g);
+  auto store = open_store(g);
+  if (!store) return kExitSomeFailed;
   auto ctx = extraction_context(g, true);
   if (!ctx) return kExitSomeFailed;
-  auto clusterer = open_clusterer(*store, ctx->kb.get());
-  if (!clusterer) return kExitSomeFailed;
-  return fn(*store, *clusterer, stored_profiles(*store, *ctx->extractor));
+  auto clusterer = Clusterer::open(*store, ctx->kb.get());
+  if (!clusterer.ok()) return report_error(clusterer.error());
+  return fn(*store, **clusterer, stored_profiles(*store, *ctx->extractor));
 }
 
 }  // namespace
@@ -326,77 +261,14 @@ int cmd_incidents_move(const Globals& g, const std::string& article, const std::
 }
 
 int cmd_eval_clustering(const Globals& g, const std::string& labels_path, bool as_json, bool verbose) {
-  std::ifstream f(labels_path);
-  if (!f) {
-    std::fprintf(stderr, "error: %s: cannot open for reading\n", labels_path.c_str());
-    return kExitSomeFailed;
-  }
-  auto store = open_or_die(g);
-  ArticleQuery all;
-  auto articles = store->list_articles(all);
-  if (!articles.ok()) {
-    std::fprintf(stderr, "error: %s\n", articles.error().c_str());
-    return kExitSomeFailed;
-  }
-  // An article is named by its id, its URL or canonical URL, or the path it was ingested from.
-  std::map<std::string, std::string> by_name;
-  std::vector<std::pair<std::string, std::string>> by_path;  // (normalised source path, id)
-  auto norm_path = [](const std::string& p) {
-    std::error_code ec;
-    auto c = std::filesystem::weakly_canonical(std::filesystem::path(p), ec);
-    return ec ? p : c.string();
-  };
-  for (const auto& a : *articles) {
-    by_name[a.id] = a.id;
-    if (!a.url.empty()) by_name[a.url] = a.id;
-    if (!a.canonical_url.empty()) by_name[a.canonical_url] = a.id;
-    if (!a.fetch.source.empty() && !is_http_url(a.fetch.source)) by_path.emplace_back(norm_path(a.fetch.source), a.id);
-  }
-  std::map<std::string, std::string> truth, predicted;
-  std::vector<std::string> unmatched;
-  std::string line;
-  size_t n = 0;
-  while (std::getline(f, line)) {
-    ++n;
-    std::string t = trim(line);
-    if (t.empty() || t[0] == '#') continue;
-    std::vector<std::string> cols;
-    size_t tab = t.find('\t');
-    if (tab != std::string::npos) {
-      size_t p = 0;
-      while (p <= t.size()) {
-        size_t q = t.find('\t', p);
-        cols.push_back(trim(t.substr(p, q == std::string::npos ? std::string::npos : q - p)));
-        if (q == std::string::npos) break;
-        p = q + 1;
-      }
-    } else {
-      for (auto w : split_words(t)) cols.emplace_back(w);
-    }
-    if (cols.size() < 2) {
-      std::fprintf(stderr, "error: %s line %zu: expected ARTICLE<TAB>LABEL\n", labels_path.c_str(), n);
-      continue;
-    }
-    std::string id;
-    if (auto it = by_name.find(cols[0]); it != by_name.end()) {
-      id = it->second;
-    } else {
-      // A file path: relative to the labels file or to the working directory.
-      auto beside = (std::filesystem::path(labels_path).parent_path() / cols[0]).string();
-      for (const auto& cand : {norm_path(cols[0]), norm_path(beside)})
-        for (const auto& [p, aid] : by_path)
-          if (p == cand) id = aid;
-    }
-    if (id.empty()) {
-      unmatched.push_back(cols[0]);
-      continue;
-    }
-    truth[id] = cols[1];
-  }
-  for (const auto& [id, label] : truth) {
-    auto m = store->membership(id);
-    if (m.ok() && *m) predicted[id] = (*m)->incident_id;
-  }
+  auto store = open_store(g);
+  if (!store) return kExitSomeFailed;
+  auto labels = read_stored_labels(labels_path, *store);
+  if (!labels.ok()) return report_error(labels.error());
+  for (const auto& e : labels->errors) std::fprintf(stderr, "error: %s\n", e.c_str());
+  const auto& truth = labels->truth;
+  const auto& unmatched = labels->unmatched;
+  std::map<std::string, std::string> predicted = stored_assignments(*store, truth);
   ClusteringScores s = evaluate_clustering(truth, predicted);
   size_t unclustered = truth.size() - predicted.size();
   if (as_json) {
@@ -420,7 +292,7 @@ int cmd_eval_clustering(const Globals& g, const std::string& labels_path, bool a
     if (verbose) {
       // Each labelled incident with the predicted incidents its articles went to.
       std::map<std::string, std::map<std::string, std::vector<std::string>>> confusion;
-      for (const auto& [id, label] : truth) confusion[label][predicted.count(id) ? predicted[id] : "(none)"].push_back(id);
+      for (const auto& [id, label] : truth) confusion[label][predicted.count(id) ? predicted.at(id) : "(none)"].push_back(id);
       for (const auto& [label, parts] : confusion) {
         std::printf("\n%s\n", label.c_str());
         for (const auto& [inc, ids] : parts) {

@@ -2,8 +2,6 @@
 // grouping stored articles into incidents, listing them, and analysts' corrections.
 #pragma once
 
-#include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -11,16 +9,6 @@
 #include "dossier/cluster/clusterer.h"
 
 namespace dossier::cli {
-
-// Profiles of stored articles, extracted afresh (for corrections and rebuilds).
-ProfileSource stored_profiles(Store& store, const Extractor& extractor);
-
-// Opens the clusterer on `store` (with the KB's term prior when given), or prints why not and
-// returns null.
-std::unique_ptr<Clusterer> open_clusterer(Store& store, const KnowledgeBase* kb);
-// Clusters what was queued during an ingest; prints a one-line summary unless quiet. The incidents
-// that received articles are added to `touched`. False on error.
-bool finish_clustering(Clusterer& clusterer, Store& store, bool quiet, std::set<std::string>* touched = nullptr);
 
 int cmd_cluster(const Globals& g, bool rebuild, bool explain);
 int cmd_incidents(const Globals& g, bool as_json, const std::string& actor, const std::string& since, size_t limit);

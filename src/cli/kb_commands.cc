@@ -73,14 +73,13 @@ int not_found(const char* what, const std::string& q) {
   return 1;
 }
 
+// The KB, or null after printing why it cannot be loaded.
 std::unique_ptr<KnowledgeBase> open_kb(const std::string& path) {
-  auto t0 = std::chrono::steady_clock::now();
   auto kb = load_kb(path);
   if (!kb.ok()) {
     std::fprintf(stderr, "error: %s\n", kb.error().c_str());
-    std::exit(1);
+    return nullptr;
   }
-  (void)t0;
   return std::move(kb).value();
 }
 
@@ -206,6 +205,7 @@ KbCommand add_kb_commands(CLI::App& app, const std::string& kb_path, const bool&
       std::string path = kb_path.empty() ? default_kb_path() : kb_path;
       auto t0 = std::chrono::steady_clock::now();
       auto kb = open_kb(path);
+      if (!kb) return 1;
       double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       size_t aliases = 0, ambiguous = 0;
       for (const auto& a : kb->actors)
@@ -263,6 +263,7 @@ KbCommand add_kb_commands(CLI::App& app, const std::string& kb_path, const bool&
     sub->callback([=, &kb_path] {
       *run = [=, &kb_path] {
         auto kb = open_kb(kb_path);
+        if (!kb) return 1;
         return fn(*kb, state->query, state->json);
       };
     });
@@ -389,6 +390,7 @@ KbCommand add_kb_commands(CLI::App& app, const std::string& kb_path, const bool&
     sub->callback([=, &kb_path] {
       *run = [=, &kb_path] {
         auto kb = open_kb(kb_path);
+        if (!kb) return 1;
         auto found = kb->find_actors(state->query);
         if (found.empty()) return not_found("actor", state->query);
         std::filesystem::create_directories(std::filesystem::path(local_overrides_path()).parent_path());

@@ -19,7 +19,8 @@
 #include "dossier/ingest/document.h"
 #include "dossier/ingest/html.h"
 #include "dossier/kb/kb.h"
-#include "dossier/ingest/ingest.h"
+#include "dossier/ingest/source.h"
+#include "dossier/pipeline/stored.h"
 #include "dossier/store/store.h"
 #include "dossier/util/text.h"
 #include "dossier/util/time.h"
@@ -33,64 +34,83 @@ using json = nlohmann::json;
 std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop = true; }
 
-std::string counts_line(const IngestCounts& c) {
+std::string counts_line(const PipelineCounts& c) {
   char buf[256];
   std::snprintf(buf, sizeof buf, "stored %zu (near-duplicates %zu), already stored %zu, failed %zu, warnings %zu",
                 c.stored, c.duplicates, c.already_stored, c.failed, c.warnings);
   return buf;
 }
 
-IngestEvents make_events(cli::Progress& progress, const IngestCounts* const* counts, bool quiet) {
-  IngestEvents ev;
+// Errors and warnings as one line each; the progress line follows the counts.
+PipelineEvents make_events(cli::Progress& progress, const Pipeline* const* pipeline, bool quiet) {
+  PipelineEvents ev;
   ev.on_error = [&progress](const std::string& item, const std::string& reason) {
     progress.message("error: " + json_escape_for_log(item) + ": " + json_escape_for_log(reason));
   };
   ev.on_warning = [&progress, quiet](const std::string& item, const std::string& note) {
     if (!quiet) progress.message("warning: " + json_escape_for_log(item) + ": " + json_escape_for_log(note));
   };
-  ev.on_article = [&progress, counts](const Article&, ItemOutcome) {
-    if (*counts) {
-      const IngestCounts& c = **counts;
+  ev.on_article = [&progress, pipeline](const Article&, ItemOutcome) {
+    if (*pipeline) {
+      const PipelineCounts& c = (*pipeline)->counts();
       progress.update(counts_line(c), c.stored + c.already_stored + c.failed);
     }
   };
   return ev;
 }
 
-int cmd_ingest(const Globals& g, const std::vector<std::string>& targets, bool no_pages) {
-  auto store = open_or_die(g);
-  cli::Progress progress(!g.quiet);
-  const IngestCounts* counts = nullptr;
-  IngestOptions opts;
-  opts.fetch = fetch_options(g);
-  opts.fetch_linked_pages = !no_pages;
-  opts.max_file_bytes = opts.fetch.max_bytes;
-  opts.threads = g.threads;
-  auto ctx = extraction_context(g);
-  std::unique_ptr<Clusterer> clusterer;
-  if (ctx) {
-    opts.extractor = ctx->extractor.get();
-    clusterer = open_clusterer(*store, ctx->kb.get());
-    opts.clusterer = clusterer.get();
+// The closing lines of a run.
+void print_run_summary(const Globals& g, Store& store, const PipelineCounts& c) {
+  if (g.quiet) return;
+  auto total = store.count_articles();
+  if (c.feeds_polled)
+    std::fprintf(stderr, "polled %zu feed%s (%zu not modified); ", c.feeds_polled, c.feeds_polled == 1 ? "" : "s",
+                 c.feeds_not_modified);
+  std::fprintf(stderr, "%s; %zu articles in the store\n", counts_line(c).c_str(), total.ok() ? *total : 0);
+  if (c.clustered) {
+    auto all = store.list_incidents({});
+    size_t joined = c.clustered - c.incidents_created;
+    std::fprintf(stderr, "clustered %zu article%s: %zu new incident%s, %zu joined existing ones; %zu incidents in the store\n",
+                 c.clustered, c.clustered == 1 ? "" : "s", c.incidents_created, c.incidents_created == 1 ? "" : "s", joined,
+                 all.ok() ? all->size() : 0);
   }
-  Ingestor ing(*store, opts, make_events(progress, &counts, g.quiet));
-  counts = &ing.counts();
-  for (const auto& t : targets) {
-    if (g_stop) break;
-    ing.ingest(t);
-  }
-  ing.finish();
-  progress.finish();
-  auto total = store->count_articles();
-  if (!g.quiet)
-    std::fprintf(stderr, "%s; %zu articles in the store\n", counts_line(ing.counts()).c_str(), total.ok() ? *total : 0);
-  std::set<std::string> touched;
-  bool clustered = !clusterer || finish_clustering(*clusterer, *store, g.quiet, &touched);
-  bool written = !g.dossiers || !ctx || refresh_dossiers(*store, *ctx, touched, g.quiet);
-  return ing.counts().failed || !clustered || !written ? kExitSomeFailed : kExitOk;
+  if (g.dossiers)
+    std::fprintf(stderr, "dossiers: %zu regenerated (%zu with changes since an earlier version)\n", c.dossiers_written,
+                 c.dossiers_changed);
 }
 
-// Reads one document (file, URL or "-") as articles, for `parse` and `extract`. Returns false after
+// Runs the pipeline over a store: `drive` feeds it (targets, feeds), then the run is finished
+// (clustering, dossiers) and summarised.
+template <typename Drive>
+int run_pipeline(const Globals& g, Store& store, const ExtractionContext* ctx, bool no_pages, Drive&& drive) {
+  cli::Progress progress(!g.quiet);
+  const Pipeline* current = nullptr;
+  PipelineOptions opts = pipeline_options(g, ctx);
+  opts.fetch_linked_pages = !no_pages;
+  auto pipeline = Pipeline::open(store, opts, make_events(progress, &current, g.quiet));
+  if (!pipeline.ok()) return report_error(pipeline.error());
+  current = pipeline->get();
+  drive(**pipeline);
+  (*pipeline)->drain();
+  progress.finish();
+  (*pipeline)->finish();
+  print_run_summary(g, store, (*pipeline)->counts());
+  return (*pipeline)->counts().failed ? kExitSomeFailed : kExitOk;
+}
+
+int cmd_ingest(const Globals& g, const std::vector<std::string>& targets, bool no_pages) {
+  auto store = open_store(g);
+  if (!store) return kExitSomeFailed;
+  auto ctx = extraction_context(g);
+  return run_pipeline(g, *store, ctx ? &*ctx : nullptr, no_pages, [&](Pipeline& p) {
+    for (const auto& t : targets) {
+      if (g_stop) break;
+      p.ingest(t);
+    }
+  });
+}
+
+// Reads one document (file, URL or "-") as articles, for `parse` and `extract`; false after
 // printing the error.
 bool read_document_articles(const Globals& g, const std::string& target, std::vector<Article>& articles, bool& is_feed);
 
@@ -165,57 +185,18 @@ int cmd_extract(const Globals& g, const std::string& target, bool as_json, bool 
 }
 
 bool read_document_articles(const Globals& g, const std::string& target, std::vector<Article>& articles, bool& is_feed) {
-  std::string bytes;
-  FetchInfo info;
-  info.source = target;
-  info.fetched_at = now_iso8601();
-  if (target == "-") {
-    bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    info.source = "<stdin>";
-  } else if (is_http_url(target)) {
-    Fetcher f(fetch_options(g));
-    FetchRequest rq;
-    rq.url = target;
-    auto r = f.get(rq);
-    if (!r.ok()) {
-      std::fprintf(stderr, "error: %s: %s\n", target.c_str(), r.error().c_str());
-      return false;
-    }
-    bytes = std::move(r->body);
-    info.final_url = r->final_url;
-    info.http_status = static_cast<int>(r->status);
-    info.content_type = r->content_type;
-  } else {
-    FILE* fp = std::fopen(target.c_str(), "rb");
-    if (!fp) {
-      std::fprintf(stderr, "error: %s: cannot open for reading\n", target.c_str());
-      return false;
-    }
-    char buf[65536];
-    size_t n;
-    size_t limit = fetch_options(g).max_bytes;
-    while ((n = std::fread(buf, 1, sizeof buf, fp)) > 0 && bytes.size() <= limit) bytes.append(buf, n);
-    std::fclose(fp);
-    if (bytes.size() > limit) {
-      std::fprintf(stderr, "error: %s: file too large (limit %.0f MiB)\n", target.c_str(), g.max_mib);
-      return false;
-    }
-  }
-  auto doc = parse_document(bytes, info);
+  auto doc = read_document(target, fetch_options(g));
   if (!doc.ok()) {
-    std::fprintf(stderr, "error: %s: %s\n", info.source.c_str(), doc.error().c_str());
+    report_error((target == "-" ? std::string("<stdin>") : target) + ": " + doc.error());
     return false;
   }
-  is_feed = doc->kind == DocumentKind::Feed;
-  if (is_feed) {
-    for (const auto& item : doc->feed.items) {
-      Article a = article_from_feed_item(item, doc->feed, info);
-      finalize_article(a);
-      articles.push_back(std::move(a));
-    }
-  } else {
-    articles.push_back(std::move(doc->article));
+  auto parsed = document_articles(doc->bytes, doc->info);
+  if (!parsed.ok()) {
+    report_error(doc->info.source + ": " + parsed.error());
+    return false;
   }
+  is_feed = parsed->is_feed;
+  articles = std::move(parsed->articles);
   return true;
 }
 
@@ -253,24 +234,19 @@ int cmd_eval_techniques(const Globals& g, const std::string& path, bool as_json)
   std::sort(ev.per_technique.begin(), ev.per_technique.end(), [](const auto& a, const auto& b) {
     return a.tp + a.fn > b.tp + b.fn || (a.tp + a.fn == b.tp + b.fn && a.id < b.id);
   });
-  auto pr = [](size_t tp, size_t fp, size_t fn) {
-    double p = tp + fp ? static_cast<double>(tp) / (tp + fp) : 0, r = tp + fn ? static_cast<double>(tp) / (tp + fn) : 0;
-    return std::make_pair(p, r);
-  };
   if (as_json) {
     json per = json::array();
     for (const auto& t : ev.per_technique) {
-      auto [p, r] = pr(t.tp, t.fp, t.fn);
-      per.push_back({{"id", t.id}, {"tp", t.tp}, {"fp", t.fp}, {"fn", t.fn}, {"precision", p}, {"recall", r}});
+      per.push_back({{"id", t.id}, {"tp", t.tp}, {"fp", t.fp}, {"fn", t.fn}, {"precision", t.precision()}, {"recall", t.recall()}});
     }
     std::cout << json{{"examples", ev.examples}, {"precision", ev.precision}, {"recall", ev.recall}, {"f1", ev.f1},
                       {"threshold", (*kb)->technique_model.threshold}, {"per_technique", per}}.dump(2) << "\n";
   } else {
     std::printf("%-12s %5s %5s %5s  %9s %6s  %s\n", "TECHNIQUE", "TP", "FP", "FN", "PRECISION", "RECALL", "NAME");
     for (const auto& t : ev.per_technique) {
-      auto [p, r] = pr(t.tp, t.fp, t.fn);
       const Technique* tech = (*kb)->technique(t.id);
-      std::printf("%-12s %5zu %5zu %5zu  %9.2f %6.2f  %s\n", t.id.c_str(), t.tp, t.fp, t.fn, p, r, tech ? tech->name.c_str() : "");
+      std::printf("%-12s %5zu %5zu %5zu  %9.2f %6.2f  %s\n", t.id.c_str(), t.tp, t.fp, t.fn, t.precision(), t.recall(),
+                  tech ? tech->name.c_str() : "");
     }
     std::printf("%zu examples: precision %.3f, recall %.3f, F1 %.3f (micro-averaged; threshold %.3f)\n", ev.examples,
                 ev.precision, ev.recall, ev.f1, (*kb)->technique_model.threshold);
@@ -307,7 +283,8 @@ int cmd_parse(const Globals& g, const std::string& target, bool as_json) {
 }
 
 int cmd_articles(const Globals& g, bool as_json, size_t limit, const std::string& since, bool no_dups) {
-  auto store = open_or_die(g);
+  auto store = open_store(g);
+  if (!store) return kExitSomeFailed;
   ArticleQuery q;
   q.limit = limit;
   q.include_duplicates = !no_dups;
@@ -335,7 +312,8 @@ int cmd_articles(const Globals& g, bool as_json, size_t limit, const std::string
 }
 
 int cmd_article(const Globals& g, const std::string& id, bool as_json, bool raw) {
-  auto store = open_or_die(g);
+  auto store = open_store(g);
+  if (!store) return kExitSomeFailed;
   auto a = store->get_article(id, raw);
   if (!a.ok()) {
     std::fprintf(stderr, "error: %s\n", a.error().c_str());
@@ -350,8 +328,11 @@ int cmd_article(const Globals& g, const std::string& id, bool as_json, bool raw)
     std::fwrite(art.raw.data(), 1, art.raw.size(), stdout);
   } else if (as_json) {
     json j = cli::article_json(art, true);
-    auto x = store->get_extraction(art.id);
-    if (x.ok() && *x) j["extraction"] = json::parse(**x, nullptr, false);
+    // The extraction stored with the article, when it was made with the loaded KB and current rules.
+    if (auto kb = load_kb(g.kb); kb.ok()) {
+      auto x = read_stored_extraction(*store, **kb, art);
+      if (x.ok() && *x) j["extraction"] = extraction_json(**x, art, **kb);
+    }
     std::cout << j.dump(2) << "\n";
   } else {
     cli::print_article(art);
@@ -360,51 +341,32 @@ int cmd_article(const Globals& g, const std::string& id, bool as_json, bool raw)
 }
 
 int cmd_feeds_add(const Globals& g, const std::vector<std::string>& targets, const std::string& title) {
-  auto store = open_or_die(g);
+  auto store = open_store(g);
+  if (!store) return kExitSomeFailed;
   int rc = kExitOk;
   for (const auto& t : targets) {
-    std::vector<std::string> urls;
-    bool is_url = is_http_url(t);
-    if (!is_url) {
+    std::vector<std::string> urls{t};
+    if (!is_http_url(t)) {
       // A local OPML file registers every feed it lists.
-      FILE* fp = std::fopen(t.c_str(), "rb");
-      if (!fp) {
-        std::fprintf(stderr, "error: %s: not a URL and not a readable OPML file\n", t.c_str());
-        rc = kExitSomeFailed;
+      auto listed = read_opml_file(t, fetch_options(g).max_bytes);
+      if (!listed.ok()) {
+        rc = report_error(t + ": not a URL, and not a readable OPML list (" + listed.error() + ")");
         continue;
       }
-      std::string bytes;
-      char buf[65536];
-      size_t n;
-      while ((n = std::fread(buf, 1, sizeof buf, fp)) > 0 && bytes.size() < (8u << 20)) bytes.append(buf, n);
-      std::fclose(fp);
-      FetchInfo info;
-      info.source = t;
-      auto doc = parse_document(bytes, info);
-      if (!doc.ok() || doc->kind != DocumentKind::Feed || doc->feed.format != "opml") {
-        std::fprintf(stderr, "error: %s: %s\n", t.c_str(), doc.ok() ? "not an OPML list" : doc.error().c_str());
-        rc = kExitSomeFailed;
-        continue;
-      }
-      urls = doc->feed.feed_urls;
-    } else {
-      urls.push_back(t);
+      urls = std::move(listed).value();
     }
     for (const auto& u : urls) {
       auto f = store->add_feed(u, title);
-      if (!f.ok()) {
-        std::fprintf(stderr, "error: %s: %s\n", u.c_str(), f.error().c_str());
-        rc = kExitSomeFailed;
-      } else if (!g.quiet) {
-        std::printf("feed %lld: %s\n", static_cast<long long>(f->id), f->url.c_str());
-      }
+      if (!f.ok()) rc = report_error(u + ": " + f.error());
+      else if (!g.quiet) std::printf("feed %lld: %s\n", static_cast<long long>(f->id), f->url.c_str());
     }
   }
   return rc;
 }
 
 int cmd_feeds_list(const Globals& g, bool as_json) {
-  auto store = open_or_die(g);
+  auto store = open_store(g);
+  if (!store) return kExitSomeFailed;
   auto feeds = store->list_feeds();
   if (!feeds.ok()) {
     std::fprintf(stderr, "error: %s\n", feeds.error().c_str());
@@ -421,7 +383,8 @@ int cmd_feeds_list(const Globals& g, bool as_json) {
 }
 
 int cmd_feeds_remove(const Globals& g, const std::vector<std::string>& targets) {
-  auto store = open_or_die(g);
+  auto store = open_store(g);
+  if (!store) return kExitSomeFailed;
   int rc = kExitOk;
   for (const auto& t : targets) {
     auto r = store->remove_feed(t);
@@ -433,43 +396,11 @@ int cmd_feeds_remove(const Globals& g, const std::vector<std::string>& targets) 
   return rc;
 }
 
-// One pass over the registered feeds. Only feeds that are due when `only_due`.
-// `extractor` may be null (articles stored without extraction); watch builds it once for all rounds.
-int poll_once(const Globals& g, Store& store, long interval_s, bool only_due, bool no_pages, const ExtractionContext* ctx,
-              Clusterer* clusterer) {
-  const Extractor* extractor = ctx ? ctx->extractor.get() : nullptr;
-  auto feeds = store.list_feeds();
-  if (!feeds.ok()) {
-    std::fprintf(stderr, "error: %s\n", feeds.error().c_str());
-    return kExitSomeFailed;
-  }
-  cli::Progress progress(!g.quiet);
-  const IngestCounts* counts = nullptr;
-  IngestOptions opts;
-  opts.fetch = fetch_options(g);
-  opts.fetch_linked_pages = !no_pages;
-  opts.extractor = extractor;
-  opts.clusterer = extractor ? clusterer : nullptr;
-  Ingestor ing(store, opts, make_events(progress, &counts, g.quiet));
-  counts = &ing.counts();
-  std::string now = now_iso8601();
-  size_t polled = 0;
-  for (auto& f : *feeds) {
-    if (g_stop) break;
-    if (only_due && !f.next_due.empty() && f.next_due > now) continue;
-    ++polled;
-    ing.poll_feed(f, interval_s);
-    if (auto st = store.update_feed(f); !st.ok()) std::fprintf(stderr, "error: %s: %s\n", f.url.c_str(), st.error().c_str());
-  }
-  ing.finish();
-  progress.finish();
-  if (!g.quiet)
-    std::fprintf(stderr, "polled %zu feed%s (%zu not modified); %s\n", polled, polled == 1 ? "" : "s",
-                 ing.counts().feeds_not_modified, counts_line(ing.counts()).c_str());
-  std::set<std::string> touched;
-  bool clustered = !opts.clusterer || finish_clustering(*opts.clusterer, store, g.quiet, &touched);
-  bool written = !g.dossiers || !ctx || refresh_dossiers(store, *ctx, touched, g.quiet);
-  return ing.counts().failed || !clustered || !written ? kExitSomeFailed : kExitOk;
+int cmd_poll(const Globals& g, bool no_pages) {
+  auto store = open_store(g);
+  if (!store) return kExitSomeFailed;
+  auto ctx = extraction_context(g);
+  return run_pipeline(g, *store, ctx ? &*ctx : nullptr, no_pages, [&](Pipeline& p) { p.poll_feeds(15 * 60, false, &g_stop); });
 }
 
 int cmd_watch(const Globals& g, const std::string& every, int rounds, bool no_pages) {
@@ -478,27 +409,19 @@ int cmd_watch(const Globals& g, const std::string& every, int rounds, bool no_pa
     std::fprintf(stderr, "error: --every: not a duration: %s (use e.g. 15m, 1h, 90s)\n", every.c_str());
     return kExitUsage;
   }
-  auto store = open_or_die(g);
+  auto store = open_store(g);
+  if (!store) return kExitSomeFailed;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   int rc = kExitOk;
-  auto ctx = extraction_context(g);
-  std::unique_ptr<Clusterer> clusterer = ctx ? open_clusterer(*store, ctx->kb.get()) : nullptr;
+  auto ctx = extraction_context(g);  // built once for all rounds
   for (int round = 0; !g_stop && (rounds <= 0 || round < rounds); ++round) {
-    if (poll_once(g, *store, *interval, true, no_pages, ctx ? &*ctx : nullptr, clusterer.get()) != kExitOk)
+    if (run_pipeline(g, *store, ctx ? &*ctx : nullptr, no_pages, [&](Pipeline& p) { p.poll_feeds(*interval, true, &g_stop); }) != kExitOk)
       rc = kExitSomeFailed;
     if (rounds > 0 && round + 1 >= rounds) break;
     // Sleep until the next feed is due (at most one interval), waking up for signals.
     auto feeds = store->list_feeds();
-    std::string soonest;
-    if (feeds.ok())
-      for (const auto& f : *feeds)
-        if (soonest.empty() || (!f.next_due.empty() && f.next_due < soonest)) soonest = f.next_due;
-    long wait = *interval;
-    if (auto t = parse_datetime(soonest)) {
-      long until = static_cast<long>(*t - std::time(nullptr));
-      wait = std::clamp<long>(until, 1, *interval);
-    }
+    long wait = feeds.ok() ? seconds_until_next_due(*feeds, *interval, std::time(nullptr)) : *interval;
     for (long s = 0; s < wait * 10 && !g_stop; ++s) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return rc;
@@ -625,6 +548,7 @@ int main(int argc, char** argv) {
   auto* summarize = app.add_subcommand("summarize", "Ingest the given files into a temporary store and print the dossier of every incident");
   summarize->add_option("paths", targets, "Files, directories or URLs")->required();
   summarize->add_option("--format", format, "md, json or html")->default_val("md");
+  summarize->add_flag("--no-fetch-pages", no_pages, "Do not fetch linked pages for summary-only feed items");
 
   auto* parse = app.add_subcommand("parse", "Print one document as an article, without touching the store");
   parse->add_option("source", id, "File, URL, or - for standard input")->required();
@@ -647,12 +571,7 @@ int main(int argc, char** argv) {
   if (*feeds_add) return cmd_feeds_add(g, targets, title);
   if (*feeds_list) return cmd_feeds_list(g, as_json);
   if (*feeds_remove) return cmd_feeds_remove(g, targets);
-  if (*poll) {
-    auto store = open_or_die(g);
-    auto ctx = extraction_context(g);
-    std::unique_ptr<Clusterer> clusterer = ctx ? open_clusterer(*store, ctx->kb.get()) : nullptr;
-    return poll_once(g, *store, 15 * 60, false, no_pages, ctx ? &*ctx : nullptr, clusterer.get());
-  }
+  if (*poll) return cmd_poll(g, no_pages);
   if (*watch) return cmd_watch(g, every, rounds, no_pages);
   if (*articles) return cmd_articles(g, as_json, limit, since, no_dups);
   if (*article) return cmd_article(g, id, as_json, raw);
@@ -668,7 +587,7 @@ int main(int argc, char** argv) {
   if (*report) return cmd_dossier(g, id, format, DossierProduct::Report);
   if (*brief) return cmd_dossier(g, id, format, DossierProduct::Brief);
   if (*keypoints) return cmd_dossier(g, id, format, DossierProduct::KeyPoints);
-  if (*summarize) return cmd_summarize(g, targets, format);
+  if (*summarize) return cmd_summarize(g, targets, format, no_pages);
   if (*extract) {
     if (!jsonl && id.empty()) {
       std::fprintf(stderr, "extract: give a FILE, URL or -, or --jsonl\n");

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "dossier/kb/kb.h"
+#include "dossier/util/bytes.h"
 #include "dossier/util/hash.h"
 #include "dossier/util/terms.h"
 #include "dossier/util/text.h"
@@ -25,86 +26,6 @@ namespace {
 using SparseVector = std::vector<std::pair<uint64_t, float>>;  // sorted by key
 
 // ---- The serialised incident state (IncidentRecord::state) ----
-
-class ByteWriter {
- public:
-  void u8(uint8_t v) { buf_.push_back(static_cast<char>(v)); }
-  void varint(uint64_t v) {
-    while (v >= 0x80) {
-      buf_.push_back(static_cast<char>((v & 0x7F) | 0x80));
-      v >>= 7;
-    }
-    buf_.push_back(static_cast<char>(v));
-  }
-  void svarint(int64_t v) { varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
-  void u64(uint64_t v) { buf_.append(reinterpret_cast<const char*>(&v), 8); }
-  void f32(float v) { buf_.append(reinterpret_cast<const char*>(&v), 4); }
-  void str(const std::string& s) {
-    varint(s.size());
-    buf_ += s;
-  }
-  std::string take() { return std::move(buf_); }
-
- private:
-  std::string buf_;
-};
-
-class ByteReader {
- public:
-  explicit ByteReader(std::string_view s) : s_(s) {}
-  bool ok() const { return ok_; }
-  uint8_t u8() {
-    if (!need(1)) return 0;
-    return static_cast<uint8_t>(s_[pos_++]);
-  }
-  uint64_t varint() {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (!need(1)) return 0;
-      uint8_t b = static_cast<uint8_t>(s_[pos_++]);
-      v |= static_cast<uint64_t>(b & 0x7F) << shift;
-      if (!(b & 0x80)) return v;
-    }
-    ok_ = false;
-    return 0;
-  }
-  int64_t svarint() {
-    uint64_t v = varint();
-    return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
-  }
-  uint64_t u64() {
-    uint64_t v = 0;
-    if (need(8)) std::memcpy(&v, s_.data() + pos_, 8), pos_ += 8;
-    return v;
-  }
-  float f32() {
-    float v = 0;
-    if (need(4)) std::memcpy(&v, s_.data() + pos_, 4), pos_ += 4;
-    return v;
-  }
-  std::string str() {
-    uint64_t n = varint();
-    if (!need(n)) return {};
-    std::string r(s_.substr(pos_, n));
-    pos_ += n;
-    return r;
-  }
-  // A count that cannot exceed what is left (so a corrupt blob cannot make us allocate wildly).
-  size_t count(size_t min_item_bytes) {
-    uint64_t n = varint();
-    if (n > (s_.size() - pos_) / std::max<size_t>(1, min_item_bytes)) ok_ = false;
-    return ok_ ? static_cast<size_t>(n) : 0;
-  }
-
- private:
-  bool need(uint64_t n) {
-    if (!ok_ || n > s_.size() - pos_) ok_ = false;
-    return ok_;
-  }
-  std::string_view s_;
-  size_t pos_ = 0;
-  bool ok_ = true;
-};
 
 // What a passing mention is worth against a salient one (headline, victim, named repeatedly): "the
 // same flaw was used against Boeing" in an article about ICBC does not make Boeing its subject.

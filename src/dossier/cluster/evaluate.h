@@ -6,6 +6,10 @@
 
 #include <map>
 #include <string>
+#include <vector>
+
+#include "dossier/store/store.h"
+#include "dossier/util/result.h"
 
 namespace dossier {
 
@@ -19,5 +23,18 @@ struct ClusteringScores {
 // `truth` and `predicted` map item -> cluster label.
 ClusteringScores evaluate_clustering(const std::map<std::string, std::string>& truth,
                                      const std::map<std::string, std::string>& predicted);
+
+// A labels file (lines `ARTICLE<TAB>LABEL`, `#` comments; ARTICLE is an article id, URL, canonical
+// URL, or the path it was ingested from, relative to the labels file or the working directory)
+// matched against the stored articles.
+struct StoredLabels {
+  std::map<std::string, std::string> truth;  // article id -> label
+  std::vector<std::string> unmatched;        // names no stored article answers to
+  std::vector<std::string> errors;           // "FILE line N: expected ARTICLE<TAB>LABEL"
+};
+Result<StoredLabels> read_stored_labels(const std::string& path, Store& store);
+
+// The incident each labelled article is in (articles in none are left out).
+std::map<std::string, std::string> stored_assignments(Store& store, const std::map<std::string, std::string>& truth);
 
 }  // namespace dossier

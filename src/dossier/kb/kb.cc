@@ -1,4 +1,5 @@
 #include "dossier/kb/kb.h"
+#include "dossier/util/bytes.h"
 
 #include <utf8proc.h>
 
@@ -38,110 +39,65 @@ namespace {
 
 // ---- Serialisation: one visitor per struct, shared by writer and reader. ----
 
+// The visitors drive the shared codec (util/bytes.h) through one function per struct.
 class Writer {
  public:
   static constexpr bool kReading = false;
-  void varint(uint64_t v) {
-    while (v >= 0x80) {
-      buf_.push_back(static_cast<char>((v & 0x7F) | 0x80));
-      v >>= 7;
-    }
-    buf_.push_back(static_cast<char>(v));
-  }
-  void operator()(std::string& s) {
-    varint(s.size());
-    buf_.append(s);
-  }
-  void operator()(uint8_t& v) { buf_.push_back(static_cast<char>(v)); }
-  void operator()(bool& v) { buf_.push_back(v ? 1 : 0); }
-  void operator()(uint32_t& v) { varint(v); }
-  void operator()(float& v) {
-    uint32_t bits;
-    std::memcpy(&bits, &v, sizeof bits);
-    buf_.append(reinterpret_cast<const char*>(&bits), sizeof bits);
-  }
+  void varint(uint64_t v) { w_.varint(v); }
+  void operator()(std::string& s) { w_.str(s); }
+  void operator()(uint8_t& v) { w_.u8(v); }
+  void operator()(bool& v) { w_.boolean(v); }
+  void operator()(uint32_t& v) { w_.varint(v); }
+  void operator()(float& v) { w_.f32(v); }
   template <typename T>
   void operator()(std::vector<T>& v) {
-    varint(v.size());
+    w_.varint(v.size());
     for (auto& e : v) (*this)(e);
   }
   void operator()(std::unordered_map<std::string, std::string>& m) {
     std::vector<std::pair<std::string, std::string>> sorted(m.begin(), m.end());
     std::sort(sorted.begin(), sorted.end());
-    varint(sorted.size());
+    w_.varint(sorted.size());
     for (auto& [k, v] : sorted) {
-      (*this)(k);
-      (*this)(v);
+      w_.str(k);
+      w_.str(v);
     }
   }
   template <typename T>
   void operator()(T& v) {
     visit(*this, v);
   }
-  std::string& buffer() { return buf_; }
+  std::string& buffer() { return w_.buffer(); }
 
  private:
-  std::string buf_;
+  ByteWriter w_;
 };
 
 class Reader {
  public:
   static constexpr bool kReading = true;
-  explicit Reader(std::string_view data) : d_(data) {}
-  bool failed() const { return failed_; }
-  uint64_t varint() {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (p_ >= d_.size()) { failed_ = true; return 0; }
-      unsigned char c = d_[p_++];
-      v |= static_cast<uint64_t>(c & 0x7F) << shift;
-      if (!(c & 0x80)) return v;
-    }
-    failed_ = true;
-    return 0;
-  }
-  void operator()(std::string& s) {
-    uint64_t n = varint();
-    if (failed_ || n > d_.size() - p_) { failed_ = true; return; }
-    s.assign(d_.substr(p_, n));
-    p_ += n;
-  }
-  void operator()(uint8_t& v) {
-    if (p_ >= d_.size()) { failed_ = true; return; }
-    v = static_cast<uint8_t>(d_[p_++]);
-  }
-  void operator()(bool& v) {
-    uint8_t b = 0;
-    (*this)(b);
-    v = b != 0;
-  }
-  void operator()(uint32_t& v) { v = static_cast<uint32_t>(varint()); }
-  void operator()(float& v) {
-    if (p_ + 4 > d_.size()) { failed_ = true; return; }
-    uint32_t bits;
-    std::memcpy(&bits, d_.data() + p_, sizeof bits);
-    std::memcpy(&v, &bits, sizeof v);
-    p_ += 4;
-  }
+  explicit Reader(std::string_view data) : r_(data) {}
+  bool failed() const { return !r_.ok(); }
+  uint64_t varint() { return r_.varint(); }
+  void operator()(std::string& s) { s = r_.str(); }
+  void operator()(uint8_t& v) { v = r_.u8(); }
+  void operator()(bool& v) { v = r_.boolean(); }
+  void operator()(uint32_t& v) { v = static_cast<uint32_t>(r_.varint()); }
+  void operator()(float& v) { v = r_.f32(); }
   template <typename T>
   void operator()(std::vector<T>& v) {
-    uint64_t n = varint();
-    if (failed_ || n > d_.size()) { failed_ = true; return; }
+    size_t n = r_.count(1);
     v.clear();
     v.resize(n);
     for (auto& e : v) {
       (*this)(e);
-      if (failed_) return;
+      if (failed()) return;
     }
   }
   void operator()(std::unordered_map<std::string, std::string>& m) {
-    uint64_t n = varint();
-    if (failed_ || n > d_.size()) { failed_ = true; return; }
-    for (uint64_t i = 0; i < n && !failed_; ++i) {
-      std::string k, v;
-      (*this)(k);
-      (*this)(v);
-      m.emplace(std::move(k), std::move(v));
+    for (size_t n = r_.count(2); n > 0 && !failed(); --n) {
+      std::string k = r_.str();
+      m.emplace(std::move(k), r_.str());
     }
   }
   template <typename T>
@@ -150,9 +106,7 @@ class Reader {
   }
 
  private:
-  std::string_view d_;
-  size_t p_ = 0;
-  bool failed_ = false;
+  ByteReader r_;
 };
 
 template <typename A> void visit(A& a, Alias& x) { a(x.name); a(x.sources); a(x.ambiguous); }
@@ -343,6 +297,7 @@ void KnowledgeBase::apply_local_overrides(
     const std::vector<std::pair<std::string, std::pair<std::string, std::string>>>& ops) {
   for (const auto& [op, target] : ops) {
     const auto& [actor_ref, alias] = target;
+    fingerprint = hex_id(fingerprint + "\n" + op + "\t" + actor_ref + "\t" + alias);
     auto found = find_actors(actor_ref);
     if (found.empty()) continue;
     Actor* a = const_cast<Actor*>(found.front());
@@ -399,6 +354,7 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::load(const std::string& pa
   visit_kb(r, *kb);
   if (r.failed()) return Error{path + ": truncated or corrupt knowledge base"};
   kb->index();
+  kb->fingerprint = hex_id(data);
   return kb;
 }
 

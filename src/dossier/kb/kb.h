@@ -143,6 +143,10 @@ class KnowledgeBase {
   static constexpr uint32_t kFormat = 3;  // 2: the technique model; 3: common words
 
   KbInfo info;
+  // Names this KB's content (not stored in the file): a hash of the file it was loaded from and of
+  // the local overrides applied to it; empty for a KB built in memory. Stored extractions record
+  // it, so that a different KB makes them stale (extract/codec.h).
+  std::string fingerprint;
   std::vector<Actor> actors;
   std::vector<Software> software;
   std::vector<Tactic> tactics;

@@ -70,6 +70,8 @@ struct TechniqueEval {
   struct PerTechnique {
     std::string id;
     size_t tp = 0, fp = 0, fn = 0;
+    double precision() const { return tp + fp ? static_cast<double>(tp) / static_cast<double>(tp + fp) : 0; }
+    double recall() const { return tp + fn ? static_cast<double>(tp) / static_cast<double>(tp + fn) : 0; }
   };
   std::vector<PerTechnique> per_technique;
 };

@@ -1,4 +1,5 @@
 #include "dossier/store/sqlite_store.h"
+#include "dossier/util/bytes.h"
 
 #include <absl/container/node_hash_map.h>
 
@@ -198,44 +199,43 @@ CREATE INDEX articles_counted ON articles(seq, id, duplicate_of, outlet, publish
 CREATE TABLE term_df_log (seq INTEGER PRIMARY KEY, entries INTEGER NOT NULL, deltas BLOB NOT NULL);
 INSERT OR REPLACE INTO cluster_meta (key, value) SELECT 'terms', COUNT(*) FROM term_df;
 )sql",
+    // 8: extractions kept in the form the stages read back (extract/codec.h) with the version of
+    // the extractor that made them, instead of a JSON report no stage read. The JSON rows cannot be
+    // turned back into extractions: they are dropped, and each article is extracted again the
+    // first time a stage needs it.
+    R"sql(
+DROP TABLE extractions;
+CREATE TABLE extractions (
+  article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+  version TEXT NOT NULL,
+  data BLOB NOT NULL,
+  extracted_at TEXT NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 // The document-frequency changes of one commit as a term_df_log record: per term, its key (8
 // bytes, little-endian) and its change (zigzag varint; nearly always one byte).
 std::string pack_df(const std::vector<std::pair<uint64_t, int64_t>>& deltas) {
-  std::string out;
-  out.reserve(deltas.size() * 10);
+  ByteWriter w;
+  w.reserve(deltas.size() * 10);
   for (const auto& [term, delta] : deltas) {
-    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((term >> (8 * i)) & 0xff));
-    uint64_t z = (static_cast<uint64_t>(delta) << 1) ^ static_cast<uint64_t>(delta >> 63);
-    while (z >= 0x80) {
-      out.push_back(static_cast<char>((z & 0x7f) | 0x80));
-      z >>= 7;
-    }
-    out.push_back(static_cast<char>(z));
+    w.u64(term);
+    w.svarint(delta);
   }
-  return out;
+  return w.take();
 }
 
 // Calls f(term, delta) for each entry of a record; false if the record is truncated.
 template <typename F>
 bool unpack_df(std::string_view blob, F&& f) {
-  size_t i = 0;
-  while (i < blob.size()) {
-    if (blob.size() - i < 9) return false;
-    uint64_t term = 0;
-    for (int b = 0; b < 8; ++b) term |= static_cast<uint64_t>(static_cast<unsigned char>(blob[i + b])) << (8 * b);
-    i += 8;
-    uint64_t z = 0;
-    for (int shift = 0;; shift += 7) {
-      if (i >= blob.size() || shift > 63) return false;
-      auto byte = static_cast<unsigned char>(blob[i++]);
-      z |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) break;
-    }
-    f(term, static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1));
+  ByteReader r(blob);
+  while (r.ok() && !r.at_end()) {
+    uint64_t term = r.u64();
+    int64_t delta = r.svarint();
+    if (r.ok()) f(term, delta);
   }
-  return true;
+  return r.ok();
 }
 
 // The log is folded once it holds as many entries as term_df has rows, and not before this many.
@@ -677,21 +677,22 @@ Result<std::optional<Article>> SqliteStore::article_header(const std::string& id
   return Error{errmsg()};
 }
 
-Status SqliteStore::put_extraction(const std::string& article_id, const std::string& json) {
+Status SqliteStore::put_extraction(const std::string& article_id, const StoredExtraction& x) {
   Stmt up(*cache_, db_,
-          "INSERT INTO extractions (article_id, json, extracted_at) VALUES (?, ?, ?) "
-          "ON CONFLICT(article_id) DO UPDATE SET json = excluded.json, extracted_at = excluded.extracted_at");
-  up.bind(1, article_id).bind(2, json).bind(3, now_iso8601());
+          "INSERT INTO extractions (article_id, version, data, extracted_at) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT(article_id) DO UPDATE SET version = excluded.version, data = excluded.data, "
+          "extracted_at = excluded.extracted_at");
+  up.bind(1, article_id).bind(2, x.version).bind_blob(3, x.data).bind(4, now_iso8601());
   if (up.step() != SQLITE_DONE) return Error{errmsg()};
   return {};
 }
 
-Result<std::optional<std::string>> SqliteStore::get_extraction(const std::string& article_id) {
-  Stmt q(*cache_, db_, "SELECT json FROM extractions WHERE article_id = ?");
+Result<std::optional<StoredExtraction>> SqliteStore::get_extraction(const std::string& article_id) {
+  Stmt q(*cache_, db_, "SELECT version, data FROM extractions WHERE article_id = ?");
   q.bind(1, article_id);
   int rc = q.step();
-  if (rc == SQLITE_ROW) return std::optional<std::string>(q.text(0));
-  if (rc == SQLITE_DONE) return std::optional<std::string>();
+  if (rc == SQLITE_ROW) return std::optional<StoredExtraction>(StoredExtraction{q.text(0), q.blob(1)});
+  if (rc == SQLITE_DONE) return std::optional<StoredExtraction>();
   return Error{errmsg()};
 }
 

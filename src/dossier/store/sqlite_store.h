@@ -33,8 +33,8 @@ class SqliteStore final : public Store {
   Result<std::optional<DuplicateMatch>> find_near_duplicate(const MinHash& signature, double threshold) override;
   Status relink_duplicates(const std::string& former_original, const std::string& original, double similarity) override;
   Result<std::optional<Article>> article_header(const std::string& id) override;
-  Status put_extraction(const std::string& article_id, const std::string& json) override;
-  Result<std::optional<std::string>> get_extraction(const std::string& article_id) override;
+  Status put_extraction(const std::string& article_id, const StoredExtraction& extraction) override;
+  Result<std::optional<StoredExtraction>> get_extraction(const std::string& article_id) override;
   Status commit_clustering(const ClusterCommit& commit) override;
   Result<std::vector<IncidentRecord>> incidents_in_window(int32_t from_day, int32_t to_day) override;
   Result<std::vector<IncidentRecord>> list_incidents(const IncidentQuery& query) override;

@@ -1,4 +1,5 @@
-// The store: where articles, feeds and (later) extractions, incidents and dossiers persist.
+// The store: where articles, their extractions, incidents, analysts' corrections, dossiers and
+// feeds persist.
 //
 // Store is an interface so that the embedded SQLite default and a PostgreSQL backend for teams
 // running many workers can both serve the pipeline. Backends own their SQL; nothing outside a
@@ -16,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "dossier/ingest/neardup.h"
+#include "dossier/util/minhash.h"
 #include "dossier/model.h"
 #include "dossier/util/result.h"
 
@@ -90,6 +91,13 @@ struct StoredDossier {
   std::string json;
 };
 
+// An article's extraction as the store keeps it: opaque bytes (extract/codec.h) and the version of
+// the extractor that wrote them.
+struct StoredExtraction {
+  std::string version;
+  std::string data;
+};
+
 struct DuplicateMatch {
   std::string id;
   double similarity = 0;
@@ -131,9 +139,10 @@ class Store {
   // Published time and duplicate link of an article, for near-duplicate decisions.
   virtual Result<std::optional<Article>> article_header(const std::string& id) = 0;
 
-  // What extraction found in an article (JSON text); replaced when extraction runs again.
-  virtual Status put_extraction(const std::string& article_id, const std::string& json) = 0;
-  virtual Result<std::optional<std::string>> get_extraction(const std::string& article_id) = 0;
+  // What extraction found in an article (extract/codec.h), with the version of the extractor that
+  // made it; replaced when extraction runs again.
+  virtual Status put_extraction(const std::string& article_id, const StoredExtraction& extraction) = 0;
+  virtual Result<std::optional<StoredExtraction>> get_extraction(const std::string& article_id) = 0;
 
   // Incidents (the cluster stage).
   virtual Status commit_clustering(const ClusterCommit& commit) = 0;

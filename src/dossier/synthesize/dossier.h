@@ -186,5 +186,7 @@ enum class DossierProduct { Full, Report, Brief, KeyPoints };
 std::string render_markdown(const Dossier& d, DossierProduct what);
 // A standalone HTML page (styles inline, no scripts, no external resources).
 std::string render_html(const Dossier& d, DossierProduct what);
+// One page for several dossiers, one after the other.
+std::string render_html(const std::vector<Dossier>& all, DossierProduct what);
 
 }  // namespace dossier

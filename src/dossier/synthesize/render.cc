@@ -332,15 +332,27 @@ std::string render(const Dossier& d, DossierProduct what, bool html) {
 
 std::string render_markdown(const Dossier& d, DossierProduct what) { return render(d, what, false); }
 
-std::string render_html(const Dossier& d, DossierProduct what) {
-  std::string body = render(d, what, true);
+namespace {
+
+std::string html_document(const std::string& title, const std::string& body) {
   return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-         "<title>" + h(d.title) + "</title>\n<style>\n"
+         "<title>" + h(title) + "</title>\n<style>\n"
          "body{font:16px/1.55 system-ui,-apple-system,'Segoe UI',sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}\n"
          "h1{font-size:1.7rem;line-height:1.25}h2{margin-top:2.2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}\n"
          "table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}\n"
          "code{background:#f3f4f6;padding:0 .25rem;border-radius:3px}li{margin:.25rem 0}p{margin:.6rem 0}\n"
          "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n";
+}
+
+}  // namespace
+
+std::string render_html(const Dossier& d, DossierProduct what) { return html_document(d.title, render(d, what, true)); }
+
+std::string render_html(const std::vector<Dossier>& all, DossierProduct what) {
+  if (all.size() == 1) return render_html(all.front(), what);
+  std::string body;
+  for (const auto& d : all) body += render(d, what, true) + "<hr>\n";
+  return html_document(std::to_string(all.size()) + " incidents", body);
 }
 
 }  // namespace dossier

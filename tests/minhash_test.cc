@@ -1,4 +1,4 @@
-#include "dossier/ingest/neardup.h"
+#include "dossier/util/minhash.h"
 
 #include <gtest/gtest.h>
 
