@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "dossier/extract/extract.h"
+#include "dossier/extract/names.h"
 #include "dossier/model.h"
 
 namespace dossier {
@@ -57,23 +58,5 @@ struct ArticleProfile {
 };
 
 ArticleProfile profile_article(const Article& article, const Extraction& extraction, const KnowledgeBase& kb);
-
-// Proper names in running text: capitalised runs ("Hewlett Packard Enterprise", "Change
-// Healthcare", "Operation Cronos") outside KB entity mentions, in folded form, each followed by
-// its words that are not ordinary English words ("hewlett", "packard"). A single capitalised word
-// opening a sentence counts only when it is not an ordinary word ("Ivanti" does, "Investigators"
-// does not) or appears capitalised mid-sentence elsewhere.
-// Spans in `excluded` (indicators, CVE ids) are never part of a name.
-struct ProperName {
-  std::string folded;   // "hewlett packard enterprise"
-  std::string surface;  // as written: "Hewlett Packard Enterprise"
-};
-std::vector<ProperName> proper_name_mentions(std::string_view text, const std::vector<Sentence>& sentences,
-                                             const std::vector<EntityMention>& mentions, const KnowledgeBase& kb,
-                                             const std::vector<std::pair<size_t, size_t>>& excluded = {});
-// The folded forms only.
-std::vector<std::string> proper_names(std::string_view text, const std::vector<Sentence>& sentences,
-                                      const std::vector<EntityMention>& mentions, const KnowledgeBase& kb,
-                                      const std::vector<std::pair<size_t, size_t>>& excluded = {});
 
 }  // namespace dossier
