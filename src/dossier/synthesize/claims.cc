@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "dossier/util/ascii.h"
+#include "dossier/util/cue_words.h"
 #include "dossier/util/cues.h"
 #include "dossier/util/hash.h"
 #include "dossier/util/terms.h"
@@ -78,11 +79,7 @@ double wording_quality(const std::string& s, size_t entities) {
   unsigned char c0 = static_cast<unsigned char>(t[0]);
   if (ascii::is_upper(c0)) q += 0.5;
   if (c0 == '"' || t.rfind("\xe2\x80\x9c", 0) == 0) q -= 0.8;  // opens with a quotation
-  std::string lower = ascii_lower(std::string_view(t).substr(0, 16));  // the cues are short prefixes
-  static const char* dangling[] = {"he ", "she ", "it ", "they ", "this ", "that ", "these ", "those ", "but ", "and ", "or ",
-                                   "so ", "its ", "their ", "his ", "her ", "there "};
-  for (const char* d : dangling)
-    if (lower.rfind(d, 0) == 0) q -= 0.7;
+  if (opens_with_reference(t)) q -= 0.7;
   size_t words = word_count(t);
   if (words >= 10 && words <= 40) q += 0.8;
   else if (words >= 7 && words <= 55) q += 0.4;
@@ -120,9 +117,7 @@ bool states_facts(const std::vector<std::string>& facts, const std::string& sent
 
 bool opens_with_reference(std::string_view sentence) {
   std::string lower = ascii_lower(trim_view(sentence).substr(0, 24));  // the cues are short prefixes
-  static const char* dangling[] = {"he ", "she ", "it ", "they ", "this ", "that ", "these ", "those ", "but ", "and ", "or ", "so ",
-                                   "its ", "their ", "his ", "her ", "there ", "the company ", "the group ", "the firm "};
-  for (const char* d : dangling)
+  for (const char* d : cue_words::kDanglingOpeners)
     if (lower.rfind(d, 0) == 0) return true;
   return false;
 }
@@ -174,8 +169,7 @@ const CueSet& sentence_cues() {
        "has not confirmed", "have not confirmed", "remains unclear", "remain unclear", "yet to be determined", "remains to be determined",
        "people familiar", "according to sources", "unconfirmed", "is believed to", "are believed to", "it is unclear", "claimed to have",
        "claims to have"},
-      {"denied", "denies", "deny ", "rejected the accusation", "rejected the claim", "rejected the allegation", "groundless", "baseless",
-       "unfounded", "dismissed the accusation", "smear", "opposes all forms", "staunch opponent"},
+      cue_group(cue_words::kDenial),
       {"lesson", "a reminder", "is a warning", "underscores", "highlights how", "shows how", "demonstrates", "illustrates",
        "a wake-up call", "cautionary"},
       {"summon", "patch", "disconnect", "rebuilt", "reset ", "notified", "new system", "more secure system", "sanction", "indict",
