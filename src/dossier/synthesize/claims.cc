@@ -206,11 +206,21 @@ std::string statement_topic(std::string_view sentence) {
   return "background";
 }
 
-std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& sources, const KnowledgeBase& kb, const ClaimOptions& opt) {
-  // 1. Sentences that can state something.
+namespace {
+
+// Sentences of the sources that can state something, with their raw features (stems, and the
+// entities, dates and indicators extraction found in them).
+struct Units {
   std::vector<Unit> units;
   std::vector<std::vector<std::pair<uint64_t, double>>> raw;  // features before weighting
   std::vector<size_t> entity_counts;
+};
+
+Units collect_units(const std::vector<const DossierArticle*>& sources, const ClaimOptions& opt) {
+  Units out;
+  auto& units = out.units;
+  auto& raw = out.raw;
+  auto& entity_counts = out.entity_counts;
   for (size_t r = 0; r < sources.size(); ++r) {
     const DossierArticle& src = *sources[r];
     const std::string& text = src.article.text;
@@ -251,9 +261,12 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
       units.push_back(std::move(u));
     }
   }
-  if (units.empty()) return {};
-  // 2. Weights: rare within the incident weighs more (a word in every sentence tells claims apart
-  // no better than a stop word).
+  return out;
+}
+
+// Weights: rare within the incident weighs more (a word in every sentence tells claims apart no
+// better than a stop word). Sets each unit's normalised vector; returns the incident's sum.
+Sum weigh_units(std::vector<Unit>& units, std::vector<std::vector<std::pair<uint64_t, double>>>& raw) {
   // Each unit's raw features summed per key (sorted), then sentence frequencies.
   for (auto& f : raw) {
     std::sort(f.begin(), f.end());
@@ -279,137 +292,167 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
     }
     units[i].vec = std::move(v);
   }
-  // 3. Greedy grouping, sources in citation order. Then each group's wording is chosen, and only
-  // the sentences that say what that wording says stay with it: a source is cited for a sentence
-  // only when one of its own sentences states it. The others are grouped again, until none moves.
-  struct Group {
-    std::vector<size_t> members;
-    Sum centroid;
-    double norm2 = 0;  // of the centroid, kept as members join
-  };
-  double incident_norm = norm(incident);
-  std::vector<Claim> claims;
-  std::vector<size_t> pending(units.size());
-  for (size_t i = 0; i < units.size(); ++i) pending[i] = i;
-  for (int pass = 0; pass < 4 && !pending.empty(); ++pass) {
-    std::vector<Group> groups;
-    absl::flat_hash_map<uint64_t, std::vector<size_t>> index;  // feature -> groups
-    std::vector<size_t> seen(units.size(), 0), cands;  // seen[g] == i + 1: group g is a candidate for unit i
-    std::vector<double> shared(units.size(), 0);        // the candidate's share of the unit's squared weight
-    for (size_t i : pending) {
-      const Unit& u = units[i];
-      // Candidates share one of the sentence's rarest features.
-      std::vector<std::pair<double, uint64_t>> feats;
-      for (const auto& [k, w] : u.vec) feats.emplace_back(w, k);
-      std::sort(feats.begin(), feats.end(), std::greater<>());
-      if (feats.size() > 8) feats.resize(8);
-      double rest = 1.0;  // squared weight of the features beyond the top ones (the vector is unit length)
-      for (const auto& [w, k] : feats) rest -= w * w;
-      cands.clear();
-      for (const auto& [w, k] : feats)
-        if (auto it = index.find(k); it != index.end())
-          for (size_t g : it->second) {
-            if (seen[g] != i + 1) {
-              seen[g] = i + 1;
-              shared[g] = 0;
-              cands.push_back(g);
-            }
-            shared[g] += w * w;
+  return incident;
+}
+
+struct Group {
+  std::vector<size_t> members;
+  Sum centroid;
+  double norm2 = 0;  // of the centroid, kept as members join
+};
+
+// One greedy pass over the pending units in order: each joins the most similar group (at or above
+// the threshold) or starts one.
+std::vector<Group> group_units(const std::vector<Unit>& units, const std::vector<size_t>& pending, const ClaimOptions& opt) {
+  std::vector<Group> groups;
+  absl::flat_hash_map<uint64_t, std::vector<size_t>> index;  // feature -> groups
+  std::vector<size_t> seen(units.size(), 0), cands;  // seen[g] == i + 1: group g is a candidate for unit i
+  std::vector<double> shared(units.size(), 0);        // the candidate's share of the unit's squared weight
+  for (size_t i : pending) {
+    const Unit& u = units[i];
+    // Candidates share one of the sentence's rarest features.
+    std::vector<std::pair<double, uint64_t>> feats;
+    for (const auto& [k, w] : u.vec) feats.emplace_back(w, k);
+    std::sort(feats.begin(), feats.end(), std::greater<>());
+    if (feats.size() > 8) feats.resize(8);
+    double rest = 1.0;  // squared weight of the features beyond the top ones (the vector is unit length)
+    for (const auto& [w, k] : feats) rest -= w * w;
+    cands.clear();
+    for (const auto& [w, k] : feats)
+      if (auto it = index.find(k); it != index.end())
+        for (size_t g : it->second) {
+          if (seen[g] != i + 1) {
+            seen[g] = i + 1;
+            shared[g] = 0;
+            cands.push_back(g);
           }
-      size_t best = SIZE_MAX;
-      double best_score = 0;
-      // The cosine with a centroid is at most the square root of the squared weight the unit shares
-      // with it (Cauchy-Schwarz): a candidate that cannot reach the threshold is not scored.
-      const double needed = opt.same_claim * opt.same_claim - 1e-9;
-      for (size_t g : cands) {
-        if (shared[g] + std::max(0.0, rest) < needed) continue;
-        double c = dot(u.vec, groups[g].centroid) / std::max(1e-9, std::sqrt(groups[g].norm2));
-        if (c > best_score || (c == best_score && g < best)) {
-          best_score = c;
-          best = g;
+          shared[g] += w * w;
         }
-      }
-      if (best == SIZE_MAX || best_score < opt.same_claim) {
-        best = groups.size();
-        groups.push_back({});
-      }
-      Group& g = groups[best];
-      g.members.push_back(i);
-      // |c + u|^2 = |c|^2 + 2 c.u + |u|^2
-      g.norm2 += 2 * dot(u.vec, g.centroid) + [&] {
-        double s2 = 0;
-        for (const auto& [k, w] : u.vec) s2 += w * w;
-        return s2;
-      }();
-      for (const auto& [k, w] : u.vec) {
-        double& c = g.centroid[k];
-        if (c == 0) index[k].push_back(best);
-        c += w;
+    size_t best = SIZE_MAX;
+    double best_score = 0;
+    // The cosine with a centroid is at most the square root of the squared weight the unit shares
+    // with it (Cauchy-Schwarz): a candidate that cannot reach the threshold is not scored.
+    const double needed = opt.same_claim * opt.same_claim - 1e-9;
+    for (size_t g : cands) {
+      if (shared[g] + std::max(0.0, rest) < needed) continue;
+      double c = dot(u.vec, groups[g].centroid) / std::max(1e-9, std::sqrt(groups[g].norm2));
+      if (c > best_score || (c == best_score && g < best)) {
+        best_score = c;
+        best = g;
       }
     }
+    if (best == SIZE_MAX || best_score < opt.same_claim) {
+      best = groups.size();
+      groups.push_back({});
+    }
+    Group& g = groups[best];
+    g.members.push_back(i);
+    // |c + u|^2 = |c|^2 + 2 c.u + |u|^2
+    g.norm2 += 2 * dot(u.vec, g.centroid) + [&] {
+      double s2 = 0;
+      for (const auto& [k, w] : u.vec) s2 += w * w;
+      return s2;
+    }();
+    for (const auto& [k, w] : u.vec) {
+      double& c = g.centroid[k];
+      if (c == 0) index[k].push_back(best);
+      c += w;
+    }
+  }
+  return groups;
+}
+
+// Each group's wording is chosen, and only the sentences that say what that wording says stay
+// with it: a source is cited for a sentence only when one of its own sentences states it. The
+// others are returned in `regroup` (from the last pass on, they stay).
+std::vector<Claim> claims_of(const std::vector<Group>& groups, const Units& in, const Sum& incident, double incident_norm,
+                             bool last_pass, const ClaimOptions& opt, std::vector<size_t>& regroup) {
+  const auto& units = in.units;
+  const auto& entity_counts = in.entity_counts;
+  std::vector<Claim> claims;
+  for (const auto& g : groups) {
+    // The wording: good quality and close to what the others say.
+    size_t best = g.members.front();
+    double best_q = -1e9;
+    double gn = std::sqrt(g.norm2);
+    for (size_t m : g.members) {
+      const Unit& u = units[m];
+      double q = wording_quality(u.clean, entity_counts[m]) + 1.5 * dot(u.vec, g.centroid) / std::max(1e-9, gn);
+      if (q > best_q) {
+        best_q = q;
+        best = m;
+      }
+    }
+    Claim c;
+    std::vector<std::string> facts = hard_facts(units[best].clean);
+    for (size_t m : g.members) {
+      const Unit& u = units[m];
+      if (m != best && (dot(u.vec, units[best].vec) < opt.same_claim || !states_facts(facts, u.text)) && !last_pass) {
+        regroup.push_back(m);
+        continue;
+      }
+      c.evidence.push_back(Claim::Evidence{u.ref, u.source->article.id, u.sentence, u.begin, u.end, u.text});
+      if (std::find(c.refs.begin(), c.refs.end(), u.ref) == c.refs.end()) c.refs.push_back(u.ref);
+    }
+    std::sort(c.refs.begin(), c.refs.end());
+    std::vector<size_t> kept;
+    for (size_t m : g.members)
+      if (std::find(regroup.begin(), regroup.end(), m) == regroup.end()) kept.push_back(m);
+    c.text = units[best].clean;
+    c.id = hex_id("claim:" + c.text).substr(0, 12);
+    c.topic = statement_topic(c.text);
+    c.hedged = std::all_of(kept.begin(), kept.end(), [&](size_t m) { return is_hedged(units[m].text); });
+    Sum centroid;
+    for (size_t m : kept)
+      for (const auto& [k, w] : units[m].vec) centroid[k] += w;
+    double cn = norm(centroid);
+    c.centrality = incident_norm > 0 && cn > 0 ? dot(centroid, incident) / (cn * incident_norm) : 0;
+    claims.push_back(std::move(c));
+  }
+  return claims;
+}
+
+// One wording, one claim: claims that came out worded alike are one statement.
+std::vector<Claim> merge_alike(std::vector<Claim> claims) {
+  std::vector<Claim> merged;
+  std::unordered_map<std::string, size_t> by_text;
+  for (auto& c : claims) {
+    auto [it, fresh] = by_text.emplace(c.text, merged.size());
+    if (fresh) {
+      merged.push_back(std::move(c));
+      continue;
+    }
+    Claim& m = merged[it->second];
+    for (auto& e : c.evidence) m.evidence.push_back(std::move(e));
+    for (int r : c.refs)
+      if (std::find(m.refs.begin(), m.refs.end(), r) == m.refs.end()) m.refs.push_back(r);
+    std::sort(m.refs.begin(), m.refs.end());
+    m.hedged = m.hedged && c.hedged;
+    m.centrality = std::max(m.centrality, c.centrality);
+  }
+  return merged;
+}
+
+}  // namespace
+
+std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& sources, const KnowledgeBase& kb, const ClaimOptions& opt) {
+  Units in = collect_units(sources, opt);
+  if (in.units.empty()) return {};
+  const Sum incident = weigh_units(in.units, in.raw);
+  const double incident_norm = norm(incident);
+  // Greedy grouping, sources in citation order, then the wording of each group; the sentences
+  // that do not state the wording are grouped again, until none moves.
+  std::vector<Claim> claims;
+  std::vector<size_t> pending(in.units.size());
+  for (size_t i = 0; i < pending.size(); ++i) pending[i] = i;
+  for (int pass = 0; pass < 4 && !pending.empty(); ++pass) {
     std::vector<size_t> regroup;
-    for (const auto& g : groups) {
-      // The wording: good quality and close to what the others say.
-      size_t best = g.members.front();
-      double best_q = -1e9;
-      double gn = std::sqrt(g.norm2);
-      for (size_t m : g.members) {
-        const Unit& u = units[m];
-        double q = wording_quality(u.clean, entity_counts[m]) + 1.5 * dot(u.vec, g.centroid) / std::max(1e-9, gn);
-        if (q > best_q) {
-          best_q = q;
-          best = m;
-        }
-      }
-      Claim c;
-      std::vector<std::string> facts = hard_facts(units[best].clean);
-      for (size_t m : g.members) {
-        const Unit& u = units[m];
-        if (m != best && (dot(u.vec, units[best].vec) < opt.same_claim || !states_facts(facts, u.text)) && pass < 3) {
-          regroup.push_back(m);
-          continue;
-        }
-        c.evidence.push_back(Claim::Evidence{u.ref, u.source->article.id, u.sentence, u.begin, u.end, u.text});
-        if (std::find(c.refs.begin(), c.refs.end(), u.ref) == c.refs.end()) c.refs.push_back(u.ref);
-      }
-      std::sort(c.refs.begin(), c.refs.end());
-      std::vector<size_t> kept;
-      for (size_t m : g.members)
-        if (std::find(regroup.begin(), regroup.end(), m) == regroup.end()) kept.push_back(m);
-      c.text = units[best].clean;
-      c.id = hex_id("claim:" + c.text).substr(0, 12);
-      c.topic = statement_topic(c.text);
-      c.hedged = std::all_of(kept.begin(), kept.end(), [&](size_t m) { return is_hedged(units[m].text); });
-      Sum centroid;
-      for (size_t m : kept)
-        for (const auto& [k, w] : units[m].vec) centroid[k] += w;
-      double cn = norm(centroid);
-      c.centrality = incident_norm > 0 && cn > 0 ? dot(centroid, incident) / (cn * incident_norm) : 0;
+    for (auto& c : claims_of(group_units(in.units, pending, opt), in, incident, incident_norm, pass >= 3, opt, regroup))
       claims.push_back(std::move(c));
-    }
     pending = std::move(regroup);
     std::sort(pending.begin(), pending.end());
   }
-  // One wording, one claim: claims that came out worded alike are one statement.
-  {
-    std::vector<Claim> merged;
-    std::unordered_map<std::string, size_t> by_text;
-    for (auto& c : claims) {
-      auto [it, fresh] = by_text.emplace(c.text, merged.size());
-      if (fresh) {
-        merged.push_back(std::move(c));
-        continue;
-      }
-      Claim& m = merged[it->second];
-      for (auto& e : c.evidence) m.evidence.push_back(std::move(e));
-      for (int r : c.refs)
-        if (std::find(m.refs.begin(), m.refs.end(), r) == m.refs.end()) m.refs.push_back(r);
-      std::sort(m.refs.begin(), m.refs.end());
-      m.hedged = m.hedged && c.hedged;
-      m.centrality = std::max(m.centrality, c.centrality);
-    }
-    claims = std::move(merged);
-  }
+  claims = merge_alike(std::move(claims));
   std::stable_sort(claims.begin(), claims.end(), [](const Claim& a, const Claim& b) {
     if (a.refs.size() != b.refs.size()) return a.refs.size() > b.refs.size();
     return a.centrality > b.centrality;
