@@ -10,6 +10,7 @@
 #include "dossier/ingest/fetch.h"
 #include "dossier/kb/build.h"
 #include "dossier/kb/kb.h"
+#include "dossier/kb/update.h"
 #include "dossier/util/ascii.h"
 #include "dossier/util/text.h"
 
@@ -110,6 +111,211 @@ int build_and_save(const KbSources& src, const std::string& out, bool quiet, con
   return 0;
 }
 
+int kb_build(const std::string& from, const std::string& out, const std::string& heldout, bool quiet) {
+  KbSources src;
+  src.dir = from;
+  return build_and_save(src, out.empty() ? user_kb_path() : out, quiet, heldout);
+}
+
+int kb_update(const std::string& out, bool allow_private, bool quiet) {
+  auto tmp = std::filesystem::temp_directory_path() / ("dossier-kb-" + std::to_string(getpid()));
+  struct Cleanup {
+    std::filesystem::path p;
+    ~Cleanup() {
+      std::error_code ec;
+      std::filesystem::remove_all(p, ec);
+    }
+  } cleanup{tmp};
+  KbDownload from;
+  from.allow_private = allow_private;
+  std::vector<std::string> warnings;
+  auto st = download_kb_sources(tmp, from, &warnings);
+  for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  if (!st.ok()) {
+    std::fprintf(stderr, "error: %s\nkb update: offline or unreachable; keeping the current knowledge base\n", st.error().c_str());
+    return 1;
+  }
+  KbSources src;
+  src.dir = tmp.string();
+  return build_and_save(src, out.empty() ? user_kb_path() : out, quiet);
+}
+
+int kb_info(const std::string& kb_path, bool as_json) {
+  std::string path = kb_path.empty() ? default_kb_path() : kb_path;
+  auto t0 = std::chrono::steady_clock::now();
+  auto kb = open_kb(path);
+  if (!kb) return 1;
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  size_t aliases = 0, ambiguous = 0;
+  for (const auto& a : kb->actors)
+    for (const auto& al : a.aliases) {
+      ++aliases;
+      ambiguous += al.ambiguous;
+    }
+  json j = {{"path", path},
+            {"format", kb->info.format},
+            {"built_at", kb->info.built_at},
+            {"attack_version", kb->info.attack_version},
+            {"misp_versions", kb->info.misp_versions},
+            {"load_ms", ms},
+            {"counts",
+             {{"actors", kb->actors.size()},
+              {"actor_aliases", aliases},
+              {"ambiguous_actor_aliases", ambiguous},
+              {"software", kb->software.size()},
+              {"tactics", kb->tactics.size()},
+              {"techniques", kb->techniques.size()},
+              {"mitigations", kb->mitigations.size()},
+              {"campaigns", kb->campaigns.size()},
+              {"revoked_ids", kb->revoked.size()},
+              {"countries", kb->countries.size()},
+              {"agencies", kb->agencies.size()},
+              {"sectors", kb->sectors.size()}}},
+            {"technique_model",
+             {{"techniques", kb->technique_model.labels.size()},
+              {"features", kb->technique_model.vocab.size()},
+              {"threshold", kb->technique_model.threshold},
+              {"train_examples", kb->technique_model.train_examples},
+              {"heldout_examples", kb->technique_model.heldout_examples},
+              {"heldout_precision", kb->technique_model.heldout_precision},
+              {"heldout_recall", kb->technique_model.heldout_recall}}}};
+  if (as_json) {
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::printf("knowledge base  %s\nbuilt           %s\nATT&CK          %s\nMISP            %s\nloaded in       %.1f ms\n",
+                path.c_str(), kb->info.built_at.c_str(), kb->info.attack_version.c_str(), kb->info.misp_versions.c_str(), ms);
+    for (auto& [k, v] : j["counts"].items()) std::printf("%-24s %s\n", k.c_str(), v.dump().c_str());
+    const auto& tm = kb->technique_model;
+    std::printf("technique model          %zu techniques, %zu features, trained on %u examples; held-out (%u): "
+                "precision %.2f, recall %.2f at threshold %.3f\n",
+                tm.labels.size(), tm.vocab.size(), tm.train_examples, tm.heldout_examples, tm.heldout_precision,
+                tm.heldout_recall, tm.threshold);
+  }
+  return 0;
+}
+
+int kb_actor(const KnowledgeBase& kb, const std::string& q, bool as_json) {
+  auto found = kb.find_actors(q);
+  if (found.empty()) return not_found("actor", q);
+  if (as_json) {
+    json arr = json::array();
+    for (const Actor* a : found) arr.push_back(actor_json(kb, *a));
+    std::cout << arr.dump(2) << "\n";
+    return 0;
+  }
+  for (const Actor* a : found) {
+    std::printf("%s", a->name.c_str());
+    if (!a->attack_id.empty()) std::printf(" (%s, ATT&CK name %s)", a->attack_id.c_str(), a->attack_name.c_str());
+    std::printf("\n");
+    if (!a->country.empty()) std::printf("origin: %s (%s)\n", country_name(kb, a->country).c_str(), a->country.c_str());
+    if (!a->sponsor_state.empty()) std::printf("suspected state sponsor: %s\n", country_name(kb, a->sponsor_state).c_str());
+    for (const auto& id : a->sponsor_agencies)
+      if (const Agency* g = kb.agency(id)) std::printf("sponsoring organisation: %s\n", g->name.c_str());
+    std::printf("aliases (source):\n");
+    print_aliases(a->aliases);
+    if (!a->techniques.empty()) std::printf("techniques used: %zu; software used: %zu\n", a->techniques.size(), a->software.size());
+    if (found.size() > 1) std::printf("\n");
+  }
+  if (found.size() > 1) std::printf("%zu actors share this name\n", found.size());
+  return 0;
+}
+
+int kb_software(const KnowledgeBase& kb, const std::string& q, bool as_json) {
+  auto found = kb.find_software(q);
+  if (found.empty()) return not_found("software", q);
+  if (as_json) {
+    json arr = json::array();
+    for (const Software* s : found)
+      arr.push_back({{"id", s->id}, {"name", s->name}, {"kind", s->kind}, {"attack_id", s->attack_id},
+                     {"aliases", aliases_json(s->aliases)}, {"techniques", s->techniques}});
+    std::cout << arr.dump(2) << "\n";
+    return 0;
+  }
+  for (const Software* s : found) {
+    std::printf("%s (%s, %s)\naliases (source):\n", s->name.c_str(), s->id.c_str(), s->kind.c_str());
+    print_aliases(s->aliases);
+  }
+  return 0;
+}
+
+int kb_technique(const KnowledgeBase& kb, const std::string& q, bool as_json) {
+  auto found = kb.find_techniques(q);
+  if (found.empty()) return not_found("technique", q);
+  std::string asked = q;
+  for (auto& c : asked) c = static_cast<char>(ascii::to_upper(static_cast<unsigned char>(c)));
+  auto rev = kb.revoked.find(asked);
+  if (as_json) {
+    json arr = json::array();
+    for (const Technique* t : found) {
+      json j = technique_json(kb, *t);
+      if (rev != kb.revoked.end()) j["revoked_id"] = asked;
+      arr.push_back(j);
+    }
+    std::cout << arr.dump(2) << "\n";
+    return 0;
+  }
+  if (rev != kb.revoked.end()) std::printf("%s is revoked; replaced by %s\n", asked.c_str(), found.front()->id.c_str());
+  for (const Technique* t : found) {
+    json j = technique_json(kb, *t);
+    std::printf("%s %s%s\n", t->id.c_str(), t->name.c_str(), t->deprecated ? " (deprecated)" : "");
+    if (j.contains("parent")) std::printf("parent: %s %s\n", t->parent.c_str(), j["parent"]["name"].get<std::string>().c_str());
+    for (const auto& tc : j["tactics"]) std::printf("tactic: %s %s\n", tc["id"].get<std::string>().c_str(), tc["name"].get<std::string>().c_str());
+    for (const auto& m : j["mitigations"]) std::printf("mitigation: %s %s\n", m["id"].get<std::string>().c_str(), m["name"].get<std::string>().c_str());
+  }
+  return 0;
+}
+
+int kb_country(const KnowledgeBase& kb, const std::string& q, bool as_json) {
+  auto found = kb.find_countries(q);
+  if (found.empty()) return not_found("country", q);
+  if (as_json) {
+    json arr = json::array();
+    for (const Country* c : found)
+      arr.push_back({{"code", c->code}, {"code3", c->code3}, {"name", c->name}, {"official_name", c->official_name},
+                     {"aliases", aliases_json(c->aliases)}});
+    std::cout << arr.dump(2) << "\n";
+    return 0;
+  }
+  for (const Country* c : found) {
+    std::printf("%s (%s, %s)\n", c->name.c_str(), c->code.c_str(), c->code3.c_str());
+    if (!c->official_name.empty()) std::printf("official name: %s\n", c->official_name.c_str());
+    std::printf("also known as:\n");
+    print_aliases(c->aliases);
+  }
+  return 0;
+}
+
+int kb_agency(const KnowledgeBase& kb, const std::string& q, bool as_json) {
+  auto found = kb.find_agencies(q);
+  if (found.empty()) return not_found("agency", q);
+  if (as_json) {
+    json arr = json::array();
+    for (const Agency* g : found)
+      arr.push_back({{"id", g->id}, {"name", g->name}, {"acronyms", g->acronyms}, {"country", g->country},
+                     {"country_name", country_name(kb, g->country)}, {"kind", g->kind}, {"aliases", aliases_json(g->aliases)}});
+    std::cout << arr.dump(2) << "\n";
+    return 0;
+  }
+  for (const Agency* g : found) {
+    std::string acr;
+    for (const auto& a : g->acronyms) acr += (acr.empty() ? "" : ", ") + a;
+    std::printf("%s%s — %s, %s\n", g->name.c_str(), acr.empty() ? "" : (" (" + acr + ")").c_str(),
+                country_name(kb, g->country).c_str(), g->kind.c_str());
+  }
+  return 0;
+}
+
+int kb_alias(const std::string& kb_path, const std::string& op, const std::string& actor, const std::string& alias) {
+  auto kb = open_kb(kb_path);
+  if (!kb) return 1;
+  auto found = kb->find_actors(actor);
+  if (found.empty()) return not_found("actor", actor);
+  std::filesystem::create_directories(std::filesystem::path(local_overrides_path()).parent_path());
+  std::ofstream(local_overrides_path(), std::ios::app) << op << "\t" << found.front()->id << "\t" << alias << "\n";
+  std::printf("%s: %s %s %s\n", local_overrides_path().c_str(), op.c_str(), found.front()->name.c_str(), alias.c_str());
+  return 0;
+}
+
 }  // namespace
 
 KbCommand add_kb_commands(CLI::App& app, const std::string& kb_path, const bool& allow_private, const bool& quiet) {
@@ -127,258 +333,32 @@ KbCommand add_kb_commands(CLI::App& app, const std::string& kb_path, const bool&
   build->add_option("--from", state->from, "Directory with attack/ and misp-galaxy/ (like ../shared/kb)")->required();
   build->add_option("--out", state->out, "Where to write the KB (default: the user KB, " + user_kb_path() + ")");
   build->add_option("--heldout", state->heldout, "Also write the technique model's held-out examples here (JSON lines)");
-  build->callback([=, &quiet] {
-    *run = [=, &quiet] {
-      KbSources src;
-      src.dir = state->from;
-      return build_and_save(src, state->out.empty() ? user_kb_path() : state->out, quiet, state->heldout);
-    };
-  });
+  build->callback([=, &quiet] { *run = [=, &quiet] { return kb_build(state->from, state->out, state->heldout, quiet); }; });
 
   auto* update = cmd.kb->add_subcommand("update", "Download the newest ATT&CK and MISP files and rebuild the KB");
   update->add_option("--out", state->out, "Where to write the KB (default: the user KB)");
-  update->callback([=, &quiet, &allow_private] {
-    *run = [=, &quiet, &allow_private] {
-      // Official locations; DOSSIER_KB_ATTACK_URL and DOSSIER_KB_MISP_BASE point at mirrors.
-      const char* attack_env = std::getenv("DOSSIER_KB_ATTACK_URL");
-      const char* misp_env = std::getenv("DOSSIER_KB_MISP_BASE");
-      std::string attack_url = attack_env && *attack_env ? attack_env
-          : "https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/enterprise-attack/enterprise-attack.json";
-      std::string misp_base = misp_env && *misp_env ? misp_env : "https://raw.githubusercontent.com/MISP/misp-galaxy/main/clusters";
-      FetchOptions fo;
-      fo.max_bytes = 256u << 20;
-      fo.timeout_ms = 300'000;
-      fo.per_host_delay_s = 0;
-      fo.allow_private = allow_private;
-      Fetcher f(fo);
-      auto tmp = std::filesystem::temp_directory_path() / ("dossier-kb-" + std::to_string(getpid()));
-      std::filesystem::create_directories(tmp / "attack");
-      std::filesystem::create_directories(tmp / "misp-galaxy");
-      struct Cleanup {
-        std::filesystem::path p;
-        ~Cleanup() {
-          std::error_code ec;
-          std::filesystem::remove_all(p, ec);
-        }
-      } cleanup{tmp};
-      auto get = [&](const std::string& url, const std::filesystem::path& to) -> bool {
-        FetchRequest rq;
-        rq.url = url;
-        rq.is_page = false;
-        auto r = f.get(rq);
-        if (!r.ok()) {
-          std::fprintf(stderr, "error: %s: %s\n", url.c_str(), r.error().c_str());
-          return false;
-        }
-        std::ofstream(to, std::ios::binary) << r->body;
-        return true;
-      };
-      if (!get(attack_url, tmp / "attack" / "enterprise-attack.json")) {
-        std::fprintf(stderr, "kb update: cannot download ATT&CK (offline?); keeping the current knowledge base\n");
-        return 1;
-      }
-      for (const char* name : {"mitre-intrusion-set", "threat-actor", "microsoft-activity-group", "malpedia", "ransomware",
-                               "tool", "intelligence-agencies", "country"})
-        if (!get(misp_base + "/" + name + ".json", tmp / "misp-galaxy" / (std::string(name) + ".json"))) {
-          std::fprintf(stderr, "kb update: cannot download the MISP galaxies (offline?); keeping the current knowledge base\n");
-          return 1;
-        }
-      // MISP warning lists are optional: a list that cannot be fetched is left out with a warning.
-      const char* wl_env = std::getenv("DOSSIER_KB_WARNINGLISTS_BASE");
-      std::string wl_base = wl_env && *wl_env ? wl_env : "https://raw.githubusercontent.com/MISP/misp-warninglists/main/lists";
-      std::filesystem::create_directories(tmp / "misp-warninglists");
-      for (const char* name : {"tranco10k", "security-provider-blogpost", "common-ioc-false-positive", "ti-falsepositives",
-                               "empty-hashes", "rfc1918", "rfc5735", "rfc3849", "rfc6761", "public-dns-v4",
-                               "public-dns-hostname", "url-shortener", "sinkholes", "dynamic-dns", "link-in-bio"})
-        if (!get(wl_base + "/" + name + "/list.json", tmp / "misp-warninglists" / (std::string(name) + ".json")))
-          std::fprintf(stderr, "warning: warning list %s not updated\n", name);
-      KbSources src;
-      src.dir = tmp.string();
-      return build_and_save(src, state->out.empty() ? user_kb_path() : state->out, quiet);
-    };
-  });
+  update->callback([=, &quiet, &allow_private] { *run = [=, &quiet, &allow_private] { return kb_update(state->out, allow_private, quiet); }; });
 
   auto* info = cmd.kb->add_subcommand("info", "Versions and counts of the loaded KB");
   info->add_flag("--json", state->json, "JSON output");
-  info->callback([=, &kb_path] {
-    *run = [=, &kb_path] {
-      std::string path = kb_path.empty() ? default_kb_path() : kb_path;
-      auto t0 = std::chrono::steady_clock::now();
-      auto kb = open_kb(path);
-      if (!kb) return 1;
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      size_t aliases = 0, ambiguous = 0;
-      for (const auto& a : kb->actors)
-        for (const auto& al : a.aliases) {
-          ++aliases;
-          ambiguous += al.ambiguous;
-        }
-      json j = {{"path", path},
-                {"format", kb->info.format},
-                {"built_at", kb->info.built_at},
-                {"attack_version", kb->info.attack_version},
-                {"misp_versions", kb->info.misp_versions},
-                {"load_ms", ms},
-                {"counts",
-                 {{"actors", kb->actors.size()},
-                  {"actor_aliases", aliases},
-                  {"ambiguous_actor_aliases", ambiguous},
-                  {"software", kb->software.size()},
-                  {"tactics", kb->tactics.size()},
-                  {"techniques", kb->techniques.size()},
-                  {"mitigations", kb->mitigations.size()},
-                  {"campaigns", kb->campaigns.size()},
-                  {"revoked_ids", kb->revoked.size()},
-                  {"countries", kb->countries.size()},
-                  {"agencies", kb->agencies.size()},
-                  {"sectors", kb->sectors.size()}}},
-                {"technique_model",
-                 {{"techniques", kb->technique_model.labels.size()},
-                  {"features", kb->technique_model.vocab.size()},
-                  {"threshold", kb->technique_model.threshold},
-                  {"train_examples", kb->technique_model.train_examples},
-                  {"heldout_examples", kb->technique_model.heldout_examples},
-                  {"heldout_precision", kb->technique_model.heldout_precision},
-                  {"heldout_recall", kb->technique_model.heldout_recall}}}};
-      if (state->json) {
-        std::cout << j.dump(2) << "\n";
-      } else {
-        std::printf("knowledge base  %s\nbuilt           %s\nATT&CK          %s\nMISP            %s\nloaded in       %.1f ms\n",
-                    path.c_str(), kb->info.built_at.c_str(), kb->info.attack_version.c_str(), kb->info.misp_versions.c_str(), ms);
-        for (auto& [k, v] : j["counts"].items()) std::printf("%-24s %s\n", k.c_str(), v.dump().c_str());
-        const auto& tm = kb->technique_model;
-        std::printf("technique model          %zu techniques, %zu features, trained on %u examples; held-out (%u): "
-                    "precision %.2f, recall %.2f at threshold %.3f\n",
-                    tm.labels.size(), tm.vocab.size(), tm.train_examples, tm.heldout_examples, tm.heldout_precision,
-                    tm.heldout_recall, tm.threshold);
-      }
-      return 0;
-    };
-  });
+  info->callback([=, &kb_path] { *run = [=, &kb_path] { return kb_info(kb_path, state->json); }; });
 
-  auto add_lookup = [&](const char* name, const char* help, std::function<int(const KnowledgeBase&, const std::string&, bool)> fn) {
+  auto add_lookup = [&](const char* name, const char* help, int (*fn)(const KnowledgeBase&, const std::string&, bool)) {
     auto* sub = cmd.kb->add_subcommand(name, help);
     sub->add_option("query", state->query, "Name, alias or id")->required();
     sub->add_flag("--json", state->json, "JSON output");
     sub->callback([=, &kb_path] {
       *run = [=, &kb_path] {
         auto kb = open_kb(kb_path);
-        if (!kb) return 1;
-        return fn(*kb, state->query, state->json);
+        return kb ? fn(*kb, state->query, state->json) : 1;
       };
     });
   };
-
-  add_lookup("actor", "Show a threat actor by any of its names", [](const KnowledgeBase& kb, const std::string& q, bool as_json) {
-    auto found = kb.find_actors(q);
-    if (found.empty()) return not_found("actor", q);
-    if (as_json) {
-      json arr = json::array();
-      for (const Actor* a : found) arr.push_back(actor_json(kb, *a));
-      std::cout << arr.dump(2) << "\n";
-      return 0;
-    }
-    for (const Actor* a : found) {
-      std::printf("%s", a->name.c_str());
-      if (!a->attack_id.empty()) std::printf(" (%s, ATT&CK name %s)", a->attack_id.c_str(), a->attack_name.c_str());
-      std::printf("\n");
-      if (!a->country.empty()) std::printf("origin: %s (%s)\n", country_name(kb, a->country).c_str(), a->country.c_str());
-      if (!a->sponsor_state.empty()) std::printf("suspected state sponsor: %s\n", country_name(kb, a->sponsor_state).c_str());
-      for (const auto& id : a->sponsor_agencies)
-        if (const Agency* g = kb.agency(id)) std::printf("sponsoring organisation: %s\n", g->name.c_str());
-      std::printf("aliases (source):\n");
-      print_aliases(a->aliases);
-      if (!a->techniques.empty()) std::printf("techniques used: %zu; software used: %zu\n", a->techniques.size(), a->software.size());
-      if (found.size() > 1) std::printf("\n");
-    }
-    if (found.size() > 1) std::printf("%zu actors share this name\n", found.size());
-    return 0;
-  });
-
-  add_lookup("software", "Show malware or a tool by any of its names", [](const KnowledgeBase& kb, const std::string& q, bool as_json) {
-    auto found = kb.find_software(q);
-    if (found.empty()) return not_found("software", q);
-    if (as_json) {
-      json arr = json::array();
-      for (const Software* s : found)
-        arr.push_back({{"id", s->id}, {"name", s->name}, {"kind", s->kind}, {"attack_id", s->attack_id},
-                       {"aliases", aliases_json(s->aliases)}, {"techniques", s->techniques}});
-      std::cout << arr.dump(2) << "\n";
-      return 0;
-    }
-    for (const Software* s : found) {
-      std::printf("%s (%s, %s)\naliases (source):\n", s->name.c_str(), s->id.c_str(), s->kind.c_str());
-      print_aliases(s->aliases);
-    }
-    return 0;
-  });
-
-  add_lookup("technique", "Show an ATT&CK technique by id or name", [](const KnowledgeBase& kb, const std::string& q, bool as_json) {
-    auto found = kb.find_techniques(q);
-    if (found.empty()) return not_found("technique", q);
-    std::string asked = q;
-    for (auto& c : asked) c = static_cast<char>(ascii::to_upper(static_cast<unsigned char>(c)));
-    auto rev = kb.revoked.find(asked);
-    if (as_json) {
-      json arr = json::array();
-      for (const Technique* t : found) {
-        json j = technique_json(kb, *t);
-        if (rev != kb.revoked.end()) j["revoked_id"] = asked;
-        arr.push_back(j);
-      }
-      std::cout << arr.dump(2) << "\n";
-      return 0;
-    }
-    if (rev != kb.revoked.end()) std::printf("%s is revoked; replaced by %s\n", asked.c_str(), found.front()->id.c_str());
-    for (const Technique* t : found) {
-      json j = technique_json(kb, *t);
-      std::printf("%s %s%s\n", t->id.c_str(), t->name.c_str(), t->deprecated ? " (deprecated)" : "");
-      if (j.contains("parent")) std::printf("parent: %s %s\n", t->parent.c_str(), j["parent"]["name"].get<std::string>().c_str());
-      for (const auto& tc : j["tactics"]) std::printf("tactic: %s %s\n", tc["id"].get<std::string>().c_str(), tc["name"].get<std::string>().c_str());
-      for (const auto& m : j["mitigations"]) std::printf("mitigation: %s %s\n", m["id"].get<std::string>().c_str(), m["name"].get<std::string>().c_str());
-    }
-    return 0;
-  });
-
-  add_lookup("country", "Show a country by name, adjective, code or capital", [](const KnowledgeBase& kb, const std::string& q, bool as_json) {
-    auto found = kb.find_countries(q);
-    if (found.empty()) return not_found("country", q);
-    if (as_json) {
-      json arr = json::array();
-      for (const Country* c : found)
-        arr.push_back({{"code", c->code}, {"code3", c->code3}, {"name", c->name}, {"official_name", c->official_name},
-                       {"aliases", aliases_json(c->aliases)}});
-      std::cout << arr.dump(2) << "\n";
-      return 0;
-    }
-    for (const Country* c : found) {
-      std::printf("%s (%s, %s)\n", c->name.c_str(), c->code.c_str(), c->code3.c_str());
-      if (!c->official_name.empty()) std::printf("official name: %s\n", c->official_name.c_str());
-      std::printf("also known as:\n");
-      print_aliases(c->aliases);
-    }
-    return 0;
-  });
-
-  add_lookup("agency", "Show a government cyber body by name or acronym", [](const KnowledgeBase& kb, const std::string& q, bool as_json) {
-    auto found = kb.find_agencies(q);
-    if (found.empty()) return not_found("agency", q);
-    if (as_json) {
-      json arr = json::array();
-      for (const Agency* g : found)
-        arr.push_back({{"id", g->id}, {"name", g->name}, {"acronyms", g->acronyms}, {"country", g->country},
-                       {"country_name", country_name(kb, g->country)}, {"kind", g->kind}, {"aliases", aliases_json(g->aliases)}});
-      std::cout << arr.dump(2) << "\n";
-      return 0;
-    }
-    for (const Agency* g : found) {
-      std::string acr;
-      for (const auto& a : g->acronyms) acr += (acr.empty() ? "" : ", ") + a;
-      std::printf("%s%s — %s, %s\n", g->name.c_str(), acr.empty() ? "" : (" (" + acr + ")").c_str(),
-                  country_name(kb, g->country).c_str(), g->kind.c_str());
-    }
-    return 0;
-  });
+  add_lookup("actor", "Show a threat actor by any of its names", kb_actor);
+  add_lookup("software", "Show malware or a tool by any of its names", kb_software);
+  add_lookup("technique", "Show an ATT&CK technique by id or name", kb_technique);
+  add_lookup("country", "Show a country by name, adjective, code or capital", kb_country);
+  add_lookup("agency", "Show a government cyber body by name or acronym", kb_agency);
 
   auto* alias = cmd.kb->add_subcommand("alias", "Add or veto an actor alias locally (kept in " + local_overrides_path() + ")");
   alias->require_subcommand(1);
@@ -387,18 +367,7 @@ KbCommand add_kb_commands(CLI::App& app, const std::string& kb_path, const bool&
     sub->add_option("actor", state->query, "The actor (any name or id)")->required();
     sub->add_option("alias", state->alias, "The alias")->required();
     std::string opname = op;
-    sub->callback([=, &kb_path] {
-      *run = [=, &kb_path] {
-        auto kb = open_kb(kb_path);
-        if (!kb) return 1;
-        auto found = kb->find_actors(state->query);
-        if (found.empty()) return not_found("actor", state->query);
-        std::filesystem::create_directories(std::filesystem::path(local_overrides_path()).parent_path());
-        std::ofstream(local_overrides_path(), std::ios::app) << opname << "\t" << found.front()->id << "\t" << state->alias << "\n";
-        std::printf("%s: %s %s %s\n", local_overrides_path().c_str(), opname.c_str(), found.front()->name.c_str(), state->alias.c_str());
-        return 0;
-      };
-    });
+    sub->callback([=, &kb_path] { *run = [=, &kb_path] { return kb_alias(kb_path, opname, state->query, state->alias); }; });
   }
   return cmd;
 }

@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <functional>
+#include <tuple>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -427,14 +429,25 @@ int cmd_watch(const Globals& g, const std::string& every, int rounds, bool no_pa
   return rc;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  init_xml_library();
-  CLI::App app{"dossier: turns cybersecurity news into cited incident dossiers"};
-  app.set_version_flag("--version", "dossier 0.1.0");
-  app.require_subcommand(1);
+// The parsed command line: the global options, each subcommand's options, and what to run.
+struct Cli {
   Globals g;
+  std::vector<std::string> targets;
+  bool as_json = false, no_pages = false, raw = false, no_dups = false, jsonl = false, rebuild = false, explain = false,
+       verbose = false;
+  size_t limit = 0;
+  std::string since, id, every = "15m", title, actor, inc_a, inc_b, format = "md";
+  int rounds = 0;
+  std::function<int()> action;  // set by the callback of the subcommand given
+  // Runs `fn` when `sub` is the command given (and none of its own subcommands is).
+  void on(CLI::App* sub, std::function<int()> fn) {
+    sub->callback([this, sub, fn] {
+      if (sub->get_subcommands().empty()) action = fn;
+    });
+  }
+};
+
+void add_global_options(CLI::App& app, Globals& g) {
   app.add_option("--db", g.db, "Store path (default: $DOSSIER_DB, else $XDG_DATA_HOME/dossier/dossier.db)");
   app.add_flag("-q,--quiet", g.quiet, "No progress line, warnings or summary");
   app.add_flag("--allow-private", g.allow_private, "Allow fetching from loopback and private network addresses");
@@ -446,114 +459,157 @@ int main(int argc, char** argv) {
   app.add_option("--max-size", g.max_mib, "Largest document accepted, MiB")->default_val(20)->check(CLI::PositiveNumber);
   g.threads = std::max(1u, std::thread::hardware_concurrency());
   app.add_option("--threads", g.threads, "Worker threads that parse and extract during ingest (0: none)")->default_str("the number of cores");
+}
 
-  std::vector<std::string> targets;
-  bool as_json = false, no_pages = false, raw = false, no_dups = false;
-  size_t limit = 0;
-  std::string since, id, every = "15m", title;
-  int rounds = 0;
+const char* const kNoPagesHelp = "Do not fetch linked pages for summary-only feed items";
+const char* const kDossiersHelp = "Regenerate the dossiers of the incidents that received articles";
 
+// ingest, feeds, poll, watch.
+void add_source_commands(CLI::App& app, Cli& c) {
   auto* ingest = app.add_subcommand("ingest", "Ingest files, directories, web pages, feeds and OPML lists");
-  ingest->add_option("targets", targets, "Paths or URLs")->required();
-  ingest->add_flag("--no-fetch-pages", no_pages, "Do not fetch linked pages for summary-only feed items");
-  ingest->add_flag("--dossiers", g.dossiers, "Regenerate the dossiers of the incidents that received articles");
+  ingest->add_option("targets", c.targets, "Paths or URLs")->required();
+  ingest->add_flag("--no-fetch-pages", c.no_pages, kNoPagesHelp);
+  ingest->add_flag("--dossiers", c.g.dossiers, kDossiersHelp);
+  c.on(ingest, [&c] { return cmd_ingest(c.g, c.targets, c.no_pages); });
 
   auto* feeds = app.add_subcommand("feeds", "Manage registered feeds");
   feeds->require_subcommand(1);
   auto* feeds_add = feeds->add_subcommand("add", "Register feeds (URLs, or a local OPML file)");
-  feeds_add->add_option("urls", targets, "Feed URLs or OPML files")->required();
-  feeds_add->add_option("--title", title, "Title to show for the feed");
+  feeds_add->add_option("urls", c.targets, "Feed URLs or OPML files")->required();
+  feeds_add->add_option("--title", c.title, "Title to show for the feed");
+  c.on(feeds_add, [&c] { return cmd_feeds_add(c.g, c.targets, c.title); });
   auto* feeds_list = feeds->add_subcommand("list", "List feeds with their polling state");
-  feeds_list->add_flag("--json", as_json, "JSON output");
+  feeds_list->add_flag("--json", c.as_json, "JSON output");
+  c.on(feeds_list, [&c] { return cmd_feeds_list(c.g, c.as_json); });
   auto* feeds_remove = feeds->add_subcommand("remove", "Unregister feeds by URL or id");
-  feeds_remove->add_option("feeds", targets, "Feed URLs or ids")->required();
+  feeds_remove->add_option("feeds", c.targets, "Feed URLs or ids")->required();
+  c.on(feeds_remove, [&c] { return cmd_feeds_remove(c.g, c.targets); });
 
   auto* poll = app.add_subcommand("poll", "Fetch every registered feed once");
-  poll->add_flag("--no-fetch-pages", no_pages, "Do not fetch linked pages for summary-only feed items");
-  poll->add_flag("--dossiers", g.dossiers, "Regenerate the dossiers of the incidents that received articles");
+  poll->add_flag("--no-fetch-pages", c.no_pages, kNoPagesHelp);
+  poll->add_flag("--dossiers", c.g.dossiers, kDossiersHelp);
+  c.on(poll, [&c] { return cmd_poll(c.g, c.no_pages); });
   auto* watch = app.add_subcommand("watch", "Poll feeds repeatedly, backing off from failing ones");
-  watch->add_option("--every", every, "Interval between polls of a feed (e.g. 15m, 1h)")->default_val("15m");
-  watch->add_option("--rounds", rounds, "Stop after this many rounds (0: run until interrupted)")->default_val(0);
-  watch->add_flag("--no-fetch-pages", no_pages, "Do not fetch linked pages for summary-only feed items");
-  watch->add_flag("--dossiers", g.dossiers, "Regenerate the dossiers of the incidents that received articles");
+  watch->add_option("--every", c.every, "Interval between polls of a feed (e.g. 15m, 1h)")->default_val("15m");
+  watch->add_option("--rounds", c.rounds, "Stop after this many rounds (0: run until interrupted)")->default_val(0);
+  watch->add_flag("--no-fetch-pages", c.no_pages, kNoPagesHelp);
+  watch->add_flag("--dossiers", c.g.dossiers, kDossiersHelp);
+  c.on(watch, [&c] { return cmd_watch(c.g, c.every, c.rounds, c.no_pages); });
+}
 
+// articles, article, parse, extract.
+void add_article_commands(CLI::App& app, Cli& c) {
   auto* articles = app.add_subcommand("articles", "List stored articles");
-  articles->add_flag("--json", as_json, "JSON output");
-  articles->add_option("--limit", limit, "At most this many");
-  articles->add_option("--since", since, "Published (or ingested, if undated) at or after this date");
-  articles->add_flag("--no-duplicates", no_dups, "Hide near-duplicate copies");
+  articles->add_flag("--json", c.as_json, "JSON output");
+  articles->add_option("--limit", c.limit, "At most this many");
+  articles->add_option("--since", c.since, "Published (or ingested, if undated) at or after this date");
+  articles->add_flag("--no-duplicates", c.no_dups, "Hide near-duplicate copies");
+  c.on(articles, [&c] { return cmd_articles(c.g, c.as_json, c.limit, c.since, c.no_dups); });
 
   auto* article = app.add_subcommand("article", "Show one stored article");
-  article->add_option("id", id, "Article id or unique prefix")->required();
-  article->add_flag("--json", as_json, "JSON output");
-  article->add_flag("--raw", raw, "Print the original bytes as received");
+  article->add_option("id", c.id, "Article id or unique prefix")->required();
+  article->add_flag("--json", c.as_json, "JSON output");
+  article->add_flag("--raw", c.raw, "Print the original bytes as received");
+  c.on(article, [&c] { return cmd_article(c.g, c.id, c.as_json, c.raw); });
 
-  auto kb_cmd = cli::add_kb_commands(app, g.kb, g.allow_private, g.quiet);
+  auto* parse = app.add_subcommand("parse", "Print one document as an article, without touching the store");
+  parse->add_option("source", c.id, "File, URL, or - for standard input")->required();
+  parse->add_flag("--json", c.as_json, "JSON output");
+  c.on(parse, [&c] { return cmd_parse(c.g, c.id, c.as_json); });
 
   auto* extract = app.add_subcommand("extract", "Print the intelligence extracted from one document (no store)");
-  bool jsonl = false;
-  extract->add_option("source", id, "File, URL, or - for standard input");
-  extract->add_flag("--json", as_json, "JSON output");
-  extract->add_flag("--jsonl", jsonl, "Read JSON lines ({\"id\", \"text\"|\"html\"}) on standard input, write one result per line");
+  extract->add_option("source", c.id, "File, URL, or - for standard input");
+  extract->add_flag("--json", c.as_json, "JSON output");
+  extract->add_flag("--jsonl", c.jsonl, "Read JSON lines ({\"id\", \"text\"|\"html\"}) on standard input, write one result per line");
+  c.on(extract, [&c] {
+    if (!c.jsonl && c.id.empty()) {
+      std::fprintf(stderr, "extract: give a FILE, URL or -, or --jsonl\n");
+      return kExitUsage;
+    }
+    return cmd_extract(c.g, c.id, c.as_json, c.jsonl);
+  });
+}
 
+// eval, cluster, incidents (merge, split, move), incident.
+void add_incident_commands(CLI::App& app, Cli& c) {
   auto* eval = app.add_subcommand("eval", "Measure accuracy against labelled data");
   eval->require_subcommand(1);
   auto* eval_tech = eval->add_subcommand("techniques", "Precision and recall of technique recognition (JSON lines {text, techniques})");
-  eval_tech->add_option("file", id, "Labelled JSON lines")->required();
-  eval_tech->add_flag("--json", as_json, "JSON output");
+  eval_tech->add_option("file", c.id, "Labelled JSON lines")->required();
+  eval_tech->add_flag("--json", c.as_json, "JSON output");
+  c.on(eval_tech, [&c] { return cmd_eval_techniques(c.g, c.id, c.as_json); });
+  auto* eval_cluster = eval->add_subcommand("clustering", "B-cubed and pairwise precision, recall and F1 against labels (ARTICLE<TAB>LABEL lines)");
+  eval_cluster->add_option("labels", c.id, "Labels file: article id, URL or ingested path, a tab, the incident label")->required();
+  eval_cluster->add_flag("--json", c.as_json, "JSON output");
+  eval_cluster->add_flag("-v,--verbose", c.verbose, "List each labelled incident with the incidents its articles went to");
+  c.on(eval_cluster, [&c] { return cmd_eval_clustering(c.g, c.id, c.as_json, c.verbose); });
 
   auto* cluster = app.add_subcommand("cluster", "Group stored articles that are in no incident yet into incidents");
-  bool rebuild = false, explain = false;
-  cluster->add_flag("--rebuild", rebuild, "Forget every incident and cluster all articles again (analysts' corrections are replayed)");
-  cluster->add_flag("--explain", explain, "Print where each article went and its best candidates with their scores");
+  cluster->add_flag("--rebuild", c.rebuild, "Forget every incident and cluster all articles again (analysts' corrections are replayed)");
+  cluster->add_flag("--explain", c.explain, "Print where each article went and its best candidates with their scores");
+  c.on(cluster, [&c] { return cmd_cluster(c.g, c.rebuild, c.explain); });
 
   auto* incidents = app.add_subcommand("incidents", "List incidents, or correct them (merge, split, move)");
   incidents->require_subcommand(0, 1);
-  std::string actor;
-  incidents->add_flag("--json", as_json, "JSON output");
-  incidents->add_option("--actor", actor, "Only incidents naming this threat actor (any alias, or its id)");
-  incidents->add_option("--since", since, "Only incidents last seen at or after this date");
-  incidents->add_option("--limit", limit, "At most this many");
-  std::string inc_a, inc_b;
-  auto* inc_merge = incidents->add_subcommand("merge", "Merge incident B into incident A");
-  inc_merge->add_option("a", inc_a, "Incident that remains")->required();
-  inc_merge->add_option("b", inc_b, "Incident merged into A")->required();
-  auto* inc_split = incidents->add_subcommand("split", "Move the given articles out of incident A into a new incident");
-  inc_split->add_option("a", inc_a, "Incident")->required();
-  inc_split->add_option("articles", targets, "Article ids (or unique prefixes)")->required();
-  auto* inc_move = incidents->add_subcommand("move", "Move an article to another incident");
-  inc_move->add_option("article", inc_a, "Article id (or unique prefix)")->required();
-  inc_move->add_option("to", inc_b, "Destination incident")->required();
+  incidents->add_flag("--json", c.as_json, "JSON output");
+  incidents->add_option("--actor", c.actor, "Only incidents naming this threat actor (any alias, or its id)");
+  incidents->add_option("--since", c.since, "Only incidents last seen at or after this date");
+  incidents->add_option("--limit", c.limit, "At most this many");
+  c.on(incidents, [&c] { return cmd_incidents(c.g, c.as_json, c.actor, c.since, c.limit); });
+  auto* merge = incidents->add_subcommand("merge", "Merge incident B into incident A");
+  merge->add_option("a", c.inc_a, "Incident that remains")->required();
+  merge->add_option("b", c.inc_b, "Incident merged into A")->required();
+  c.on(merge, [&c] { return cmd_incidents_merge(c.g, c.inc_a, c.inc_b); });
+  auto* split = incidents->add_subcommand("split", "Move the given articles out of incident A into a new incident");
+  split->add_option("a", c.inc_a, "Incident")->required();
+  split->add_option("articles", c.targets, "Article ids (or unique prefixes)")->required();
+  c.on(split, [&c] { return cmd_incidents_split(c.g, c.inc_a, c.targets); });
+  auto* move = incidents->add_subcommand("move", "Move an article to another incident");
+  move->add_option("article", c.inc_a, "Article id (or unique prefix)")->required();
+  move->add_option("to", c.inc_b, "Destination incident")->required();
+  c.on(move, [&c] { return cmd_incidents_move(c.g, c.inc_a, c.inc_b); });
 
   auto* incident = app.add_subcommand("incident", "Show one incident and its articles");
-  incident->add_option("id", id, "Incident id or unique prefix")->required();
-  incident->add_flag("--json", as_json, "JSON output");
+  incident->add_option("id", c.id, "Incident id or unique prefix")->required();
+  incident->add_flag("--json", c.as_json, "JSON output");
+  c.on(incident, [&c] { return cmd_incident(c.g, c.id, c.as_json); });
+}
 
-  auto* eval_cluster = eval->add_subcommand("clustering", "B-cubed and pairwise precision, recall and F1 against labels (ARTICLE<TAB>LABEL lines)");
-  bool verbose = false;
-  eval_cluster->add_option("labels", id, "Labels file: article id, URL or ingested path, a tab, the incident label")->required();
-  eval_cluster->add_flag("--json", as_json, "JSON output");
-  eval_cluster->add_flag("-v,--verbose", verbose, "List each labelled incident with the incidents its articles went to");
-
-  std::string format = "md";
-  auto* report = app.add_subcommand("report", "The dossier of an incident: key points, incident report, disagreements, recommendations, references");
-  report->add_option("incident", id, "Incident id or unique prefix")->required();
-  report->add_option("--format", format, "md, json or html")->default_val("md");
-  auto* brief = app.add_subcommand("brief", "The multi-source brief of an incident, every sentence cited");
-  brief->add_option("incident", id, "Incident id or unique prefix")->required();
-  brief->add_option("--format", format, "md, json or html")->default_val("md");
-  auto* keypoints = app.add_subcommand("keypoints", "The key points of an incident, cited");
-  keypoints->add_option("incident", id, "Incident id or unique prefix")->required();
-  keypoints->add_option("--format", format, "md, json or html")->default_val("md");
+// report, brief, keypoints, summarize.
+void add_dossier_commands(CLI::App& app, Cli& c) {
+  const std::tuple<const char*, const char*, DossierProduct> products[] = {
+      {"report", "The dossier of an incident: key points, incident report, disagreements, recommendations, references", DossierProduct::Report},
+      {"brief", "The multi-source brief of an incident, every sentence cited", DossierProduct::Brief},
+      {"keypoints", "The key points of an incident, cited", DossierProduct::KeyPoints}};
+  for (const auto& [name, help, product] : products) {
+    auto* sub = app.add_subcommand(name, help);
+    sub->add_option("incident", c.id, "Incident id or unique prefix")->required();
+    sub->add_option("--format", c.format, "md, json or html")->default_val("md");
+    DossierProduct p = product;
+    c.on(sub, [&c, p] { return cmd_dossier(c.g, c.id, c.format, p); });
+  }
   auto* summarize = app.add_subcommand("summarize", "Ingest the given files into a temporary store and print the dossier of every incident");
-  summarize->add_option("paths", targets, "Files, directories or URLs")->required();
-  summarize->add_option("--format", format, "md, json or html")->default_val("md");
-  summarize->add_flag("--no-fetch-pages", no_pages, "Do not fetch linked pages for summary-only feed items");
+  summarize->add_option("paths", c.targets, "Files, directories or URLs")->required();
+  summarize->add_option("--format", c.format, "md, json or html")->default_val("md");
+  summarize->add_flag("--no-fetch-pages", c.no_pages, kNoPagesHelp);
+  c.on(summarize, [&c] { return cmd_summarize(c.g, c.targets, c.format, c.no_pages); });
+}
 
-  auto* parse = app.add_subcommand("parse", "Print one document as an article, without touching the store");
-  parse->add_option("source", id, "File, URL, or - for standard input")->required();
-  parse->add_flag("--json", as_json, "JSON output");
+}  // namespace
 
+int main(int argc, char** argv) {
+  init_xml_library();
+  CLI::App app{"dossier: turns cybersecurity news into cited incident dossiers"};
+  app.set_version_flag("--version", "dossier 0.1.0");
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand: `dossier ingest DIR --quiet`
+  Cli c;
+  add_global_options(app, c.g);
+  add_source_commands(app, c);
+  add_article_commands(app, c);
+  add_incident_commands(app, c);
+  add_dossier_commands(app, c);
+  auto kb_cmd = cli::add_kb_commands(app, c.g.kb, c.g.allow_private, c.g.quiet);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -566,35 +622,7 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
-
-  if (*ingest) return cmd_ingest(g, targets, no_pages);
-  if (*feeds_add) return cmd_feeds_add(g, targets, title);
-  if (*feeds_list) return cmd_feeds_list(g, as_json);
-  if (*feeds_remove) return cmd_feeds_remove(g, targets);
-  if (*poll) return cmd_poll(g, no_pages);
-  if (*watch) return cmd_watch(g, every, rounds, no_pages);
-  if (*articles) return cmd_articles(g, as_json, limit, since, no_dups);
-  if (*article) return cmd_article(g, id, as_json, raw);
-  if (*parse) return cmd_parse(g, id, as_json);
-  if (*eval_tech) return cmd_eval_techniques(g, id, as_json);
-  if (*eval_cluster) return cmd_eval_clustering(g, id, as_json, verbose);
-  if (*cluster) return cmd_cluster(g, rebuild, explain);
-  if (*inc_merge) return cmd_incidents_merge(g, inc_a, inc_b);
-  if (*inc_split) return cmd_incidents_split(g, inc_a, targets);
-  if (*inc_move) return cmd_incidents_move(g, inc_a, inc_b);
-  if (*incidents) return cmd_incidents(g, as_json, actor, since, limit);
-  if (*incident) return cmd_incident(g, id, as_json);
-  if (*report) return cmd_dossier(g, id, format, DossierProduct::Report);
-  if (*brief) return cmd_dossier(g, id, format, DossierProduct::Brief);
-  if (*keypoints) return cmd_dossier(g, id, format, DossierProduct::KeyPoints);
-  if (*summarize) return cmd_summarize(g, targets, format, no_pages);
-  if (*extract) {
-    if (!jsonl && id.empty()) {
-      std::fprintf(stderr, "extract: give a FILE, URL or -, or --jsonl\n");
-      return kExitUsage;
-    }
-    return cmd_extract(g, id, as_json, jsonl);
-  }
+  if (c.action) return c.action();
   if (*kb_cmd.kb && *kb_cmd.run) return (*kb_cmd.run)();
   return kExitUsage;
 }
