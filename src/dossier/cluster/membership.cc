@@ -1,0 +1,189 @@
+// An incident updated by a new member, its title chosen, and the changes committed.
+#include "dossier/cluster/clusterer_impl.h"
+
+#include "dossier/kb/kb.h"
+#include "dossier/util/hash.h"
+#include "dossier/util/terms.h"
+#include "dossier/util/text.h"
+#include "dossier/util/time.h"
+
+namespace dossier {
+
+// ---- Adding an article to an incident ----
+void Clusterer::Impl::add_member(Incident& in, const ArticleProfile& p, const SparseVector& tv, const EntityVec& ev, bool copy) {
+  int32_t when = p.when();
+  if (in.originals == 0 && in.titles.empty()) {
+    in.window_first = in.window_last = when;
+  } else {
+    in.window_first = std::min(in.window_first, when);
+    in.window_last = std::max(in.window_last, when);
+  }
+  if (p.dated()) {
+    in.dated_first = in.dated() ? std::min(in.dated_first, p.day) : p.day;
+    in.dated_last = in.dated() ? std::max(in.dated_last, p.day) : p.day;
+  }
+  in.dirty = true;
+  if (copy) return;  // a copy adds no evidence of its own
+  ++in.originals;
+  // Merge the article's unit term vector into the centroid.
+  SparseVector merged;
+  merged.reserve(in.centroid.size() + tv.size());
+  size_t i = 0, j = 0;
+  while (i < in.centroid.size() || j < tv.size()) {
+    if (j == tv.size() || (i < in.centroid.size() && in.centroid[i].first < tv[j].first)) merged.push_back(in.centroid[i++]);
+    else if (i == in.centroid.size() || tv[j].first < in.centroid[i].first) merged.push_back(tv[j++]);
+    else {
+      merged.emplace_back(in.centroid[i].first, in.centroid[i].second + tv[j].second);
+      ++i;
+      ++j;
+    }
+  }
+  in.centroid = std::move(merged);
+  if (in.centroid.size() > opt.centroid_terms * 2) prune_centroid(in);
+  in.centroid_norm = norm(in.centroid);
+  // Merge the article's entities.
+  std::vector<Incident::Entity> ents;
+  ents.reserve(in.entities.size() + ev.keys.size());
+  i = 0, j = 0;
+  while (i < in.entities.size() || j < ev.keys.size()) {
+    if (j == ev.keys.size() || (i < in.entities.size() && in.entities[i].hash < ev.keys[j].hash)) {
+      ents.push_back(in.entities[i++]);
+      continue;
+    }
+    const EntityKey& k = ev.keys[j++];
+    Incident::Entity e;
+    if (i < in.entities.size() && in.entities[i].hash == k.hash) e = in.entities[i++];
+    e.hash = k.hash;
+    e.kind = k.key->kind;
+    e.support += salient(*k.key) ? 1.0f : kSideMention;
+    e.subject |= k.key->in_title || k.key->kind == KeyKind::Victim;
+    e.weight = static_cast<float>(k.weight);
+    ents.push_back(e);
+  }
+  in.entities = std::move(ents);
+  // Rarity changes as the store grows, fastest while it is small: weights follow it.
+  prefetch_frequencies(in.entities, [](const Incident::Entity& x) { return x.hash; });
+  for (auto& e : in.entities) e.weight = static_cast<float>(key_kind_weight(e.kind) * idf(e.hash));
+  if (in.entities.size() > opt.incident_entities * 2) prune_entities(in);
+  for (const auto& a : p.actors) ++in.actors[a];
+  if (!p.title.empty()) {
+    in.titles.push_back(TitleCandidate{p.article_id, p.title, p.title_terms});
+    choose_title(in);
+  }
+}
+
+// Keeps the centroid's strongest terms (sorted by key again).
+void Clusterer::Impl::prune_centroid(Incident& in) {
+  auto& c = in.centroid;
+  if (c.size() <= opt.centroid_terms) return;
+  std::nth_element(c.begin(), c.begin() + static_cast<long>(opt.centroid_terms), c.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); });
+  c.resize(opt.centroid_terms);
+  std::sort(c.begin(), c.end());
+}
+
+// Keeps the strongest entities by weight and support: most names are one-off mentions.
+void Clusterer::Impl::prune_entities(Incident& in) {
+  auto& e = in.entities;
+  if (e.size() <= opt.incident_entities) return;
+  std::nth_element(e.begin(), e.begin() + static_cast<long>(opt.incident_entities), e.end(), [](const auto& a, const auto& b) {
+    float x = a.weight * a.support, y = b.weight * b.support;
+    return x > y || (x == y && a.hash < b.hash);
+  });
+  e.resize(opt.incident_entities);
+  std::sort(e.begin(), e.end(), [](const auto& a, const auto& b) { return a.hash < b.hash; });
+}
+
+// The most representative headline: the one whose terms weigh most in the centroid.
+void Clusterer::Impl::choose_title(Incident& in) {
+  double cn = in.centroid_norm;
+  std::vector<std::pair<double, size_t>> scored;
+  for (size_t i = 0; i < in.titles.size(); ++i) {
+    const auto& t = in.titles[i];
+    double s = 0, n = 0;
+    for (uint64_t k : t.terms) {
+      double w = idf(k);
+      n += w * w;
+      auto it = std::lower_bound(in.centroid.begin(), in.centroid.end(), std::make_pair(k, -HUGE_VALF));
+      if (it != in.centroid.end() && it->first == k) s += w * it->second;
+    }
+    double fit = n > 0 && cn > 0 ? s / (std::sqrt(n) * cn) : 0;
+    // A headline is short and does not end like a sentence; a first sentence standing in for a
+    // missing headline (plain text without one) is a poorer title.
+    bool headline = utf8_length(t.title) <= 120 && !ends_sentence(t.title);
+    scored.emplace_back(fit * (headline ? 1.0 : 0.5), i);
+  }
+  std::sort(scored.begin(), scored.end(), [&](const auto& a, const auto& b) {
+    return a.first > b.first || (a.first == b.first && in.titles[a.second].article_id < in.titles[b.second].article_id);
+  });
+  if (!scored.empty()) in.title = in.titles[scored.front().second].title;
+  if (in.titles.size() > 16) {
+    std::vector<TitleCandidate> kept;
+    for (size_t j = 0; j < 16; ++j) kept.push_back(in.titles[scored[j].second]);
+    in.titles = std::move(kept);
+  }
+}
+
+void Clusterer::Impl::count_document(const ArticleProfile& p, const EntityVec& ev) {
+  auto bump = [&](uint64_t k) {
+    ++frequencies[k].store;
+    ++df_delta[k];
+  };
+  for (const auto& [k, v] : p.terms) bump(k);
+  for (const auto& k : ev.keys) bump(k.hash);
+  ++documents;
+  ++pending.documents_delta;
+}
+
+IncidentRecord Clusterer::Impl::record_of(const Incident& in) const {
+  IncidentRecord r;
+  r.id = in.id;
+  r.title = in.title;
+  r.first_day = in.window_first;
+  r.last_day = in.window_last;
+  std::vector<std::pair<uint32_t, std::string>> a;
+  for (const auto& [id, n] : in.actors) a.emplace_back(n, id);
+  std::sort(a.begin(), a.end(), [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
+  for (const auto& [n, id] : a) r.actors.push_back(id);
+  r.state = serialize(in);
+  r.created_at = in.created_at;
+  return r;
+}
+
+Status Clusterer::Impl::commit() {
+  for (auto& in : incidents)
+    if (in->alive && in->dirty) {
+      pending.upserts.push_back(record_of(*in));
+      in->dirty = false;
+    }
+  for (const auto& [k, d] : df_delta) pending.df_deltas.emplace_back(k, d);
+  std::sort(pending.df_deltas.begin(), pending.df_deltas.end());
+  Status st = store.commit_clustering(pending);
+  pending = ClusterCommit{};
+  df_delta.clear();
+  return st;
+}
+
+// ---- Rebuilding an incident from its members (corrections) ----
+Result<std::unique_ptr<Incident>> Clusterer::Impl::rebuild(const std::string& id, const std::string& created_at, const std::vector<std::string>& members, const ProfileSource& profiles) {
+  auto in = std::make_unique<Incident>();
+  in->id = id;
+  in->created_at = created_at.empty() ? now_iso8601() : created_at;
+  std::vector<ArticleProfile> ps;
+  std::unordered_set<std::string> member_set(members.begin(), members.end());
+  for (const auto& a : members) {
+    auto p = profiles(a);
+    if (!p.ok()) return Error{"article " + a + ": " + p.error()};
+    ps.push_back(std::move(p).value());
+  }
+  std::sort(ps.begin(), ps.end(), [](const ArticleProfile& a, const ArticleProfile& b) {
+    return std::make_tuple(!a.dated(), a.when(), a.article_id) < std::make_tuple(!b.dated(), b.when(), b.article_id);
+  });
+  for (const auto& p : ps)
+    add_member(*in, p, term_vector(p), entity_vector(p), !p.duplicate_of.empty() && member_set.count(p.duplicate_of));
+  prune_centroid(*in);
+  refresh(*in);
+  return in;
+}
+
+}  // namespace dossier
