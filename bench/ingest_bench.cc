@@ -46,7 +46,7 @@ void BM_HtmlExtraction(benchmark::State& state) {
   size_t bytes = 0, n = 0, i = 0;
   for (auto _ : state) {
     const auto& p = pages()[i++ % pages().size()];
-    ExtractedText ex = extract_html_article(p.html, "https://bench.example/a");
+    ParsedText ex = parse_html_article(p.html, "https://bench.example/a");
     benchmark::DoNotOptimize(ex.text.data());
     bytes += p.html.size();
     ++n;
@@ -99,7 +99,7 @@ void BM_PlainText(benchmark::State& state) {
   std::string text = "A headline for the benchmark\n\n";
   while (text.size() < 8000) text += g.paragraph() + "\n\n";
   for (auto _ : state) {
-    ExtractedText ex = extract_plain_text(text);
+    ParsedText ex = parse_plain_text(text);
     benchmark::DoNotOptimize(ex.text.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(text.size() * state.iterations()));

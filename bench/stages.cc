@@ -47,6 +47,14 @@ using Clock = std::chrono::steady_clock;
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+// A benchmark whose store or clusterer fails measures nothing: it stops with the reason.
+template <typename R>
+void must(const R& r, const char* what) {
+  if (r.ok()) return;
+  std::fprintf(stderr, "bench: %s: %s\n", what, r.error().c_str());
+  std::exit(1);
+}
+
 double peak_rss_mb() {
   std::ifstream f("/proc/self/status");
   std::string line;
@@ -129,7 +137,7 @@ json run_stage(const std::string& stage, const Options& o) {
     while (gen.next(d)) {
       if (d.kind != "html") continue;
       auto t0 = Clock::now();
-      ExtractedText x = extract_html_article(d.bytes, d.url);
+      ParsedText x = parse_html_article(d.bytes, d.url);
       double s = seconds(Clock::now() - t0);
       if (!x.text.empty()) m.add(1, d.bytes.size(), s);
     }
@@ -239,7 +247,7 @@ json run_stage(const std::string& stage, const Options& o) {
     std::unordered_map<std::string, uint32_t> label_number;
     auto flush = [&] {
       auto t0 = Clock::now();
-      (*cl)->flush();
+      must((*cl)->flush(), "clustering");
       double commit = seconds(Clock::now() - t0);
       auto decisions = (*cl)->take_decisions();
       double placed = 0;
@@ -277,7 +285,7 @@ json run_stage(const std::string& stage, const Options& o) {
     size_t queued = 0, batch_writes = 0;
     bool batch_open = false;
     auto close_batch = [&] {
-      if (batch_open) (*store)->end_batch();
+      if (batch_open) must((*store)->end_batch(), "commit");
       batch_open = false;
       batch_writes = 0;
     };
@@ -289,7 +297,7 @@ json run_stage(const std::string& stage, const Options& o) {
         // cluster. Articles are written as ingest writes them, PipelineOptions::batch to a transaction,
         // so that the log the clustering commits share (and their checkpoints) is the pipeline's.
         if (!batch_open) batch_open = (*store)->begin_batch().ok();
-        (*store)->put_article(a, std::nullopt);
+        must((*store)->put_article(a, std::nullopt), "store");
         if (batch_open && ++batch_writes >= PipelineOptions{}.batch) close_batch();
         Extraction x = (*ex)->extract(a);
         auto t0 = Clock::now();
@@ -300,7 +308,7 @@ json run_stage(const std::string& stage, const Options& o) {
         profile_total += s;
         m.articles += 1;
         m.bytes += it.text.size();
-        (*cl)->add(std::move(p));
+        must((*cl)->add(std::move(p)), "clustering");
         if (++queued % 1000 == 0) {
           close_batch();
           flush();

@@ -9,7 +9,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
   dossier::Decoded d = dossier::decode_to_utf8(bytes, "");
-  (void)dossier::extract_html_article(d.text, "https://fuzz.example/page");
+  (void)dossier::parse_html_article(d.text, "https://fuzz.example/page");
   (void)dossier::html_fragment_to_text(d.text);
   return 0;
 }

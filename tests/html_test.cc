@@ -59,15 +59,15 @@ TEST(Html, RemovesCookieBannersAndShareWidgets) {
       "<div class='content'><p>The attackers used a stolen VPN password to enter the network, the company said in a statement on Monday.</p>"
       "<div class='share-tools'><a href='#'>Share</a></div>"
       "<p>It has since reset every credential and added hardware keys for administrators, a spokesperson said.</p></div></body></html>";
-  ExtractedText ex = extract_html_article(page);
+  ParsedText ex = parse_html_article(page);
   EXPECT_EQ(ex.text,
             "The attackers used a stolen VPN password to enter the network, the company said in a statement on Monday.\n\n"
             "It has since reset every credential and added hardware keys for administrators, a spokesperson said.");
 }
 
 TEST(Html, EmptyAndGarbageInputDoNotCrash) {
-  EXPECT_EQ(extract_html_article("").text, "");
-  EXPECT_EQ(extract_html_article("<<<>>><html<body").text, "");
+  EXPECT_EQ(parse_html_article("").text, "");
+  EXPECT_EQ(parse_html_article("<<<>>><html<body").text, "");
   // Plausibly deep markup keeps its text; absurdly deep markup (past libxml2's depth limit) may lose
   // it, but must not crash or hang.
   auto nested = [](int depth) {
@@ -75,8 +75,8 @@ TEST(Html, EmptyAndGarbageInputDoNotCrash) {
     for (int i = 0; i < depth; ++i) page += "<div>";
     return page + "<p>Deeply nested text survives when the markup is deep but still plausible for a page.</p>";
   };
-  EXPECT_NE(extract_html_article(nested(200)).text.find("Deeply nested"), std::string::npos);
-  (void)extract_html_article(nested(100000));
+  EXPECT_NE(parse_html_article(nested(200)).text.find("Deeply nested"), std::string::npos);
+  (void)parse_html_article(nested(100000));
 }
 
 TEST(Html, StripInertHtmlDropsScriptAndStyleBodiesAndComments) {
@@ -103,7 +103,7 @@ TEST(Html, ArticleTextIsTheSameWithoutScriptBodies) {
       "<article><p>The agency confirmed that the intrusion began in March and that the attackers reached the mail servers.</p>"
       "<p>Investigators found a web shell on an unpatched gateway, according to the statement released on Thursday.</p></article>"
       "</body></html>";
-  ExtractedText ex = extract_html_article(page);
+  ParsedText ex = parse_html_article(page);
   EXPECT_EQ(ex.text,
             "The agency confirmed that the intrusion began in March and that the attackers reached the mail servers.\n\n"
             "Investigators found a web shell on an unpatched gateway, according to the statement released on Thursday.");

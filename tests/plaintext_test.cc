@@ -6,7 +6,7 @@ namespace dossier {
 namespace {
 
 TEST(PlainText, FrontMatterGivesMetadata) {
-  ExtractedText ex = extract_plain_text(
+  ParsedText ex = parse_plain_text(
       "---\ntitle: \"Bank trojan returns\"\noutlet: Example Wire\nurl: https://wire.example/a\nauthor: Sam Lee\n"
       "date: 2024-02-03T10:00:00Z\n---\n\nA banking trojan thought dormant has resurfaced in a new spam campaign.\n");
   EXPECT_EQ(ex.title, "Bank trojan returns");
@@ -18,7 +18,7 @@ TEST(PlainText, FrontMatterGivesMetadata) {
 }
 
 TEST(PlainText, HardWrappedParagraphsAreRejoined) {
-  ExtractedText ex = extract_plain_text(
+  ParsedText ex = parse_plain_text(
       "Headline here\n\nThe first paragraph was wrapped at a fixed width by the tool that\n"
       "saved it, and it continues on a second line that also runs long.\nIt ends on a third one.\n\n"
       "A second paragraph stands alone on one line and ends with a period.\n");
@@ -30,7 +30,7 @@ TEST(PlainText, HardWrappedParagraphsAreRejoined) {
 }
 
 TEST(PlainText, PageFurnitureAroundTheArticleIsRemoved) {
-  ExtractedText ex = extract_plain_text(
+  ParsedText ex = parse_plain_text(
       "Skip to content\nMenu\nHospital network recovers from attack\nIcon\nIcon Analysis Icon\nBy Ana Ruiz\n"
       "March 3, 2024\nMain Image\n"
       "The hospital said its emergency department is accepting ambulances again after a week of diversions.\n"
@@ -45,7 +45,7 @@ TEST(PlainText, PageFurnitureAroundTheArticleIsRemoved) {
 }
 
 TEST(PlainText, SectionHeadingsAndBulletsAreKept) {
-  ExtractedText ex = extract_plain_text(
+  ParsedText ex = parse_plain_text(
       "Key Points\n- The regulator fined the company for failing to patch a known flaw.\n"
       "- The company said it would appeal the decision in court.\n"
       "The regulator announced the fine on Monday after an investigation that lasted two years.\n");
@@ -54,7 +54,7 @@ TEST(PlainText, SectionHeadingsAndBulletsAreKept) {
 }
 
 TEST(PlainText, MarkdownH1IsTheTitle) {
-  ExtractedText ex = extract_plain_text(
+  ParsedText ex = parse_plain_text(
       "Report\n# Breach at a logistics firm\n## Summary\nThe firm disclosed unauthorised access to its shipment "
       "tracking database on Friday.\n");
   EXPECT_EQ(ex.title, "Breach at a logistics firm");
@@ -66,7 +66,7 @@ TEST(PlainText, ProseIsNeverDropped) {
   std::string in =
       "The malware steals browser cookies and session tokens from infected machines.\n"
       "It was first seen in March.\n";
-  ExtractedText ex = extract_plain_text(in);
+  ParsedText ex = parse_plain_text(in);
   EXPECT_NE(ex.text.find("steals browser cookies"), std::string::npos);
   EXPECT_NE(ex.text.find("It was first seen in March."), std::string::npos);
 }

@@ -134,7 +134,7 @@ int cmd_extract_jsonl(const Extractor& ex) {
     Article a;
     a.id = in.contains("id") ? (in["id"].is_string() ? in["id"].get<std::string>() : in["id"].dump()) : std::to_string(n);
     if (in.contains("html") && in["html"].is_string()) {
-      ExtractedText t = extract_html_article(in["html"].get<std::string>(), in.value("url", ""));
+      ParsedText t = parse_html_article(in["html"].get<std::string>(), in.value("url", ""));
       a.text = t.text;
       a.published = t.published;
     } else if (in["text"].is_string()) {

@@ -154,7 +154,7 @@ Result<ParsedDocument> parse_document(std::string_view bytes, const FetchInfo& f
     auto feed = parse_feed(dec.text, page_url);
     return Error{feed.ok() ? "not a feed" : feed.error()};
   }
-  ExtractedText ex = html ? extract_html_article(dec.text, page_url) : extract_plain_text(dec.text);
+  ParsedText ex = html ? parse_html_article(dec.text, page_url) : parse_plain_text(dec.text);
   if (trim(ex.text).empty()) return Error{html ? "no article text found in the page" : "no article text found"};
   doc.kind = html ? DocumentKind::Html : DocumentKind::Text;
   Article& a = doc.article;

@@ -166,9 +166,9 @@ bool is_furniture(const xmlNode* n, bool use_class_hints) {
   return has_token(toks, negative_tokens()) && !has_token(toks, positive_tokens());
 }
 
-class Extractor {
+class MainText {
  public:
-  Extractor(xmlNode* root, bool use_class_hints) : root_(root), hints_(use_class_hints) {}
+  MainText(xmlNode* root, bool use_class_hints) : root_(root), hints_(use_class_hints) {}
 
   // Collects stats bottom-up, skipping furniture.
   Stats collect(xmlNode* n, bool in_link) {
@@ -604,15 +604,15 @@ std::string html_fragment_to_text(std::string_view html) {
   Page page(doc);
   xmlNode* root = page.root();
   if (!root) return {};
-  Extractor ex(root, false);
+  MainText ex(root, false);
   ex.collect(root, false);
   std::vector<std::string> paras;
   ex.emit(root, paras);
   return join_paragraphs(paras);
 }
 
-ExtractedText extract_html_article(std::string_view html, std::string_view page_url) {
-  ExtractedText out;
+ParsedText parse_html_article(std::string_view html, std::string_view page_url) {
+  ParsedText out;
   xmlDoc* doc = parse_html(html, page_url);
   if (!doc) return out;
   Page page(doc);
@@ -624,7 +624,7 @@ ExtractedText extract_html_article(std::string_view html, std::string_view page_
 
   std::vector<std::string> paras;
   for (bool hints : {true, false}) {
-    Extractor ex(root, hints);
+    MainText ex(root, hints);
     ex.collect(root, false);
     xmlNode* best = ex.best_container();
     paras.clear();

@@ -1,6 +1,6 @@
 // HTML pages to articles.
 //
-// extract_html_article() parses the page with libxml2's HTML parser (error-tolerant; never loads
+// parse_html_article() parses the page with libxml2's HTML parser (error-tolerant; never loads
 // anything from the network), reads metadata (<title>, og:*, article:*, JSON-LD NewsArticle,
 // <link rel=canonical>, <html lang>, <time>), and finds the main text by scoring blocks: paragraph
 // text length and commas raise a container's score, link density and class/id hints such as
@@ -16,12 +16,12 @@
 #include <string>
 #include <string_view>
 
-#include "dossier/ingest/extracted.h"
+#include "dossier/ingest/parsed_text.h"
 
 namespace dossier {
 
 // `html` must be UTF-8 (see decode_to_utf8). `page_url` resolves relative canonical links; may be empty.
-ExtractedText extract_html_article(std::string_view html, std::string_view page_url = {});
+ParsedText parse_html_article(std::string_view html, std::string_view page_url = {});
 
 // Text of an HTML fragment (a feed item's content:encoded), blocks kept as paragraphs, with the
 // same furniture removal but no main-content scoring.

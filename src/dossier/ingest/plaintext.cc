@@ -78,7 +78,7 @@ bool is_byline(std::string_view line, std::string* author) {
 struct FrontMatter {
   bool present = false;
   size_t end_line = 0;  // first line after the closing ---
-  ExtractedText fields;
+  ParsedText fields;
 };
 
 FrontMatter parse_front_matter(const std::vector<std::string>& lines) {
@@ -256,8 +256,8 @@ bool is_generic_heading(std::string_view line) {
   return false;
 }
 
-ExtractedText extract_plain_text(std::string_view utf8_text) {
-  ExtractedText out;
+ParsedText parse_plain_text(std::string_view utf8_text) {
+  ParsedText out;
   std::vector<std::string> lines = split_lines(utf8_text);
   FrontMatter fm = parse_front_matter(lines);
   if (fm.present) {

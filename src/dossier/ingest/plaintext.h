@@ -12,11 +12,11 @@
 
 #include <string_view>
 
-#include "dossier/ingest/extracted.h"
+#include "dossier/ingest/parsed_text.h"
 
 namespace dossier {
 
-ExtractedText extract_plain_text(std::string_view utf8_text);
+ParsedText parse_plain_text(std::string_view utf8_text);
 
 // True for a line that is page furniture rather than article content ("Share this article",
 // "Advertisement", "Icon", "Skip to content", "© 2025 ...").

@@ -230,7 +230,7 @@ Status SqliteStore::migrate() {
       if (ins.step() != SQLITE_DONE) st = Error{errmsg()};
     }
     if (!st.ok()) {
-      exec("ROLLBACK");
+      (void)exec("ROLLBACK");  // the migration's own error is the one worth reporting
       return Error{"migration " + std::to_string(v) + ": " + st.error()};
     }
     if (auto c = exec("COMMIT"); !c) return c;

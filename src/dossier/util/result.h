@@ -1,5 +1,6 @@
 // Errors are values. A Result<T> holds either a T or an Error whose message a person can act on
-// ("connection refused", "malformed feed: ..."). Nothing in the pipeline throws for bad input.
+// ("connection refused", "malformed feed: ..."). Nothing in the pipeline throws for bad input. Both
+// are [[nodiscard]]: a failure is handled, reported, or dropped with a stated (void) cast.
 #pragma once
 
 #include <string>
@@ -13,7 +14,7 @@ struct Error {
 };
 
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}                // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}            // NOLINT
@@ -34,7 +35,7 @@ class Result {
 };
 
 // A Result without a value: ok, or an error message.
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(Error e) : error_(std::move(e.message)), ok_(false) {}  // NOLINT

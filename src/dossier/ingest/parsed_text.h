@@ -5,7 +5,7 @@
 
 namespace dossier {
 
-struct ExtractedText {
+struct ParsedText {
   std::string title;
   std::string author;
   std::string published;  // ISO 8601 UTC or empty
