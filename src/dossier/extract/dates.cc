@@ -7,6 +7,7 @@
 
 #include "dossier/util/ascii.h"
 #include "dossier/util/text.h"
+#include "dossier/util/tokens.h"
 
 namespace dossier {
 namespace {
@@ -16,18 +17,11 @@ struct Word {
   size_t begin, end;
 };
 
+// Words, lower-cased; a hyphen between digits continues one ("2023-24").
 std::vector<Word> words_of(std::string_view s, size_t base) {
+  static constexpr TokenRules rules{"-", true, false, false, false, false};
   std::vector<Word> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && !ascii::is_alnum(static_cast<unsigned char>(s[i])) && static_cast<unsigned char>(s[i]) < 0x80) ++i;
-    size_t b = i;
-    while (i < s.size() && (ascii::is_alnum(static_cast<unsigned char>(s[i])) || static_cast<unsigned char>(s[i]) >= 0x80 ||
-                            (s[i] == '-' && i + 1 < s.size() && ascii::is_digit(static_cast<unsigned char>(s[i + 1])) && b < i &&
-                             ascii::is_digit(static_cast<unsigned char>(s[i - 1])))))
-      ++i;
-    if (i > b) out.push_back(Word{ascii_lower(s.substr(b, i - b)), base + b, base + i});
-  }
+  for (const Token& t : tokenize(s, rules, base)) out.push_back(Word{ascii_lower(t.text), t.begin, t.end});
   return out;
 }
 

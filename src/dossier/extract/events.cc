@@ -9,6 +9,7 @@
 
 #include "dossier/util/ascii.h"
 #include "dossier/util/text.h"
+#include "dossier/util/tokens.h"
 #include "dossier/util/cue_words.h"
 #include "dossier/util/cues.h"
 
@@ -21,41 +22,15 @@ struct Tok {
   size_t begin, end;
 };
 
-// Words (letters, digits, hyphens, apostrophes inside words) and single punctuation marks.
+// Words (letters, digits, hyphens, apostrophes and dots inside words, "EU’s") and single
+// punctuation marks; citation markers ("[4]") are invisible to the patterns: "the ambassador [1]
+// [3], Feng Biao".
 std::vector<Tok> tokenize(std::string_view s, size_t base) {
+  static constexpr TokenRules rules{"-'.", false, true, false, true, true};
   std::vector<Tok> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = s[i];
-    if (ascii::is_space(c)) { ++i; continue; }
-    // Citation markers ("[4]") are invisible to the patterns: "the ambassador [1] [3], Feng Biao".
-    if (c == '[') {
-      size_t k = i + 1;
-      while (k < s.size() && ascii::is_digit(static_cast<unsigned char>(s[k]))) ++k;
-      if (k > i + 1 && k < s.size() && s[k] == ']') {
-        i = k + 1;
-        continue;
-      }
-    }
-    size_t b = i;
-    // U+2000..U+203F (E2 80 xx / E2 81 xx: quotes, dashes, ellipsis) are punctuation, not letters.
-    bool general_punct = c == 0xE2 && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) == 0x80 || static_cast<unsigned char>(s[i + 1]) == 0x81);
-    if ((ascii::is_alnum(c) || c >= 0x80) && !general_punct) {
-      while (i < s.size()) {
-        unsigned char d = s[i];
-        if (ascii::is_alnum(d) || (d >= 0x80 && !(d == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80))) { ++i; continue; }
-        if ((d == '-' || d == '\'' || d == '.') && i + 1 < s.size() && ascii::is_alnum(static_cast<unsigned char>(s[i + 1]))) { ++i; continue; }
-        // U+2019 inside a word (EU’s)
-        if (d == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 && static_cast<unsigned char>(s[i + 2]) == 0x99 &&
-            i + 3 < s.size() && ascii::is_alpha(static_cast<unsigned char>(s[i + 3]))) { i += 3; continue; }
-        break;
-      }
-    } else {
-      i += (c == 0xE2 && i + 2 < s.size()) ? 3 : 1;
-    }
-    if (i == b) ++i;  // never stall on a byte no rule consumed
-    std::string t(s.substr(b, i - b));
-    out.push_back(Tok{t, ascii_lower(t), base + b, base + i});
+  for (const Token& t : dossier::tokenize(s, rules, base)) {
+    std::string text(t.text);
+    out.push_back(Tok{text, ascii_lower(text), t.begin, t.end});
   }
   return out;
 }

@@ -8,53 +8,17 @@
 #include "dossier/util/ascii.h"
 #include "dossier/util/fold.h"
 #include "dossier/util/terms.h"
+#include "dossier/util/tokens.h"
 
 namespace dossier {
 namespace {
 
-struct Word {
-  std::string_view text;
-  size_t begin, end;
-};
-
 // Words of a sentence: letters, digits and inner & . - (AT&T, U.S., Wi-Fi). An apostrophe ends
 // a word, and a possessive "s" after it is dropped.
+using Word = Token;
 std::vector<Word> words_of(std::string_view s, size_t base) {
-  std::vector<Word> out;
-  size_t i = 0;
-  auto letter_at = [&](size_t k) {
-    if (k >= s.size()) return false;
-    unsigned char c = s[k];
-    if (c < 0x80) return ascii::is_alnum(c) != 0;
-    // U+2000..U+206F (E2 80..81 xx) is punctuation: quotes, dashes.
-    return !(c == 0xE2 && k + 1 < s.size() && (static_cast<unsigned char>(s[k + 1]) == 0x80 || static_cast<unsigned char>(s[k + 1]) == 0x81));
-  };
-  while (i < s.size()) {
-    if (!letter_at(i)) {
-      ++i;
-      continue;
-    }
-    size_t b = i;
-    while (i < s.size()) {
-      if (letter_at(i)) {
-        unsigned char c = s[i];
-        i += c < 0x80 ? 1 : (c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2);
-        continue;
-      }
-      char c = s[i];
-      if ((c == '&' || c == '.' || c == '-') && letter_at(i + 1) && i > b) {
-        ++i;
-        continue;
-      }
-      break;
-    }
-    i = std::min(i, s.size());
-    std::string_view w = s.substr(b, i - b);
-    // Possessive: "China's" / "China’s" -> "China"; the lone "s" is skipped.
-    bool possessive_s = w == "s" && b >= 1 && (s[b - 1] == '\'' || (b >= 3 && s.substr(b - 3, 3) == "\xe2\x80\x99"));
-    if (!possessive_s) out.push_back(Word{w, base + b, base + i});
-  }
-  return out;
+  static constexpr TokenRules rules{"&.-", false, false, true, false, false};
+  return tokenize(s, rules, base);
 }
 
 bool capitalised(std::string_view w) {

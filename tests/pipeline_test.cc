@@ -1,0 +1,179 @@
+// The pipeline stage: extraction stored once at ingest and read back by the dossier and by
+// clustering (extracted again only when the extractor's version changed), the same store whatever
+// the number of worker threads, and summarize without a store.
+#include "dossier/pipeline/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include "dossier/extract/codec.h"
+#include "dossier/pipeline/dossiers.h"
+#include "dossier/pipeline/jobs.h"
+#include "dossier/pipeline/stored.h"
+#include "dossier/store/sqlite_store.h"
+#include "test_util.h"
+
+namespace dossier {
+namespace {
+
+using namespace dossier::testing;
+namespace fs = std::filesystem;
+
+struct Shared {
+  std::unique_ptr<KnowledgeBase> kb;
+  std::unique_ptr<Extractor> extractor;
+};
+
+const Shared& shared() {
+  static Shared s = [] {
+    Shared x;
+    auto kb = KnowledgeBase::load(shipped_kb().string());
+    if (!kb.ok()) return x;
+    x.kb = std::move(kb).value();
+    auto ex = Extractor::create(*x.kb);
+    if (ex.ok()) x.extractor = std::move(ex).value();
+    return x;
+  }();
+  return s;
+}
+
+PipelineCounts ingest(Store& store, const std::vector<std::string>& targets, size_t threads = 0) {
+  PipelineOptions o;
+  o.fetch_linked_pages = false;
+  o.extractor = shared().extractor.get();
+  o.threads = threads;
+  auto p = Pipeline::open(store, o);
+  EXPECT_TRUE(p.ok()) << p.error();
+  for (const auto& t : targets) (*p)->ingest(t);
+  (*p)->finish();
+  return (*p)->counts();
+}
+
+std::string affected(const Dossier& d) {
+  for (const auto& f : d.report.details)
+    if (f.label == "Affected organisation") {
+      std::string s;
+      for (const auto& v : f.values) s += v.text + "; ";
+      return s;
+    }
+  return {};
+}
+
+TEST(Pipeline, DossierReadsTheStoredExtractionAndExtractsAgainOnlyForAnotherVersion) {
+  ASSERT_TRUE(shared().extractor);
+  TempDir dir;
+  auto store = SqliteStore::open((dir / "db").string());
+  ASSERT_TRUE(store.ok());
+  std::string file = (source_dir() / "examples" / "corpus" / "ledger-ivanti-epmm-norway.html").string();
+  PipelineCounts c = ingest(**store, {file});
+  ASSERT_EQ(c.stored, 1u);
+  EXPECT_EQ(c.clustered, 1u);
+  auto articles = (*store)->list_articles(ArticleQuery{});
+  ASSERT_TRUE(articles.ok() && articles->size() == 1);
+  auto article = (*store)->get_article(articles->front().id, false);
+  ASSERT_TRUE(article.ok() && *article);
+  const KnowledgeBase& kb = *shared().kb;
+  auto stored = (*store)->get_extraction((*article)->id);
+  ASSERT_TRUE(stored.ok() && *stored);
+  EXPECT_EQ((*stored)->version, extractor_version(kb));
+
+  // A victim no extractor would find, written into the stored extraction: the dossier shows it,
+  // so the dossier read the stored extraction instead of extracting again.
+  auto x = decode_extraction((*stored)->data, (*article)->text.size());
+  ASSERT_TRUE(x.ok()) << x.error();
+  x->events.victims.insert(x->events.victims.begin(), Victim{"Zzyzx Widget Works", "", {}, "", Span{0, 0, 0}});
+  ASSERT_TRUE((*store)->put_extraction((*article)->id, StoredExtraction{extractor_version(kb), encode_extraction(*x)}).ok());
+  auto incidents = (*store)->list_incidents({});
+  ASSERT_TRUE(incidents.ok() && incidents->size() == 1);
+  auto d = generate_dossier(**store, *shared().extractor, incidents->front().id);
+  ASSERT_TRUE(d.ok()) << d.error();
+  EXPECT_NE(affected(*d).find("Zzyzx Widget Works"), std::string::npos) << affected(*d);
+
+  // Made by another version of the extractor: extracted again, and the fresh one stored.
+  ASSERT_TRUE((*store)->put_extraction((*article)->id, StoredExtraction{"r0-stale", encode_extraction(*x)}).ok());
+  d = generate_dossier(**store, *shared().extractor, incidents->front().id);
+  ASSERT_TRUE(d.ok()) << d.error();
+  EXPECT_EQ(affected(*d).find("Zzyzx"), std::string::npos);
+  stored = (*store)->get_extraction((*article)->id);
+  ASSERT_TRUE(stored.ok() && *stored);
+  EXPECT_EQ((*stored)->version, extractor_version(kb));
+
+  // Bytes that do not decode are treated as absent, never trusted.
+  ASSERT_TRUE((*store)->put_extraction((*article)->id, StoredExtraction{extractor_version(kb), "\x01garbage"}).ok());
+  auto again = stored_extraction(**store, *shared().extractor, **article);
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_FALSE(again->sentences.empty());
+}
+
+TEST(Pipeline, ClusteringStoredArticlesExtractsThoseStoredWithoutExtraction) {
+  ASSERT_TRUE(shared().extractor);
+  TempDir dir;
+  auto store = SqliteStore::open((dir / "db").string());
+  ASSERT_TRUE(store.ok());
+  PipelineOptions o;  // no extractor: stored only
+  o.fetch_linked_pages = false;
+  {
+    auto p = Pipeline::open(**store, o);
+    ASSERT_TRUE(p.ok());
+    (*p)->ingest((source_dir() / "examples" / "corpus" / "baltic-finland-apt31.txt").string());
+    (*p)->finish();
+    EXPECT_EQ((*p)->counts().stored, 1u);
+    EXPECT_EQ((*p)->counts().clustered, 0u);
+  }
+  auto ids = (*store)->unclustered_articles();
+  ASSERT_TRUE(ids.ok() && ids->size() == 1);
+  EXPECT_FALSE(*(*store)->get_extraction(ids->front()));
+  auto run = cluster_stored(**store, *shared().extractor, false, false);
+  ASSERT_TRUE(run.ok()) << run.error();
+  EXPECT_EQ(run->decisions.size(), 1u);
+  EXPECT_TRUE(*(*store)->get_extraction(ids->front()));
+  EXPECT_TRUE((*(*store)->unclustered_articles()).empty());
+}
+
+// Incident of every article, by article id.
+std::map<std::string, std::string> grouping(Store& store) {
+  std::map<std::string, std::string> out;
+  auto all = store.list_articles(ArticleQuery{});
+  for (const auto& a : *all) {
+    auto m = store.membership(a.id);
+    out[a.id] = m.ok() && *m ? (*m)->incident_id : "";
+  }
+  return out;
+}
+
+TEST(Pipeline, WorkerThreadsLeaveTheSameStore) {
+  ASSERT_TRUE(shared().extractor);
+  TempDir dir;
+  auto one = SqliteStore::open((dir / "one").string());
+  auto two = SqliteStore::open((dir / "two").string());
+  ASSERT_TRUE(one.ok() && two.ok());
+  std::string corpus = (source_dir() / "examples" / "corpus").string();
+  PipelineCounts a = ingest(**one, {corpus}, 0), b = ingest(**two, {corpus}, 2);
+  EXPECT_EQ(a.stored, b.stored);
+  EXPECT_EQ(a.duplicates, b.duplicates);
+  EXPECT_EQ(a.clustered, b.clustered);
+  EXPECT_EQ(grouping(**one), grouping(**two));
+}
+
+TEST(Pipeline, SummarizeNeedsNoStoreAndReportsBadItems) {
+  ASSERT_TRUE(shared().extractor);
+  TempDir dir;
+  write_file(dir / "in" / "good.txt", read_file(source_dir() / "examples" / "corpus" / "baltic-finland-apt31.txt"));
+  write_file(dir / "in" / "empty.txt", "");
+  PipelineOptions o;
+  o.extractor = shared().extractor.get();
+  o.fetch_linked_pages = false;
+  std::vector<std::string> errors;
+  PipelineEvents ev;
+  ev.on_error = [&](const std::string& item, const std::string& why) { errors.push_back(item + ": " + why); };
+  auto s = summarize({(dir / "in").string()}, o, ev);
+  ASSERT_TRUE(s.ok()) << s.error();
+  EXPECT_EQ(s->dossiers.size(), 1u);
+  EXPECT_EQ(s->counts.failed, 1u);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("empty.txt"), std::string::npos);
+  auto none = summarize({(dir / "in" / "empty.txt").string()}, o);
+  EXPECT_FALSE(none.ok());
+}
+
+}  // namespace
+}  // namespace dossier
