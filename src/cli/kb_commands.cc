@@ -10,7 +10,7 @@
 #include "dossier/ingest/fetch.h"
 #include "dossier/kb/build.h"
 #include "dossier/kb/kb.h"
-#include "dossier/kb/update.h"
+#include "dossier/pipeline/kb_update.h"
 #include "dossier/util/ascii.h"
 #include "dossier/util/text.h"
 

@@ -1,4 +1,4 @@
-// Fetching the knowledge base's sources: the newest official ATT&CK Enterprise bundle, the MISP
+// Fetching the knowledge base's sources (for `kb update`, beside the pipeline because it fetches): the newest official ATT&CK Enterprise bundle, the MISP
 // galaxies and the MISP warning lists, laid out as kb build expects them (build.h). Mirrors replace
 // the official locations (tests and air-gapped sites).
 #pragma once

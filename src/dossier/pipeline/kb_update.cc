@@ -1,4 +1,4 @@
-#include "dossier/kb/update.h"
+#include "dossier/pipeline/kb_update.h"
 
 #include <cstdlib>
 #include <fstream>
