@@ -1,6 +1,7 @@
-// Fetching the knowledge base's sources (for `kb update`, beside the pipeline because it fetches): the newest official ATT&CK Enterprise bundle, the MISP
-// galaxies and the MISP warning lists, laid out as kb build expects them (build.h). Mirrors replace
-// the official locations (tests and air-gapped sites).
+// Fetching the knowledge base's sources for `kb update`: the newest official ATT&CK Enterprise
+// bundle, the MISP galaxies and the MISP warning lists, laid out as kb build expects them
+// (kb/build.h). It lives beside the pipeline because it fetches: the KB itself includes no stage.
+// Mirrors replace the official locations (tests and air-gapped sites).
 #pragma once
 
 #include <filesystem>
