@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "dossier/util/time.h"
+
 namespace dossier::cli {
 
 std::optional<ExtractionContext> extraction_context(const Globals& g, bool required) {
@@ -60,6 +62,17 @@ PipelineOptions pipeline_options(const Globals& g, const ExtractionContext* ctx)
 int report_error(const std::string& message) {
   std::fprintf(stderr, "error: %s\n", message.c_str());
   return kExitSomeFailed;
+}
+
+bool since_option(const std::string& value, std::string& iso) {
+  if (value.empty()) return true;
+  auto t = parse_datetime(value);
+  if (!t) {
+    std::fprintf(stderr, "error: --since: not a date: %s\n", value.c_str());
+    return false;
+  }
+  iso = format_iso8601(*t);
+  return true;
 }
 
 }  // namespace dossier::cli

@@ -53,4 +53,8 @@ PipelineOptions pipeline_options(const Globals& g, const ExtractionContext* ctx)
 // Prints a library error as the CLI's one line and returns kExitSomeFailed.
 int report_error(const std::string& message);
 
+// A --since value as ISO 8601 into `iso` (left empty when `value` is); false after printing why
+// it is not a date.
+bool since_option(const std::string& value, std::string& iso);
+
 }  // namespace dossier::cli

@@ -52,10 +52,7 @@ int cmd_dossier(const Globals& g, const std::string& incident, const std::string
   auto ctx = extraction_context(g, true);
   if (!ctx) return kExitSomeFailed;
   auto d = generate_dossier(*store, *ctx->extractor, incident);
-  if (!d.ok()) {
-    std::fprintf(stderr, "error: %s\n", d.error().c_str());
-    return kExitSomeFailed;
-  }
+  if (!d.ok()) return report_error(d.error());
   print({*d}, format, product);
   return kExitOk;
 }

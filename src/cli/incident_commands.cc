@@ -98,14 +98,7 @@ int cmd_incidents(const Globals& g, bool as_json, const std::string& actor, cons
   auto kb = kb_quietly(g);
   IncidentQuery q;
   q.limit = limit;
-  if (!since.empty()) {
-    auto t = parse_datetime(since);
-    if (!t) {
-      std::fprintf(stderr, "error: --since: not a date: %s\n", since.c_str());
-      return kExitUsage;
-    }
-    q.since = format_iso8601(*t);
-  }
+  if (!since_option(since, q.since)) return kExitUsage;
   std::vector<IncidentRecord> rows;
   if (!actor.empty()) {
     // Any name of the actor (or its id) selects it; every actor sharing the name counts.
@@ -122,10 +115,7 @@ int cmd_incidents(const Globals& g, bool as_json, const std::string& actor, cons
     for (const auto& id : ids) {
       q.actor = id;
       auto r = store->list_incidents(q);
-      if (!r.ok()) {
-        std::fprintf(stderr, "error: %s\n", r.error().c_str());
-        return kExitSomeFailed;
-      }
+      if (!r.ok()) return report_error(r.error());
       for (auto& i : *r) found.emplace(i.id, std::move(i));
     }
     for (auto& [id, r] : found) rows.push_back(std::move(r));
@@ -133,10 +123,7 @@ int cmd_incidents(const Globals& g, bool as_json, const std::string& actor, cons
     if (limit && rows.size() > limit) rows.resize(limit);
   } else {
     auto r = store->list_incidents(q);
-    if (!r.ok()) {
-      std::fprintf(stderr, "error: %s\n", r.error().c_str());
-      return kExitSomeFailed;
-    }
+    if (!r.ok()) return report_error(r.error());
     rows = std::move(r).value();
   }
   if (as_json) {
@@ -167,19 +154,10 @@ int cmd_incident(const Globals& g, const std::string& id, bool as_json) {
   auto store = open_store(g);
   if (!store) return kExitSomeFailed;
   auto r = store->get_incident(id, false);
-  if (!r.ok()) {
-    std::fprintf(stderr, "error: %s\n", r.error().c_str());
-    return kExitSomeFailed;
-  }
-  if (!*r) {
-    std::fprintf(stderr, "error: no incident %s\n", id.c_str());
-    return kExitSomeFailed;
-  }
+  if (!r.ok()) return report_error(r.error());
+  if (!*r) return report_error("no incident " + id);
   auto members = store->incident_members((*r)->id);
-  if (!members.ok()) {
-    std::fprintf(stderr, "error: %s\n", members.error().c_str());
-    return kExitSomeFailed;
-  }
+  if (!members.ok()) return report_error(members.error());
   auto kb = kb_quietly(g);
   if (as_json) {
     std::cout << incident_json(**r, &*members, kb.get()).dump(2) << "\n";
@@ -225,10 +203,7 @@ int with_corrections(const Globals& g, Fn fn) {
 int cmd_incidents_merge(const Globals& g, const std::string& a, const std::string& b) {
   return with_corrections(g, [&](Store& store, Clusterer& c, const ProfileSource& profiles) {
     auto st = c.merge(a, b, profiles);
-    if (!st.ok()) {
-      std::fprintf(stderr, "error: %s\n", st.error().c_str());
-      return kExitSomeFailed;
-    }
+    if (!st.ok()) return report_error(st.error());
     auto r = store.get_incident(a, false);
     if (!g.quiet && r.ok() && *r)
       std::printf("merged %s into %s (%lld articles)\n", b.c_str(), (*r)->id.c_str(), static_cast<long long>((*r)->articles));
@@ -239,10 +214,7 @@ int cmd_incidents_merge(const Globals& g, const std::string& a, const std::strin
 int cmd_incidents_split(const Globals& g, const std::string& incident, const std::vector<std::string>& articles) {
   return with_corrections(g, [&](Store&, Clusterer& c, const ProfileSource& profiles) {
     auto id = c.split(incident, articles, profiles);
-    if (!id.ok()) {
-      std::fprintf(stderr, "error: %s\n", id.error().c_str());
-      return kExitSomeFailed;
-    }
+    if (!id.ok()) return report_error(id.error());
     if (!g.quiet) std::printf("split %zu article%s into incident %s\n", articles.size(), articles.size() == 1 ? "" : "s", id->c_str());
     return kExitOk;
   });
@@ -251,10 +223,7 @@ int cmd_incidents_split(const Globals& g, const std::string& incident, const std
 int cmd_incidents_move(const Globals& g, const std::string& article, const std::string& to) {
   return with_corrections(g, [&](Store&, Clusterer& c, const ProfileSource& profiles) {
     auto st = c.move(article, to, profiles);
-    if (!st.ok()) {
-      std::fprintf(stderr, "error: %s\n", st.error().c_str());
-      return kExitSomeFailed;
-    }
+    if (!st.ok()) return report_error(st.error());
     if (!g.quiet) std::printf("moved %s to %s\n", article.c_str(), to.c_str());
     return kExitOk;
   });

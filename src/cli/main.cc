@@ -153,15 +153,9 @@ int cmd_extract(const Globals& g, const std::string& target, bool as_json, bool 
   bool is_feed = false;
   if (!jsonl && !read_document_articles(g, target, articles, is_feed)) return kExitSomeFailed;
   auto kb = load_kb(g.kb);
-  if (!kb.ok()) {
-    std::fprintf(stderr, "error: %s\n", kb.error().c_str());
-    return kExitSomeFailed;
-  }
+  if (!kb.ok()) return report_error(kb.error());
   auto ex = Extractor::create(**kb);
-  if (!ex.ok()) {
-    std::fprintf(stderr, "error: %s\n", ex.error().c_str());
-    return kExitSomeFailed;
-  }
+  if (!ex.ok()) return report_error(ex.error());
   if (jsonl) return cmd_extract_jsonl(**ex);
   json all = json::array();
   for (const auto& a : articles) all.push_back(extraction_json((*ex)->extract(a), a, **kb));
@@ -228,10 +222,7 @@ int cmd_eval_techniques(const Globals& g, const std::string& path, bool as_json)
     examples.push_back(std::move(e));
   }
   auto kb = load_kb(g.kb);
-  if (!kb.ok()) {
-    std::fprintf(stderr, "error: %s\n", kb.error().c_str());
-    return kExitSomeFailed;
-  }
+  if (!kb.ok()) return report_error(kb.error());
   TechniqueEval ev = evaluate_techniques((*kb)->technique_model, examples);
   std::sort(ev.per_technique.begin(), ev.per_technique.end(), [](const auto& a, const auto& b) {
     return a.tp + a.fn > b.tp + b.fn || (a.tp + a.fn == b.tp + b.fn && a.id < b.id);
@@ -290,19 +281,9 @@ int cmd_articles(const Globals& g, bool as_json, size_t limit, const std::string
   ArticleQuery q;
   q.limit = limit;
   q.include_duplicates = !no_dups;
-  if (!since.empty()) {
-    auto t = parse_datetime(since);
-    if (!t) {
-      std::fprintf(stderr, "error: --since: not a date: %s\n", since.c_str());
-      return kExitUsage;
-    }
-    q.since = format_iso8601(*t);
-  }
+  if (!since_option(since, q.since)) return kExitUsage;
   auto list = store->list_articles(q);
-  if (!list.ok()) {
-    std::fprintf(stderr, "error: %s\n", list.error().c_str());
-    return kExitSomeFailed;
-  }
+  if (!list.ok()) return report_error(list.error());
   if (as_json) {
     json arr = json::array();
     for (const auto& a : *list) arr.push_back(cli::article_json(a, false));
@@ -317,14 +298,8 @@ int cmd_article(const Globals& g, const std::string& id, bool as_json, bool raw)
   auto store = open_store(g);
   if (!store) return kExitSomeFailed;
   auto a = store->get_article(id, raw);
-  if (!a.ok()) {
-    std::fprintf(stderr, "error: %s\n", a.error().c_str());
-    return kExitSomeFailed;
-  }
-  if (!*a) {
-    std::fprintf(stderr, "error: no article %s\n", id.c_str());
-    return kExitSomeFailed;
-  }
+  if (!a.ok()) return report_error(a.error());
+  if (!*a) return report_error("no article " + id);
   const Article& art = **a;
   if (raw) {
     std::fwrite(art.raw.data(), 1, art.raw.size(), stdout);
@@ -370,10 +345,7 @@ int cmd_feeds_list(const Globals& g, bool as_json) {
   auto store = open_store(g);
   if (!store) return kExitSomeFailed;
   auto feeds = store->list_feeds();
-  if (!feeds.ok()) {
-    std::fprintf(stderr, "error: %s\n", feeds.error().c_str());
-    return kExitSomeFailed;
-  }
+  if (!feeds.ok()) return report_error(feeds.error());
   if (as_json) {
     json arr = json::array();
     for (const auto& f : *feeds) arr.push_back(cli::feed_json(f));
