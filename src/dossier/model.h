@@ -1,5 +1,8 @@
-// The types that flow between pipeline stages. Plain structs, no behaviour: each stage is a set of
-// functions over them (see docs/ARCHITECTURE.md). Later stages add Extraction, Incident, Brief, Report.
+// The types ingest produces and every stage reads: how a document arrived (FetchInfo), the article
+// (Article) and a registered feed (Feed). Plain structs, no behaviour. Each stage declares the
+// types it adds in its own header: Extraction (extract/extract.h), ArticleProfile
+// (cluster/profile.h), IncidentRecord (store/store.h), Dossier (synthesize/dossier.h); see
+// docs/ARCHITECTURE.md.
 #pragma once
 
 #include <cstdint>

@@ -21,7 +21,7 @@ struct Word {
 std::vector<Word> words_of(std::string_view s, size_t base) {
   static constexpr TokenRules rules{"-", true, false, false, false, false};
   std::vector<Word> out;
-  for (const Token& t : tokenize(s, rules, base)) out.push_back(Word{ascii_lower(t.text), t.begin, t.end});
+  for_each_token(s, rules, base, [&](const Token& t) { out.push_back(Word{ascii_lower(t.text), t.begin, t.end}); });
   return out;
 }
 

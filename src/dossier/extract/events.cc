@@ -28,10 +28,7 @@ struct Tok {
 std::vector<Tok> tokenize(std::string_view s, size_t base) {
   static constexpr TokenRules rules{"-'.", false, true, false, true, true};
   std::vector<Tok> out;
-  for (const Token& t : dossier::tokenize(s, rules, base)) {
-    std::string text(t.text);
-    out.push_back(Tok{text, ascii_lower(text), t.begin, t.end});
-  }
+  for_each_token(s, rules, base, [&](const Token& t) { out.push_back(Tok{std::string(t.text), ascii_lower(t.text), t.begin, t.end}); });
   return out;
 }
 

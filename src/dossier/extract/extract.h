@@ -1,11 +1,17 @@
 // The extract stage: one article's clean text to structured intelligence, every item with its
-// evidence (sentence index and byte span). Nothing is reported that the text does not contain.
+// evidence (sentence index and byte span).
 //
-// Implemented: sentences, indicators of compromise (indicators.h), CVE and ATT&CK ids, knowledge-
-// base entities (entities.h: actors, software, countries, government bodies, sector cues), dates
-// bound to events (dates.h), and people, organizations, victims, attributions and denials
-// (events.h), and ATT&CK techniques, named by id or described in words (scored per sentence by the
-// KB's technique model, technique_model.h).
+// In: an Article (its `text`, `published` for resolving relative dates, `canonical_url` for the
+// outlet's own domain). Out: an Extraction: sentences; indicators of compromise, CVE and ATT&CK ids
+// (indicators.h); knowledge-base entities (entities.h: actors, software, countries, government
+// bodies, sector cues); dates bound to events (dates.h); people, organizations, victims,
+// attributions and denials (events.h); ATT&CK techniques named by id or described in words
+// (scored per sentence by the KB's technique model, kb/technique_model.h).
+//
+// Guarantees: nothing is reported that the text does not contain, and every span lies within it;
+// any text, however malformed, yields an Extraction (possibly empty), never an exception; the
+// Extractor is thread-safe. What it found is stored in binary (codec.h) and read back by later
+// stages, so a change to what it finds raises kExtractionRules there.
 #pragma once
 
 #include <memory>

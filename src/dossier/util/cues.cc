@@ -31,19 +31,17 @@ VectorscanDb compile(const std::vector<std::string>& phrases, unsigned extra_fla
 }  // namespace
 
 CueSet::CueSet(const std::vector<std::vector<std::string>>& groups) {
-  std::vector<std::string> phrases;
   for (size_t g = 0; g < groups.size() && g < 32; ++g)
     for (const auto& phrase : groups[g]) {
       if (phrase.empty()) continue;
-      phrases.push_back(phrase);
+      phrases_.push_back(phrase);
       group_of_.push_back(static_cast<uint32_t>(g));
     }
-  first_ = compile(phrases, HS_FLAG_SINGLEMATCH);
-  every_ = compile(phrases, 0);
 }
 
 uint32_t CueSet::find(std::string_view text) const {
   uint32_t mask = 0;
+  std::call_once(first_compiled_, [this] { first_ = compile(phrases_, HS_FLAG_SINGLEMATCH); });
   hs_scratch_t* scratch = first_.scratch();
   if (!scratch || text.empty()) return 0;
   struct Ctx {
@@ -64,6 +62,7 @@ uint32_t CueSet::find(std::string_view text) const {
 std::vector<uint32_t> CueSet::find_in_spans(std::string_view text, const std::vector<size_t>& span_begins) const {
   std::vector<uint32_t> out(span_begins.size(), 0);
   if (span_begins.empty() || text.empty()) return out;
+  std::call_once(every_compiled_, [this] { every_ = compile(phrases_, 0); });
   hs_scratch_t* scratch = every_.scratch();
   if (!scratch) {  // no scratch space: every span may have every cue (a superset only lets rules run)
     std::fill(out.begin(), out.end(), ~0u);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,9 +26,12 @@ class CueSet {
   std::vector<uint32_t> find_in_spans(std::string_view text, const std::vector<size_t>& span_begins) const;
 
  private:
-  VectorscanDb first_;  // one match per phrase is enough for find()
-  VectorscanDb every_;  // every match, for find_in_spans()
+  std::vector<std::string> phrases_;
   std::vector<uint32_t> group_of_;  // by phrase id
+  // Each database is compiled on first use (a set is asked one way or the other).
+  mutable VectorscanDb first_;  // one match per phrase is enough for find()
+  mutable VectorscanDb every_;  // every match, for find_in_spans()
+  mutable std::once_flag first_compiled_, every_compiled_;
 };
 
 // A group's phrases from a constant array.
