@@ -198,32 +198,13 @@ bool read_document_articles(const Globals& g, const std::string& target, std::ve
 
 // Precision and recall of technique recognition on labelled sentences (JSON lines {"text", "techniques"}).
 int cmd_eval_techniques(const Globals& g, const std::string& path, bool as_json) {
-  std::ifstream f(path);
-  if (!f) {
-    std::fprintf(stderr, "error: %s: cannot open for reading\n", path.c_str());
-    return kExitSomeFailed;
-  }
-  std::vector<LabelledText> examples;
-  std::string line;
-  size_t n = 0, bad = 0;
-  while (std::getline(f, line)) {
-    ++n;
-    if (trim(line).empty()) continue;
-    json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.contains("text") || !j.contains("techniques") || !j["text"].is_string() || !j["techniques"].is_array()) {
-      std::fprintf(stderr, "error: %s line %zu: expected {\"text\", \"techniques\": [ids]}\n", path.c_str(), n);
-      ++bad;
-      continue;
-    }
-    LabelledText e;
-    e.text = j["text"].get<std::string>();
-    for (const auto& t : j["techniques"])
-      if (t.is_string()) e.techniques.push_back(t.get<std::string>());
-    examples.push_back(std::move(e));
-  }
+  std::vector<std::string> bad;
+  auto examples = read_labelled_texts(path, &bad);
+  if (!examples.ok()) return report_error(examples.error());
+  for (const auto& e : bad) report_error(e);
   auto kb = load_kb(g.kb);
   if (!kb.ok()) return report_error(kb.error());
-  TechniqueEval ev = evaluate_techniques((*kb)->technique_model, examples);
+  TechniqueEval ev = evaluate_techniques((*kb)->technique_model, *examples);
   std::sort(ev.per_technique.begin(), ev.per_technique.end(), [](const auto& a, const auto& b) {
     return a.tp + a.fn > b.tp + b.fn || (a.tp + a.fn == b.tp + b.fn && a.id < b.id);
   });
@@ -244,7 +225,7 @@ int cmd_eval_techniques(const Globals& g, const std::string& path, bool as_json)
     std::printf("%zu examples: precision %.3f, recall %.3f, F1 %.3f (micro-averaged; threshold %.3f)\n", ev.examples,
                 ev.precision, ev.recall, ev.f1, (*kb)->technique_model.threshold);
   }
-  return bad ? kExitSomeFailed : kExitOk;
+  return bad.empty() ? kExitOk : kExitSomeFailed;
 }
 
 int cmd_parse(const Globals& g, const std::string& target, bool as_json) {

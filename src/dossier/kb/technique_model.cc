@@ -1,5 +1,9 @@
 #include "dossier/kb/technique_model.h"
 
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
@@ -295,6 +299,30 @@ TechniqueEval evaluate_techniques(const TechniqueModel& model, const std::vector
     ev.per_technique.push_back(p);
   }
   return ev;
+}
+
+Result<std::vector<LabelledText>> read_labelled_texts(const std::string& path, std::vector<std::string>* errors) {
+  std::ifstream f(path);
+  if (!f) return Error{path + ": cannot open for reading"};
+  std::vector<LabelledText> out;
+  std::string line;
+  size_t n = 0;
+  while (std::getline(f, line)) {
+    ++n;
+    if (trim(line).empty()) continue;
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("text") || !j.contains("techniques") || !j["text"].is_string() ||
+        !j["techniques"].is_array()) {
+      if (errors) errors->push_back(path + " line " + std::to_string(n) + ": expected {\"text\", \"techniques\": [ids]}");
+      continue;
+    }
+    LabelledText e;
+    e.text = j["text"].get<std::string>();
+    for (const auto& t : j["techniques"])
+      if (t.is_string()) e.techniques.push_back(t.get<std::string>());
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 }  // namespace dossier

@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "dossier/util/result.h"
+
 namespace dossier {
 
 struct TechniquePosting {
@@ -75,6 +77,10 @@ struct TechniqueEval {
   };
   std::vector<PerTechnique> per_technique;
 };
+// Labelled sentences from JSON lines `{"text", "techniques": [ids]}`. A line that is not one is
+// skipped and named in `errors` ("FILE line N: expected ..."); an unreadable file is an error.
+Result<std::vector<LabelledText>> read_labelled_texts(const std::string& path, std::vector<std::string>* errors);
+
 // Micro-averaged precision and recall of `model.classify` (top 2) against the labels; a
 // prediction of a sub-technique's parent, or of a sub-technique whose parent is expected, counts.
 TechniqueEval evaluate_techniques(const TechniqueModel& model, const std::vector<LabelledText>& examples);
