@@ -22,6 +22,7 @@
 #include "dossier/ingest/html.h"
 #include "dossier/kb/kb.h"
 #include "dossier/ingest/source.h"
+#include "dossier/pipeline/eval_extraction.h"
 #include "dossier/pipeline/stored.h"
 #include "dossier/store/store.h"
 #include "dossier/util/text.h"
@@ -226,6 +227,47 @@ int cmd_eval_techniques(const Globals& g, const std::string& path, bool as_json)
                 ev.precision, ev.recall, ev.f1, (*kb)->technique_model.threshold);
   }
   return bad.empty() ? kExitOk : kExitSomeFailed;
+}
+
+// Per-field precision and recall of extraction against a labelled set (the devset's gold schema).
+int cmd_eval_extraction(const Globals& g, const std::string& gold, bool as_json, bool verbose) {
+  auto ctx = extraction_context(g, true);
+  if (!ctx) return kExitSomeFailed;
+  auto ev = evaluate_extraction(gold, *ctx->extractor);
+  if (!ev.ok()) return report_error(ev.error());
+  for (const auto& u : ev->unreadable) report_error(u);
+  if (as_json) {
+    auto scores = [](const std::map<std::string, FieldScore>& fields) {
+      json j = json::object();
+      for (const auto& [name, s] : fields)
+        j[name] = {{"tp", s.tp}, {"fp", s.fp}, {"fn", s.fn}, {"precision", s.precision()}, {"recall", s.recall()}, {"f1", s.f1()}};
+      return j;
+    };
+    json by_lang = json::object();
+    for (const auto& [lang, fields] : ev->countries_by_language) by_lang[lang] = scores(fields);
+    json errors = json::array();
+    for (const auto& e : ev->errors) errors.push_back({{"article", e.key}, {"file", e.file}, {"missed", e.missed}, {"false_positives", e.spurious}});
+    json out = {{"articles", ev->articles}, {"fields", scores(ev->fields)}, {"by_language", by_lang}};
+    if (verbose) out["errors"] = errors;
+    std::cout << out.dump(2) << "\n";
+    return ev->unreadable.empty() ? kExitOk : kExitSomeFailed;
+  }
+  std::printf("%zu articles\n%-20s %5s %5s %5s  %9s %6s %6s\n", ev->articles, "FIELD", "TP", "FP", "FN", "PRECISION", "RECALL", "F1");
+  for (const auto& [name, s] : ev->fields)
+    std::printf("%-20s %5zu %5zu %5zu  %9.3f %6.3f %6.3f\n", name.c_str(), s.tp, s.fp, s.fn, s.precision(), s.recall(), s.f1());
+  for (const auto& [lang, fields] : ev->countries_by_language)
+    for (const auto& [name, s] : fields)
+      std::printf("%-20s %5zu %5zu %5zu  %9.3f %6.3f %6.3f\n", (name + " (" + lang + ")").c_str(), s.tp, s.fp, s.fn, s.precision(),
+                  s.recall(), s.f1());
+  if (verbose)
+    for (const auto& e : ev->errors) {
+      std::printf("\n%s %s\n", e.key.c_str(), e.file.c_str());
+      for (const auto& [field, values] : e.missed)
+        for (const auto& v : values) std::printf("  missed   %-18s %s\n", field.c_str(), v.c_str());
+      for (const auto& [field, values] : e.spurious)
+        for (const auto& v : values) std::printf("  spurious %-18s %s\n", field.c_str(), v.c_str());
+    }
+  return ev->unreadable.empty() ? kExitOk : kExitSomeFailed;
 }
 
 int cmd_parse(const Globals& g, const std::string& target, bool as_json) {
@@ -491,6 +533,11 @@ void add_incident_commands(CLI::App& app, Cli& c) {
   eval_tech->add_option("file", c.id, "Labelled JSON lines")->required();
   eval_tech->add_flag("--json", c.as_json, "JSON output");
   c.on(eval_tech, [&c] { return cmd_eval_techniques(c.g, c.id, c.as_json); });
+  auto* eval_extract = eval->add_subcommand("extraction", "Per-field precision and recall of extraction against labelled articles (the devset's gold.json)");
+  eval_extract->add_option("gold", c.id, "Gold file: a JSON object of labelled articles")->required();
+  eval_extract->add_flag("--json", c.as_json, "JSON output");
+  eval_extract->add_flag("-v,--verbose", c.verbose, "List each article's misses and false positives");
+  c.on(eval_extract, [&c] { return cmd_eval_extraction(c.g, c.id, c.as_json, c.verbose); });
   auto* eval_cluster = eval->add_subcommand("clustering", "B-cubed and pairwise precision, recall and F1 against labels (ARTICLE<TAB>LABEL lines)");
   eval_cluster->add_option("labels", c.id, "Labels file: article id, URL or ingested path, a tab, the incident label")->required();
   eval_cluster->add_flag("--json", c.as_json, "JSON output");

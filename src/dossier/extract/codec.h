@@ -21,7 +21,7 @@
 namespace dossier {
 
 // Raised whenever a change to extraction changes what it finds.
-constexpr int kExtractionRules = 1;
+constexpr int kExtractionRules = 2;  // 2: asserted values in special ranges are indicators; IoC tables kept
 
 // "r<rules>-<kb fingerprint>".
 std::string extractor_version(const KnowledgeBase& kb);

@@ -254,7 +254,7 @@ Sections find_sections(std::string_view text) {
     std::string_view line = trim_view(text.substr(pos, nl - pos));
     // A heading is a short line of words: not a list item, a numbered reference or a bare link.
     bool heading = !line.empty() && ascii::is_alpha(static_cast<unsigned char>(line[0])) && has_at_most_words(line, 8) &&
-                   !ends_sentence(line) && line.find("://") == std::string_view::npos;
+                   !ends_sentence(line) && line.find("://") == std::string_view::npos && !looks_like_indicator_line(line);
     if (heading) {
       bool ioc = contains_icase(line, "indicator") || contains_icase(line, "ioc") || contains_icase(line, "hashes") ||
                  contains_icase(line, "c2 server") || contains_icase(line, "network infrastructure");
@@ -578,12 +578,15 @@ void add_context(std::vector<Indicator>& kept, std::string_view text, const Scan
     }
     bool weak = std::find(ind.flags.begin(), ind.flags.end(), "weak-defang") != ind.flags.end();
     if (weak && !in_ioc) conf = 0.2;
+    ind.malicious = (ind.was_defanged && !weak) || in_ioc;
+    // Special ranges and names weigh less, unless the text asserts the value (written defanged, or
+    // listed as an indicator): reports and advisories use documentation ranges and .example names
+    // as stand-ins for real infrastructure. Asserted by nothing, a documentation value is an example.
     for (const char* f : {"documentation-range", "documentation-domain", "private-range", "loopback", "link-local", "reserved", "empty-file-hash"})
-      if (std::find(ind.flags.begin(), ind.flags.end(), f) != ind.flags.end()) {
+      if (std::find(ind.flags.begin(), ind.flags.end(), f) != ind.flags.end() && !ind.malicious) {
         conf *= 0.5;
         if (std::string(f).rfind("documentation", 0) == 0 && ind.role.empty()) ind.role = "example";
       }
-    ind.malicious = (ind.was_defanged && !weak) || in_ioc;
     ind.confidence = std::min(1.0, std::max(0.0, conf));
   }
 

@@ -109,7 +109,14 @@ std::vector<std::string> WarninglistMatcher::lists_for(const Indicator& ind) con
 void WarninglistMatcher::apply(std::vector<Indicator>& indicators) const {
   for (auto& ind : indicators) {
     if (ind.type == IndicatorType::Cve || ind.type == IndicatorType::AttackId) continue;
-    auto lists = lists_for(ind);
+    std::vector<std::string> lists;
+    for (auto& l : lists_for(ind)) {
+      // Lists of special address ranges and names say nothing about a value the text asserts
+      // (written defanged, listed as an indicator): reports use documentation ranges as stand-ins
+      // for real infrastructure. The range itself is flagged by the scanner.
+      bool range_list = l.rfind("rfc", 0) == 0;
+      if (!(range_list && ind.malicious)) lists.push_back(std::move(l));
+    }
     for (const auto& l : lists) ind.flags.push_back("warninglist:" + l);
     if (!lists.empty()) ind.confidence = std::min(ind.confidence, ind.confidence * 0.3);
   }

@@ -12,6 +12,7 @@
 namespace dossier {
 namespace {
 
+
 std::string strip_list_marker(std::string_view line) {
   std::string s = trim(line);
   if (s.size() > 2 && (s[0] == '-' || s[0] == '*') && s[1] == ' ') return trim(s.substr(2));
@@ -208,10 +209,11 @@ bool is_boilerplate_line(std::string_view line) {
     if (s.rfind(st, 0) == 0 && count_words(s) <= 14) return true;
   // Short lines made of navigation words ("Icon Icon News & Analysis Icon").
   size_t words = count_words(s);
-  if (words <= 6 && !ends_sentence(s)) {
-    static const char* nav[] = {"icon", "image", "newsroom", "menu", "login", "logo", "thumbnail", "placeholder"};
-    for (const char* n : nav)
-      if (s.find(n) != std::string::npos) return true;
+  if (words <= 6 && !ends_sentence(s) && !looks_like_indicator_line(s)) {
+    static const char* nav[] = {"icon", "icons", "image", "newsroom", "menu", "login", "logo", "thumbnail", "placeholder"};
+    for (auto w : split_words(s))
+      for (const char* n : nav)
+        if (w == n) return true;  // whole words: "ICONIC Stealer" is no icon
   }
   return false;
 }
@@ -324,7 +326,8 @@ ParsedText parse_plain_text(std::string_view utf8_text) {
       bool introduces_prose = i + 1 < paras.size() && is_prose_line(paras[i + 1]);
       if (count_words(p) <= 4 && !((is_section_heading(p) || is_markdown_heading(p)) && introduces_prose)) continue;
     }
-    if (in_tail && !is_reference_line(p) && !is_section_heading(p) && !is_markdown_heading(p) && count_words(p) <= 6)
+    if (in_tail && !is_reference_line(p) && !is_section_heading(p) && !is_markdown_heading(p) && count_words(p) <= 6 &&
+        !looks_like_indicator_line(p))
       continue;
     kept.push_back(is_markdown_heading(p) ? strip_markdown_heading(p) : p);
   }

@@ -307,4 +307,23 @@ std::string json_escape_for_log(std::string_view s) {
   return out;
 }
 
+// A line that holds what looks like an indicator of compromise: a defanged value, a run of 32 or
+// more hex digits (a hash), or a dotted address. Indicator tables at the end of a report are short
+// lines, and they are the report's substance, not page furniture.
+bool looks_like_indicator_line(std::string_view line) {
+  for (const char* d : {"[.]", "(.)", "{.}", "[dot]", "(dot)", "hxxp", "[:]", "[@]", "[at]"})
+    if (contains_icase(line, d)) return true;
+  size_t hex = 0, dots = 0, digits = 0;
+  for (char c : line) {
+    hex = ascii::is_xdigit(static_cast<unsigned char>(c)) ? hex + 1 : 0;
+    if (hex >= 32) return true;
+    if (ascii::is_digit(static_cast<unsigned char>(c))) ++digits;
+    else if (c == '.' && digits > 0) ++dots, digits = 0;
+    else if (c == ' ' || c == '\t') dots = 0, digits = 0;
+    else digits = 0;
+    if (dots >= 3 && digits > 0) return true;  // 203.0.113.7
+  }
+  return false;
+}
+
 }  // namespace dossier

@@ -43,6 +43,10 @@ std::vector<std::string> word_tokens(std::string_view s);
 // True when the string ends with sentence-final punctuation (optionally followed by a closing
 // quote or bracket).
 bool ends_sentence(std::string_view s);
+// A line holding what looks like an indicator of compromise: a defanged value, a run of 32 or more
+// hex digits (a hash), or a dotted address. Indicator tables are short lines that look like
+// headings or page furniture; they are neither.
+bool looks_like_indicator_line(std::string_view line);
 
 std::string json_escape_for_log(std::string_view s);
 

@@ -1,0 +1,280 @@
+#include "dossier/pipeline/eval_extraction.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "dossier/ingest/source.h"
+#include "dossier/util/fold.h"
+#include "dossier/util/terms.h"
+#include "dossier/util/text.h"
+
+namespace dossier {
+namespace {
+
+using json = nlohmann::json;
+
+std::vector<std::string> strings_of(const json& j) {
+  std::vector<std::string> out;
+  if (j.is_string()) out.push_back(j.get<std::string>());
+  if (j.is_array())
+    for (const auto& x : j)
+      if (x.is_string()) out.push_back(x.get<std::string>());
+  return out;
+}
+
+// Significant words of a name: folded, without company suffixes and function words.
+std::set<std::string> name_words(const std::string& name) {
+  static const std::set<std::string> generic = {"the", "of", "and", "inc", "ltd", "llc", "plc", "co", "corp", "corporation",
+                                                "company", "group", "limited", "s", "a", "an", "for", "its"};
+  std::set<std::string> out;
+  std::string f = fold_name(name);
+  for (auto w : split_words(f))
+    if (!generic.count(std::string(w))) out.emplace(w);
+  return out;
+}
+
+bool same_name(const std::string& a, const std::string& b) {
+  auto x = name_words(a), y = name_words(b);
+  if (x.empty() || y.empty()) return fold_name(a) == fold_name(b);
+  return std::includes(x.begin(), x.end(), y.begin(), y.end()) || std::includes(y.begin(), y.end(), x.begin(), x.end());
+}
+
+// Counts matches between gold and predicted values under `match`; records misses and false positives.
+template <typename Match>
+void score(FieldScore& s, const std::vector<std::string>& gold, const std::vector<std::string>& predicted, Match match,
+           std::vector<std::string>& missed, std::vector<std::string>& spurious) {
+  std::vector<bool> used(predicted.size(), false);
+  for (const auto& g : gold) {
+    bool hit = false;
+    for (size_t i = 0; i < predicted.size(); ++i)
+      if (match(g, predicted[i])) {
+        hit = true;
+        used[i] = true;
+      }
+    if (hit) ++s.tp;
+    else {
+      ++s.fn;
+      missed.push_back(g);
+    }
+  }
+  for (size_t i = 0; i < predicted.size(); ++i)
+    if (!used[i]) {
+      // A second predicted value for a gold value already matched is no false positive.
+      bool any = std::any_of(gold.begin(), gold.end(), [&](const std::string& g) { return match(g, predicted[i]); });
+      if (!any) {
+        ++s.fp;
+        spurious.push_back(predicted[i]);
+      }
+    }
+}
+
+template <typename T>
+void add_unique(std::vector<T>& v, const T& x) {
+  if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+}
+
+// Every KB id a name of an actor, ransomware or other software answers to.
+std::set<std::string> actor_ids(const KnowledgeBase& kb, const std::string& name) {
+  std::set<std::string> ids;
+  for (const Actor* a : kb.find_actors(name)) ids.insert(a->id);
+  for (const Software* s : kb.find_software(name)) ids.insert(s->id);
+  return ids;
+}
+
+bool same_actor(const KnowledgeBase& kb, const std::string& gold, const std::string& predicted_id) {
+  auto ids = actor_ids(kb, gold);
+  if (ids.count(predicted_id)) return true;
+  // The predicted entity under another name the gold one shares (an actor and its ransomware).
+  std::string name;
+  if (const Actor* a = kb.actor(predicted_id)) name = a->name;
+  else if (const Software* s = kb.software_by_id(predicted_id)) name = s->name;
+  if (name.empty()) return false;
+  auto other = actor_ids(kb, name);
+  return std::any_of(other.begin(), other.end(), [&](const std::string& id) { return ids.count(id) > 0; }) ||
+         fold_name(name) == fold_name(gold);
+}
+
+std::string actor_label(const KnowledgeBase& kb, const std::string& id) {
+  if (const Actor* a = kb.actor(id)) return a->name + " (" + id + ")";
+  if (const Software* s = kb.software_by_id(id)) return s->name + " (" + id + ")";
+  return id;
+}
+
+std::string country_code(const KnowledgeBase& kb, const std::string& name) {
+  auto found = kb.find_countries(name);
+  return found.empty() ? fold_name(name) : found.front()->code;
+}
+
+// The sector's words: its name, its parents' and its aliases', stemmed.
+std::set<std::string> sector_stems(const KnowledgeBase& kb, const std::string& sector_id) {
+  std::set<std::string> out;
+  const Sector* s = nullptr;
+  for (const auto& x : kb.sectors)
+    if (x.id == sector_id) s = &x;
+  for (int depth = 0; s && depth < 4; ++depth) {
+    std::vector<std::string> names = s->aliases;
+    names.push_back(s->name);
+    for (const auto& n : names)
+      for (auto w : split_words(fold_name(n))) out.insert(stem_word(w));
+    const Sector* parent = nullptr;
+    for (const auto& x : kb.sectors)
+      if (x.name == s->parent) parent = &x;
+    s = parent;
+  }
+  return out;
+}
+
+bool sector_matches(const std::string& gold, const std::set<std::string>& stems) {
+  std::string g = stem_word(fold_name(gold));
+  for (const auto& s : stems) {
+    size_t n = std::min(g.size(), s.size());
+    if (n >= 4 && g.compare(0, n, s, 0, n) == 0) return true;
+  }
+  return false;
+}
+
+std::string parent_technique(const std::string& id) { return id.substr(0, id.find('.')); }
+
+// The indicator types the gold schema labels.
+bool labelled_indicator(IndicatorType t) {
+  switch (t) {
+    case IndicatorType::IPv4: case IndicatorType::IPv6: case IndicatorType::Domain: case IndicatorType::Url:
+    case IndicatorType::Email: case IndicatorType::Md5: case IndicatorType::Sha1: case IndicatorType::Sha256:
+    case IndicatorType::Sha512: return true;
+    default: return false;
+  }
+}
+
+// On a MISP warning list (a top site, a public resolver): the dossier lists it as no indicator.
+bool warninglisted(const Indicator& i) {
+  return std::any_of(i.flags.begin(), i.flags.end(), [](const std::string& f) { return f.rfind("warninglist:", 0) == 0; });
+}
+
+// "type:value" matches; a domain or address also matches the URL or e-mail address it is the host
+// of (extraction reports a URL's host inside the URL, not again on its own).
+bool same_indicator(const std::string& gold, const std::string& predicted) {
+  if (gold == predicted) return true;
+  size_t c = gold.find(':');
+  std::string type = gold.substr(0, c), value = gold.substr(c + 1);
+  if (type != "domain" && type != "ipv4" && type != "ipv6") return false;
+  if (predicted.rfind("url:", 0) == 0) {
+    size_t h = predicted.find("://");
+    if (h == std::string::npos) return false;
+    size_t e = predicted.find_first_of("/:?#", h + 3);
+    return predicted.substr(h + 3, e == std::string::npos ? std::string::npos : e - h - 3) == value;
+  }
+  if (predicted.rfind("email:", 0) == 0) return predicted.substr(predicted.find('@') + 1) == value;
+  return false;
+}
+
+struct Predicted {
+  std::vector<std::string> victims, responsible, sponsors, named, sectors, countries, cves, indicators, techniques;
+};
+
+Predicted predictions(const Extraction& x, const KnowledgeBase& kb) {
+  Predicted p;
+  for (const auto& v : x.events.victims) add_unique(p.victims, v.name);
+  for (const auto& a : x.events.attributions) {
+    for (const auto& id : a.actors) add_unique(p.responsible, id);
+    if (!a.sponsor_state.empty()) add_unique(p.sponsors, a.sponsor_state);
+  }
+  for (const auto& m : x.mentions) {
+    if (m.ids.empty()) continue;
+    if (m.kind == EntityKind::Actor) add_unique(p.named, m.ids.front());
+    if (m.kind == EntityKind::Software)
+      if (const Software* s = kb.software_by_id(m.ids.front()); s && s->kind == "ransomware") add_unique(p.named, s->id);
+    if (m.kind == EntityKind::Sector) add_unique(p.sectors, m.ids.front());
+    if (m.kind == EntityKind::Country) add_unique(p.countries, m.ids.front());
+  }
+  for (const auto& i : x.indicators) {
+    if (i.type == IndicatorType::Cve) add_unique(p.cves, i.value);
+    else if (labelled_indicator(i.type) && i.role != "reference" && i.role != "example" && !warninglisted(i))
+      add_unique(p.indicators, std::string(indicator_type_name(i.type)) + ":" + ascii_lower(i.value));
+  }
+  for (const auto& t : x.techniques) add_unique(p.techniques, t.id);
+  return p;
+}
+
+}  // namespace
+
+Result<ExtractionEval> evaluate_extraction(const std::string& gold_path, const Extractor& extractor) {
+  std::ifstream f(gold_path);
+  if (!f) return Error{gold_path + ": cannot open for reading"};
+  json gold = json::parse(f, nullptr, false);
+  if (gold.is_discarded() || !gold.is_object()) return Error{gold_path + ": not a JSON object of labelled articles"};
+  const KnowledgeBase& kb = extractor.kb();
+  const auto dir = std::filesystem::path(gold_path).parent_path();
+  ExtractionEval ev;
+  for (const auto& [key, g] : gold.items()) {
+    if (!g.is_object() || !g.contains("formats") || !g["formats"].is_object() || !g["formats"].value("txt", json()).is_string()) {
+      ev.unreadable.push_back(key + ": no formats.txt");
+      continue;
+    }
+    std::string file = (dir / g["formats"]["txt"].get<std::string>()).string();
+    auto doc = read_local_document(file, 64u << 20);
+    if (!doc.ok()) {
+      ev.unreadable.push_back(key + ": " + doc.error());
+      continue;
+    }
+    auto parsed = document_articles(doc->bytes, doc->info);
+    if (!parsed.ok() || parsed->articles.empty()) {
+      ev.unreadable.push_back(key + ": " + (parsed.ok() ? std::string("no article") : parsed.error()));
+      continue;
+    }
+    const Article& a = parsed->articles.front();
+    Extraction x = extractor.extract(a);
+    Predicted p = predictions(x, kb);
+    ++ev.articles;
+    ArticleErrors err{key, file, {}, {}};
+    auto field = [&](const char* name, const std::vector<std::string>& gold_values, const std::vector<std::string>& predicted,
+                     auto match, auto label) {
+      std::vector<std::string> missed, spurious;
+      score(ev.fields[name], gold_values, predicted, match, missed, spurious);
+      for (auto& s : spurious) s = label(s);
+      if (!missed.empty()) err.missed[name] = missed;
+      if (!spurious.empty()) err.spurious[name] = spurious;
+    };
+    auto as_is = [](const std::string& s) { return s; };
+    auto actor = [&](const std::string& g, const std::string& id) { return same_actor(kb, g, id); };
+    auto actor_name = [&](const std::string& id) { return actor_label(kb, id); };
+    auto country = [&](const std::string& g, const std::string& code) { return country_code(kb, g) == code; };
+    field("victims", strings_of(g.value("victims", json())), p.victims, same_name, as_is);
+    field("responsible_actors", strings_of(g.value("actors", json())), p.responsible, actor, actor_name);
+    field("sponsor_states", strings_of(g.value("attributed_country", json())), p.sponsors, country, as_is);
+    std::vector<std::string> named = strings_of(g.value("actors", json()));
+    for (const auto& o : strings_of(g.value("other_actors_mentioned", json()))) named.push_back(o);
+    field("actors_named", named, p.named, actor, actor_name);
+    field("sectors", strings_of(g.value("sectors", json())), p.sectors,
+          [&](const std::string& gs, const std::string& id) { return sector_matches(gs, sector_stems(kb, id)); }, as_is);
+    {
+      std::vector<std::string> missed, spurious;
+      FieldScore s;
+      score(s, strings_of(g.value("countries_mentioned", json())), p.countries, country, missed, spurious);
+      std::string lang = g.value("language", std::string("und"));
+      auto& c = ev.fields["countries"];
+      c.tp += s.tp, c.fp += s.fp, c.fn += s.fn;
+      auto& l = ev.countries_by_language[lang]["countries"];
+      l.tp += s.tp, l.fp += s.fp, l.fn += s.fn;
+      if (!missed.empty()) err.missed["countries"] = missed;
+      if (!spurious.empty()) err.spurious["countries"] = spurious;
+    }
+    field("cves", strings_of(g.value("cves", json())), p.cves, [](const std::string& a2, const std::string& b2) { return iequals(a2, b2); },
+          as_is);
+    std::vector<std::string> iocs;
+    if (g.contains("iocs") && g["iocs"].is_object())
+      for (const auto& [type, values] : g["iocs"].items())
+        for (const auto& v : strings_of(values)) iocs.push_back(type + ":" + ascii_lower(v));
+    field("indicators", iocs, p.indicators, same_indicator, as_is);
+    field("techniques", strings_of(g.value("attack_techniques", json())), p.techniques,
+          [](const std::string& t, const std::string& id) { return t == id || parent_technique(t) == parent_technique(id); }, as_is);
+    if (!err.missed.empty() || !err.spurious.empty()) ev.errors.push_back(std::move(err));
+  }
+  if (ev.articles == 0) return Error{gold_path + ": no labelled article could be read"};
+  return ev;
+}
+
+}  // namespace dossier
