@@ -21,7 +21,7 @@
 namespace dossier {
 
 // Raised whenever a change to extraction changes what it finds.
-constexpr int kExtractionRules = 2;  // 2: asserted values in special ranges are indicators; IoC tables kept
+constexpr int kExtractionRules = 3;  // 2: asserted special-range values; 3: organisations as victims
 
 // "r<rules>-<kb fingerprint>".
 std::string extractor_version(const KnowledgeBase& kb);

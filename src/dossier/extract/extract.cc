@@ -1,5 +1,7 @@
 #include "dossier/extract/extract.h"
 
+#include "dossier/extract/victims.h"
+
 #include <cmath>
 #include <map>
 
@@ -38,6 +40,7 @@ Extraction Extractor::extract(const Article& a) const {
   if (auto t = parse_datetime(a.published)) published = *t;
   x.dates = find_dates(a.text, x.sentences, published);
   x.events = find_events(a.text, x.sentences, x.mentions, *kb_);
+  find_organization_victims(a, x.sentences, x.mentions, x.indicators, *kb_, x.events);
   // Techniques: ids written in the text, and behaviour described in a sentence (the KB's model).
   for (const auto& i : x.indicators)
     if (i.type == IndicatorType::AttackId && i.value[0] == 'T' && i.value[1] != 'A')

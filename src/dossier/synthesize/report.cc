@@ -2,6 +2,7 @@
 #include <map>
 
 #include "dossier/synthesize/assemble.h"
+#include "dossier/util/fold.h"
 
 namespace dossier::synth {
 namespace {
@@ -47,17 +48,34 @@ void write_details(Dossier::Report& r, const Dossier& d, const Gathered& g, cons
   }
   r.details.push_back(disclosed);
   Fact affected{"Affected organisation", g.victims.top(3)};
+  // The name the headlines are about, if one is.
+  const NameSeen* subject = nullptr;
+  for (const auto& [folded, n] : g.names) {
+    if (n.headline_refs.empty()) continue;
+    if (!subject || n.headline_refs.size() > subject->headline_refs.size() ||
+        (n.headline_refs.size() == subject->headline_refs.size() && n.refs.size() > subject->refs.size()))
+      subject = &n;
+  }
+  if (subject && !(subject->headline_refs.size() >= 2 || d.sources.size() == 1)) subject = nullptr;
   if (affected.values.empty()) {
-    // No organisation is named as a victim: the name the headlines are about, if one is.
-    const NameSeen* best = nullptr;
-    for (const auto& [folded, n] : g.names) {
-      if (n.headline_refs.empty()) continue;
-      if (!best || n.headline_refs.size() > best->headline_refs.size() ||
-          (n.headline_refs.size() == best->headline_refs.size() && n.refs.size() > best->refs.size()))
-        best = &n;
+    // No organisation is named as a victim: the name the headlines are about.
+    if (subject)
+      affected.values.push_back(Cited{subject->surface + " (the subject of the headlines)", std::vector<int>(subject->refs.begin(), subject->refs.end())});
+  } else {
+    // A victim the headlines are about ("MGM" for "MGM Resorts") is cited by every source naming it.
+    if (subject) {
+      std::string s = " " + fold_name(subject->surface) + " ";
+      for (auto& v : affected.values)
+        if ((" " + fold_name(v.text) + " ").find(s) != std::string::npos)
+          for (int r : subject->refs) add_ref(v.refs, r);
+      std::stable_sort(affected.values.begin(), affected.values.end(), [](const Cited& a, const Cited& b) { return a.refs.size() > b.refs.size(); });
     }
-    if (best && (best->headline_refs.size() >= 2 || d.sources.size() == 1))
-      affected.values.push_back(Cited{best->surface + " (the subject of the headlines)", std::vector<int>(best->refs.begin(), best->refs.end())});
+    // Victims of this incident are named by many of its sources; one named by a single source
+    // beside a victim most sources name is another incident's, mentioned in passing.
+    size_t most = affected.values.front().refs.size();
+    affected.values.erase(std::remove_if(affected.values.begin(), affected.values.end(),
+                                         [&](const Cited& v) { return most >= 3 && v.refs.size() * 2 < most; }),
+                          affected.values.end());
   }
   for (auto& v : affected.values) {
     std::string sys;

@@ -1,0 +1,439 @@
+#include "dossier/extract/victims.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "dossier/util/ascii.h"
+#include "dossier/util/fold.h"
+#include "dossier/util/text.h"
+#include "dossier/util/tokens.h"
+
+namespace dossier {
+namespace {
+
+struct Word {
+  std::string_view text;
+  std::string lower;
+  size_t begin, end;
+  bool cap = false;      // capitalised, or a brand with a capital ("3CX", "eBay")
+  bool covered = false;  // inside a KB actor, software or agency mention
+  bool country = false;  // inside a country mention ("British", "Australia")
+  bool word = true;      // false for a punctuation mark
+};
+
+bool capitalised(std::string_view w) {
+  utf8proc_int32_t cp = 0;
+  if (utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(w.data()), static_cast<utf8proc_ssize_t>(w.size()), &cp) <= 0)
+    return false;
+  if (utf8proc_isupper(cp)) return true;
+  // "3CX": digits then capitals.
+  bool digit = ascii::is_digit(static_cast<unsigned char>(w[0]));
+  return digit && std::any_of(w.begin(), w.end(), [](char c) { return ascii::is_upper(static_cast<unsigned char>(c)); });
+}
+
+template <size_t N>
+bool one_of(const std::string& w, const char* const (&set)[N]) {
+  return std::any_of(std::begin(set), std::end(set), [&](const char* s) { return w == s; });
+}
+
+// Participles of harm: "<Org> was breached", "hit by".
+const char* const kHarmed[] = {"breached", "hacked", "hit", "attacked", "compromised", "targeted", "disrupted", "infiltrated",
+                               "struck", "crippled", "extorted", "encrypted", "impacted", "affected", "paralysed", "paralyzed"};
+// What an attacker does to a victim: "hackers breached <Org>", "compromising <Org>'s networks".
+const char* const kHarming[] = {"breached", "hacked", "hit", "attacked", "compromised", "targeted", "infiltrated", "struck",
+                                "crippled", "disrupted", "extorted", "breaching", "hacking", "hitting", "attacking",
+                                "compromising", "targeting", "infiltrating", "striking", "crippling", "disrupting", "penetrated"};
+// The harm as a noun: "an attack on <Org>", "the <Org> breach".
+const char* const kHarmNouns[] = {"attack", "attacks", "cyberattack", "cyber-attack", "breach", "breaches", "intrusion", "hack",
+                                  "incident", "compromise", "ransomware", "outage", "extortion", "infection", "cyberattacks"};
+const char* const kAuxiliaries[] = {"was", "were", "is", "are", "has", "have", "had", "been", "being", "also", "reportedly",
+                                    "itself", "later", "allegedly", "recently", "then", "first"};
+const char* const kDisclosed[] = {"disclosed", "confirmed", "reported", "suffered", "experienced", "detected", "discovered",
+                                  "announced", "revealed", "acknowledged", "admitted", "notified", "identified", "fell"};
+const char* const kSaid[] = {"said", "says", "told"};
+const char* const kAssets[] = {"network", "networks", "systems", "system", "servers", "data", "customers", "employees",
+                               "infrastructure", "email", "website", "services", "operations", "stores", "databases",
+                               "database", "accounts", "records", "computers", "pipeline", "it", "environment", "staff"};
+// Sentence cues of harm, for possessives ("<Org>'s systems" in a sentence about the attack).
+const char* const kHarmCues[] = {"attack", "breach", "ransomware", "hack", "compromis", "intrusion", "encrypt", "stolen",
+                                 "exfiltrat", "leak", "outage", "offline", "incident", "malicious", "malware"};
+// Sentence cues of an earlier, other incident.
+const char* const kBackground[] = {" after ", "earlier", "previous", "last year", "recent", "similar", " comes ", "follows",
+                                   "following", " like ", "prior", "months ago", "years ago", " also "};
+// Firms and agencies that investigate and report: a victim only when the text says they were hit.
+const char* const kResponders[] = {"mandiant", "crowdstrike", "huntress", "sophos", "eset", "kaspersky", "symantec",
+                                   "sentinelone", "palo alto networks", "unit 42", "recorded future", "check point",
+                                   "trend micro", "talos", "secureworks", "proofpoint", "dragos", "emsisoft", "darktrace",
+                                   "volexity", "rapid7", "tenable", "trellix", "bleepingcomputer", "reuters", "fbi", "cisa",
+                                   "ncsc", "europol", "interpol", "police"};
+// Words after a name that make it a product, not an organisation ("Exchange servers", "VSA software").
+const char* const kProductNext[] = {"server", "servers", "software", "appliance", "appliances", "platform", "app", "application",
+                                    "client", "clients", "version", "versions", "vulnerability", "vulnerabilities", "flaw",
+                                    "flaws", "bug", "instance", "instances", "product", "products", "agent", "update",
+                                    "updates", "devices", "device", "framework", "plugin", "module", "desktop"};
+// What a vendor does about its product: "<Org> patched", "<Org> released a fix".
+const char* const kVendorNext[] = {"patched", "fixed", "released", "issued", "shipped", "published", "pushed"};
+const char* const kFixes[] = {"patch", "patches", "fix", "fixes", "update", "updates", "hotfix", "advisory", "mitigations"};
+// Words just before a name that make it a person ("ambassador Feng Biao"), an operation
+// ("Operation Cronos") or a product ("a flaw in MOVEit Transfer", "pushed through Kaseya VSA").
+const char* const kNotOrganisationBefore[] = {"ambassador", "minister", "president", "spokesperson", "spokesman", "spokeswoman",
+                                              "chief", "ceo", "director", "officer", "secretary", "commissioner", "envoy",
+                                              "researcher", "analyst", "operation", "flaw", "flaws", "vulnerability",
+                                              "vulnerabilities", "bug", "bugs", "zero-day", "exploit", "exploited",
+                                              "exploiting", "through", "via", "founder", "professor", "mr", "ms", "dr"};
+// Words a capitalised run may start with that are not part of a name.
+const char* const kLeading[] = {"the", "a", "an", "in", "on", "at", "after", "for", "when", "while", "by", "as", "but",
+                                "and", "since", "before", "during", "with", "from", "meanwhile", "however", "both", "its",
+                                "their", "his", "her", "our", "this", "that", "these", "those", "some", "all", "on"};
+// Words that are never a victim's name on their own.
+const char* const kNotNames[] = {"ceo", "cto", "ciso", "mr", "ms", "mrs", "dr", "chief", "president", "minister",
+                                 "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                                 "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                                 "november", "december", "internet", "windows", "linux", "macos", "vpn", "it", "us", "uk",
+                                 "eu", "key", "points", "update", "updates", "ransomware", "the", "i", "we", "they"};
+
+// Byte spans no victim name may touch: indicators (CVE ids, file names, domains).
+using Spans = std::vector<std::pair<size_t, size_t>>;
+
+std::vector<Word> words_of(std::string_view text, const Sentence& s, const std::vector<const EntityMention*>& here,
+                           const Spans& excluded) {
+  static constexpr TokenRules rules{"&.-", false, false, true, true, true};
+  std::vector<Word> out;
+  for_each_token(text.substr(s.begin, s.end - s.begin), rules, s.begin, [&](const Token& t) {
+    if (!t.word && (t.text == "'" || t.text == "\xe2\x80\x99")) return;  // a possessive's apostrophe: its word follows
+    Word w{t.text, ascii_lower(t.text), t.begin, t.end};
+    w.word = t.word;
+    w.cap = t.word && capitalised(t.text);
+    for (const auto* m : here)
+      if (t.begin >= m->begin && t.end <= m->end) {
+        if (m->kind == EntityKind::Country) w.country = true;
+        else if (m->kind != EntityKind::Sector) w.covered = true;
+      }
+    for (const auto& [b, e] : excluded)
+      if (t.begin < e && b < t.end) w.covered = true;
+    out.push_back(std::move(w));
+  });
+  return out;
+}
+
+// Only white space between two words.
+bool adjacent(std::string_view text, const Word& a, const Word& b) {
+  for (size_t k = a.end; k < b.begin; ++k)
+    if (!ascii::is_space(static_cast<unsigned char>(text[k]))) return false;
+  return true;
+}
+
+bool possessive_after(std::string_view text, size_t end) {
+  return text.substr(end, 2) == "'s" || text.substr(end, 4) == "\xe2\x80\x99s";
+}
+
+struct Candidate {
+  size_t b, e;  // word range
+  std::string name;
+};
+
+// Capitalised runs that can name an organisation.
+// A single word that names a product, a file or a code, not an organisation: letters then digits
+// ("Win32k", "Log4Shell"), or an ordinary word in capitals ("TRADER"), or a short acronym ("VSA").
+bool product_like(const Word& w, const KnowledgeBase& kb) {
+  std::string_view t = w.text;
+  bool letter_first = !t.empty() && !ascii::is_digit(static_cast<unsigned char>(t[0]));
+  bool has_digit = std::any_of(t.begin(), t.end(), [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)); });
+  if (letter_first && has_digit) return true;
+  bool all_caps = std::none_of(t.begin(), t.end(), [](char c) { return ascii::is_lower(static_cast<unsigned char>(c)); });
+  return all_caps && !has_digit && (t.size() <= 3 || kb.is_common_word(w.lower));
+}
+
+std::vector<Candidate> organisations(std::string_view text, const std::vector<Word>& w, const KnowledgeBase& kb,
+                                     const std::set<std::string>& people) {
+  std::vector<Candidate> out;
+  size_t i = 0;
+  while (i < w.size()) {
+    if (!w[i].cap || w[i].covered) {
+      ++i;
+      continue;
+    }
+    size_t b = i, e = i + 1;
+    while (e < w.size() && adjacent(text, w[e - 1], w[e])) {
+      if (w[e].cap && !w[e].covered && !possessive_after(text, w[e - 1].end)) {
+        ++e;
+        continue;
+      }
+      bool connector = w[e].lower == "of" || w[e].lower == "&" || w[e].lower == "and" || w[e].lower == "for";
+      if (connector && e + 1 < w.size() && w[e + 1].cap && !w[e + 1].covered && adjacent(text, w[e], w[e + 1])) {
+        e += 2;
+        continue;
+      }
+      break;
+    }
+    i = e;
+    while (b < e && one_of(w[b].lower, kLeading)) ++b;
+    if (b == e || e - b > 6) continue;
+    // A country word alone is a place ("Australia"); before a name it is part of it ("British Library").
+    if (w[e - 1].country || (e - b == 1 && w[b].country)) continue;
+    if (e - b == 1 && (one_of(w[b].lower, kNotNames) || w[b].lower.size() < 2 || product_like(w[b], kb))) continue;
+    // A single ordinary word opening the sentence is just that ("Problems began ...").
+    if (e - b == 1 && b == 0 && kb.is_common_word(fold_name(w[b].text))) continue;
+    if (std::all_of(w.begin() + static_cast<long>(b), w.begin() + static_cast<long>(e),
+                    [&](const Word& x) { return one_of(x.lower, kNotNames); }))
+      continue;
+    bool excluded_before = false;
+    for (size_t k = b; k-- > 0 && k + 3 >= b;) {
+      if (one_of(w[k].lower, kNotOrganisationBefore)) excluded_before = true;
+      if (!w[k].word) break;  // a comma or full stop ends the context
+    }
+    if (excluded_before || one_of(w[b].lower, kNotOrganisationBefore)) continue;
+    // A product, not its vendor: "Exchange Server", "VSA servers".
+    if (one_of(w[e - 1].lower, kProductNext) || (e < w.size() && one_of(w[e].lower, kProductNext))) continue;
+    std::string name(text.substr(w[b].begin, w[e - 1].end - w[b].begin));
+    if (people.count(fold_name(name))) continue;
+    out.push_back(Candidate{b, e, std::move(name)});
+  }
+  return out;
+}
+
+// Whether the sentence ties the organisation at words [b, e) to a harm.
+bool harmed(const std::vector<Word>& w, size_t b, size_t e, const std::string& lower_sentence, bool responder, std::string_view text) {
+  auto word = [&](size_t k) -> const std::string& {
+    static const std::string none;
+    return k < w.size() ? w[k].lower : none;
+  };
+  // "<Org> was breached", "<Org> hit by".
+  size_t k = e;
+  while (k < e + 3 && one_of(word(k), kAuxiliaries)) ++k;
+  if (one_of(word(k), kHarmed) && (k > e || word(k + 1) == "by" || word(k + 1) == "in")) return true;
+  // "<Org> disclosed a breach", "<Org> suffered a ransomware attack".
+  if (one_of(word(k), kDisclosed) || (k > e && word(k) == "fell")) {
+    for (size_t j = k + 1; j < k + 5 && j < w.size(); ++j)
+      if (one_of(word(j), kHarmNouns) || word(j) == "unauthorized" || word(j) == "unauthorised" || word(j) == "victim") return true;
+  }
+  // "<Org> says a cyberattack ...": a firm that reports on others is not the victim of what it reports.
+  if (!responder && one_of(word(e), kSaid)) {
+    for (size_t j = e + 1; j < e + 5 && j < w.size(); ++j)
+      if (one_of(word(j), kHarmNouns)) return true;
+  }
+  // "the <Org> breach", "the Colonial Pipeline attack" (not "<Org>'s breaches editor").
+  if (possessive_after(text, w[e - 1].end)) {
+  } else if (one_of(word(e), kHarmNouns) || (word(e) == "data" && word(e + 1) == "breach") ||
+      (word(e) == "cyber" && (word(e + 1) == "attack" || word(e + 1) == "incident")))
+    return true;
+  // "<Org>'s networks" in a sentence about the attack.
+  if (possessive_after(text, w[e - 1].end) && one_of(word(e), kAssets) &&
+      std::any_of(std::begin(kHarmCues), std::end(kHarmCues), [&](const char* c) { return lower_sentence.find(c) != std::string::npos; }))
+    return true;
+  if (b == 0) return false;
+  // "an attack on <Org>", "the breach at <Org>", "the hack of <Org>".
+  const std::string& p1 = word(b - 1);
+  if (p1 == "on" || p1 == "at" || p1 == "against" || p1 == "of" || p1 == "targeting" || p1 == "affecting" || p1 == "hitting") {
+    for (size_t j = b - 1; j-- > 0 && j + 4 >= b;)
+      if (one_of(word(j), kHarmNouns) || (word(j) == "incident")) return true;
+  }
+  // "hackers breached <Org>", "compromising <Org>'s networks".
+  if (one_of(p1, kHarming) || (p1 == "the" && b >= 2 && one_of(word(b - 2), kHarming))) return true;
+  return false;
+}
+
+// A line about the author or the outlet ("X is Y's breaches editor", "covers security for Y"):
+// page furniture, whatever it names.
+bool about_the_author(const std::string& lower) {
+  for (const char* c : {" editor", "correspondent", "reporter", " covers ", "columnist", " writes about", "contributor",
+                        "privacy", "all rights reserved", "newsletter"})
+    if (lower.find(c) != std::string::npos) return true;
+  return false;
+}
+
+// Names the text uses for a product somewhere: a capitalised run followed by a product word ("MOVEit
+// Transfer servers", "Exchange Server") or after a flaw ("a vulnerability in MOVEit"). Elsewhere
+// the same name ("the MOVEit breach") is the product still, not an organisation.
+std::set<std::string> products_of(std::string_view text, const std::vector<Sentence>& sentences,
+                                  const std::vector<std::vector<const EntityMention*>>& by_sentence, const Spans& excluded) {
+  static const char* const flaw_words[] = {"flaw", "flaws", "vulnerability", "vulnerabilities", "bug", "bugs", "zero-day",
+                                           "exploit", "exploited", "exploiting"};
+  std::set<std::string> out;
+  for (size_t si = 0; si < sentences.size(); ++si) {
+    auto w = words_of(text, sentences[si], by_sentence[si], excluded);
+    size_t i = 0;
+    while (i < w.size()) {
+      if (!w[i].cap) {
+        ++i;
+        continue;
+      }
+      size_t b = i;
+      while (i < w.size() && w[i].cap && (i == b || adjacent(text, w[i - 1], w[i]))) ++i;
+      bool after_flaw = false;
+      for (size_t k = b; k-- > 0 && k + 3 >= b;) after_flaw |= one_of(w[k].lower, flaw_words) || (w[k].lower == "in" && k > 0 && one_of(w[k - 1].lower, flaw_words));
+      for (size_t e = b + 1; e <= i; ++e) {
+        bool product_word_next = e < w.size() && one_of(w[e].lower, kProductNext);
+        bool last_is_product = one_of(w[e - 1].lower, kProductNext);
+        // A single name before a product word may be the vendor ("3CX desktop app"): only a flaw
+        // before it, or a product word closing a longer name ("Exchange Server"), makes it a product.
+        if ((product_word_next && e - b >= 2) || (after_flaw && e == i) || (last_is_product && e - b >= 2)) {
+          size_t end = last_is_product && !product_word_next ? e - 1 : e;
+          if (end > b) out.insert(fold_name(text.substr(w[b].begin, w[end - 1].end - w[b].begin)));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// Organisations the text shows acting on a product ("released patches", "warned customers"): the
+// vendor of what was exploited. Its own statements about the attack do not make it a victim.
+std::set<std::string> vendors_of(std::string_view text, const std::vector<Sentence>& sentences,
+                                 const std::vector<std::vector<const EntityMention*>>& by_sentence, const Spans& excluded,
+                                 const KnowledgeBase& kb, const std::set<std::string>& people) {
+  std::set<std::string> out;
+  for (size_t si = 0; si < sentences.size(); ++si) {
+    if (sentences[si].heading) continue;
+    auto w = words_of(text, sentences[si], by_sentence[si], excluded);
+    for (const auto& c : organisations(text, w, kb, people))
+      for (size_t k = c.e; k < c.e + 3 && k < w.size(); ++k) {
+        if (!one_of(w[k].lower, kVendorNext)) continue;
+        bool fix = w[k].lower == "patched" || w[k].lower == "fixed";
+        for (size_t j = k + 1; j < k + 6 && j < w.size() && !fix; ++j) fix = one_of(w[j].lower, kFixes);
+        if (fix) out.insert(fold_name(c.name));
+      }
+  }
+  return out;
+}
+
+struct Found {
+  std::string name;
+  size_t sentence, begin, end;
+  bool background;
+};
+
+std::set<std::string> found_names(const std::vector<Found>& found) {
+  std::set<std::string> out;
+  for (const auto& f : found) out.insert(fold_name(f.name));
+  return out;
+}
+
+bool harm_sentence(const std::string& lower) {
+  return std::any_of(std::begin(kHarmCues), std::end(kHarmCues), [&](const char* c) { return lower.find(c) != std::string::npos; });
+}
+
+// The organisation a story about an attack is about: named in its headline or first sentence and
+// again in the body, in a sentence about the attack, and neither a product ("Exchange servers"),
+// nor a vendor whose product was used ("patched", "released a fix"), nor a firm that responds.
+void add_story_subject(std::string_view text, std::string_view title, const std::vector<Sentence>& sentences,
+                       const std::vector<std::vector<const EntityMention*>>& by_sentence, const Spans& excluded,
+                       const KnowledgeBase& kb, const std::set<std::string>& people, const std::set<std::string>& already,
+                       const std::set<std::string>& products, std::vector<Found>& found) {
+  struct Seen {
+    std::string name;
+    size_t count = 0, harm_sentence = SIZE_MAX;
+    bool lead = false, product = false, vendor = false;
+  };
+  std::vector<Seen> seen;
+  size_t harm_sentences = 0, body = 0;
+  for (size_t si = 0; si < sentences.size(); ++si) {
+    const Sentence& s = sentences[si];
+    if (s.heading) continue;
+    std::string lower = " " + ascii_lower(text.substr(s.begin, s.end - s.begin)) + " ";
+    if (about_the_author(lower)) continue;
+    bool harm = harm_sentence(lower);
+    harm_sentences += harm;
+    auto w = words_of(text, s, by_sentence[si], excluded);
+    for (const auto& c : organisations(text, w, kb, people)) {
+      std::string folded = fold_name(c.name);
+      auto it = std::find_if(seen.begin(), seen.end(), [&](const Seen& x) { return fold_name(x.name) == folded; });
+      if (it == seen.end()) it = seen.insert(seen.end(), Seen{c.name});
+      ++it->count;
+      if (body == 0) it->lead = true;
+      if (c.e < w.size() && one_of(w[c.e].lower, kProductNext)) it->product = true;
+      if (c.b > 0 && possessive_after(text, w[c.b - 1].end)) it->product = true;  // "Kaseya's VSA"
+      for (size_t k = c.e; k < c.e + 3 && k < w.size(); ++k) {
+        if (!one_of(w[k].lower, kVendorNext)) continue;
+        bool fix = w[k].lower == "patched" || w[k].lower == "fixed";
+        for (size_t j = k + 1; j < k + 6 && j < w.size() && !fix; ++j) fix = one_of(w[j].lower, kFixes);
+        if (fix) it->vendor = true;
+      }
+      if (harm && it->harm_sentence == SIZE_MAX) it->harm_sentence = si;
+    }
+    ++body;
+  }
+  if (harm_sentences < 2) return;
+  std::string folded_title = " " + fold_name(title) + " ";
+  const Seen* best = nullptr;
+  for (const auto& x : seen) {
+    std::string folded = fold_name(x.name);
+    bool in_title = !title.empty() && folded_title.find(" " + folded + " ") != std::string::npos;
+    bool responder = std::any_of(std::begin(kResponders), std::end(kResponders), [&](const char* r) { return folded == r; });
+    if (products.count(folded)) continue;
+    if (!(in_title || x.lead) || x.count + in_title < 2 || x.harm_sentence == SIZE_MAX || x.product || x.vendor || responder)
+      continue;
+    if (!best || x.count > best->count) best = &x;
+  }
+  if (!best || already.count(fold_name(best->name))) return;
+  const Sentence& s = sentences[best->harm_sentence];
+  found.push_back(Found{best->name, best->harm_sentence, s.begin, s.end, false});
+}
+
+}  // namespace
+
+void find_organization_victims(const Article& article, const std::vector<Sentence>& sentences,
+                               const std::vector<EntityMention>& mentions, const std::vector<Indicator>& indicators,
+                               const KnowledgeBase& kb, Events& events) {
+  std::string_view text = article.text, title = article.title;
+  Spans excluded;
+  for (const auto& i : indicators) excluded.emplace_back(i.begin, i.end);
+  std::vector<std::vector<const EntityMention*>> by_sentence(sentences.size());
+  for (const auto& m : mentions)
+    if (m.sentence < by_sentence.size()) by_sentence[m.sentence].push_back(&m);
+  std::set<std::string> people;  // and the outlet: a source is no victim of what it reports
+  for (const auto& p : events.people) people.insert(fold_name(p.name));
+  if (!article.outlet.empty()) people.insert(fold_name(article.outlet));
+  std::string folded_text = " " + fold_name(title) + " ";
+  for (const auto& s : sentences)
+    if (!s.heading) folded_text += fold_name(text.substr(s.begin, s.end - s.begin)) + " ";
+  const std::set<std::string> vendors = vendors_of(text, sentences, by_sentence, excluded, kb, people);
+  const std::set<std::string> products = products_of(text, sentences, by_sentence, excluded);
+  std::vector<Found> found;
+  for (size_t si = 0; si < sentences.size(); ++si) {
+    const Sentence& s = sentences[si];
+    if (s.heading) continue;
+    std::string lower = " " + ascii_lower(text.substr(s.begin, s.end - s.begin)) + " ";
+    if (!std::any_of(std::begin(kHarmCues), std::end(kHarmCues), [&](const char* c) { return lower.find(c) != std::string::npos; }) &&
+        lower.find("hit") == std::string::npos && lower.find("targeted") == std::string::npos)
+      continue;
+    if (about_the_author(lower)) continue;
+    auto w = words_of(text, s, by_sentence[si], excluded);
+    for (const auto& c : organisations(text, w, kb, people)) {
+      std::string folded = fold_name(c.name);
+      if (products.count(folded)) continue;
+      bool responder = std::any_of(std::begin(kResponders), std::end(kResponders), [&](const char* r) { return folded == r; }) ||
+                       vendors.count(folded);
+      if (!harmed(w, c.b, c.e, lower, responder, text)) continue;
+      bool background = std::any_of(std::begin(kBackground), std::end(kBackground), [&](const char* x) { return lower.find(x) != std::string::npos; });
+      found.push_back(Found{c.name, si, s.begin, s.end, background});
+    }
+  }
+  add_story_subject(text, title, sentences, by_sentence, excluded, kb, people, found_names(found), products, found);
+  for (const auto& f : found) {
+    std::string folded = fold_name(f.name);
+    // Named once, in a sentence about an earlier incident: that incident's victim, not this one's.
+    size_t count = 0;
+    for (size_t at = folded_text.find(" " + folded + " "); at != std::string::npos; at = folded_text.find(" " + folded + " ", at + 1)) ++count;
+    bool elsewhere = std::any_of(found.begin(), found.end(), [&](const Found& g) { return fold_name(g.name) == folded && !g.background; });
+    if (f.background && !elsewhere && count <= 1) continue;
+    // One entry per organisation: a shorter or longer form of a name already listed is that name.
+    bool known = false;
+    for (auto& v : events.victims) {
+      std::string vf = fold_name(v.name);
+      if (vf == folded || (" " + vf + " ").find(" " + folded + " ") != std::string::npos ||
+          (" " + folded + " ").find(" " + vf + " ") != std::string::npos)
+        known = true;
+    }
+    if (known) continue;
+    Victim v;
+    v.name = f.name;
+    v.evidence = Span{f.sentence, f.begin, f.end};
+    events.victims.push_back(std::move(v));
+  }
+}
+
+}  // namespace dossier

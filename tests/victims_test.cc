@@ -1,0 +1,87 @@
+// Organisations as victims (extract/victims.h), on sentences written for the tests: each class of
+// wording that makes an organisation a victim, and each role that does not.
+#include "dossier/extract/victims.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "dossier/extract/extract.h"
+#include "test_util.h"
+
+namespace dossier {
+namespace {
+
+using namespace dossier::testing;
+
+const Extractor& extractor() {
+  static std::unique_ptr<KnowledgeBase> kb = [] {
+    auto k = KnowledgeBase::load(shipped_kb().string());
+    return k.ok() ? std::move(k).value() : nullptr;
+  }();
+  static std::unique_ptr<Extractor> ex = [] {
+    auto e = Extractor::create(*kb);
+    return e.ok() ? std::move(e).value() : nullptr;
+  }();
+  return *ex;
+}
+
+std::vector<std::string> victims(const std::string& text, const std::string& title = "", const std::string& outlet = "") {
+  Article a;
+  a.id = "t";
+  a.text = text;
+  a.title = title;
+  a.outlet = outlet;
+  std::vector<std::string> out;
+  for (const auto& v : extractor().extract(a).events.victims) out.push_back(v.name);
+  return out;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& name) { return std::find(v.begin(), v.end(), name) != v.end(); }
+
+TEST(Victims, WordingsThatMakeAnOrganisationAVictim) {
+  EXPECT_TRUE(has(victims("Harbourline Freight was breached last month, the company confirmed in a statement on Friday."), "Harbourline Freight"));
+  EXPECT_TRUE(has(victims("The ransomware attack on Northgate Water left billing offline for ten days in the region."), "Northgate Water"));
+  EXPECT_TRUE(has(victims("Investigators say the hackers breached Vellmar Logistics through a forgotten VPN account."), "Vellmar Logistics"));
+  EXPECT_TRUE(has(victims("The intruders were inside Quillon Bank's network for three weeks before the ransomware ran."), "Quillon Bank"));
+  EXPECT_TRUE(has(victims("Ostrava Regional Hospital disclosed a data breach affecting patient records from 2019 onwards."),
+                  "Ostrava Regional Hospital"));
+  EXPECT_TRUE(has(victims("Brightwater University says a cyberattack has disrupted teaching across its three campuses."), "Brightwater University"));
+  EXPECT_TRUE(has(victims("The City of Marlow was hit by ransomware on Tuesday, officials said, and council services stopped."), "City of Marlow"));
+}
+
+TEST(Victims, RolesThatAreNotVictims) {
+  // A firm that investigates, a vendor that patches, a product, the outlet, a person, an operation.
+  auto v = victims(
+      "Mandiant said the attack began with a phishing e-mail sent to the finance team. "
+      "Corvex released patches for the flaw on Monday and urged customers to update. "
+      "Attackers exploited a vulnerability in Ferrofile Transfer to steal data. "
+      "Dana Wells is Signal Harbour Weekly's breaches editor. "
+      "Police arrested two suspects after the ransomware attack, ambassador Lin Hao said. "
+      "Operation Nightjar disrupted the ransomware gang's servers last year.",
+      "", "Signal Harbour Weekly");
+  for (const char* not_victim : {"Mandiant", "Corvex", "Ferrofile Transfer", "Ferrofile", "Signal Harbour Weekly", "Lin Hao", "Nightjar", "Operation Nightjar"})
+    EXPECT_FALSE(has(v, not_victim)) << not_victim;
+}
+
+TEST(Victims, AnEarlierIncidentsVictimNamedOnceIsNotThisOnes) {
+  auto v = victims(
+      "Kestrel Health confirmed that attackers encrypted its scheduling servers on Sunday night. "
+      "Kestrel Health said patient care continued on paper while the systems were rebuilt. "
+      "The incident comes weeks after the attack on Dunmore Clinics that exposed millions of records.");
+  EXPECT_TRUE(has(v, "Kestrel Health"));
+  EXPECT_FALSE(has(v, "Dunmore Clinics"));
+}
+
+TEST(Victims, TheStorysSubjectIsItsVictim) {
+  // Named in the headline and again in the body of a story about the attack, with no wording
+  // that ties it to the harm in one sentence.
+  auto v = victims(
+      "Pellham Rail says services are running with delays. The ransomware attack forced staff to use paper timetables. "
+      "Pellham Rail expects the ticket machines to work again by Friday, and the intrusion is under investigation.",
+      "Pellham Rail ticketing down after ransomware attack");
+  EXPECT_TRUE(has(v, "Pellham Rail"));
+}
+
+}  // namespace
+}  // namespace dossier
