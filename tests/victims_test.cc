@@ -1,5 +1,6 @@
-// Organisations as victims (extract/victims.h), on sentences written for the tests: each class of
-// wording that makes an organisation a victim, and each role that does not.
+// Organisations as victims (extract/victims.h) and the actors held responsible
+// (extract/responsibility.h), on sentences written for the tests: each class of wording that makes
+// an organisation a victim or an actor responsible, and each role that does not.
 #include "dossier/extract/victims.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +8,7 @@
 #include <algorithm>
 
 #include "dossier/extract/extract.h"
+#include "dossier/util/fold.h"
 #include "test_util.h"
 
 namespace dossier {
@@ -81,6 +83,58 @@ TEST(Victims, TheStorysSubjectIsItsVictim) {
       "Pellham Rail expects the ticket machines to work again by Friday, and the intrusion is under investigation.",
       "Pellham Rail ticketing down after ransomware attack");
   EXPECT_TRUE(has(v, "Pellham Rail"));
+}
+
+}  // namespace
+}  // namespace dossier
+
+namespace dossier {
+namespace {
+
+Events events_of(const std::string& text) {
+  Article a;
+  a.id = "r";
+  a.text = text;
+  return extractor().extract(a).events;
+}
+
+std::vector<std::string> names(const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  for (const auto& id : ids) {
+    if (const Actor* a = extractor().kb().actor(id)) out.push_back(a->name);
+    else if (const Software* s = extractor().kb().software_by_id(id)) out.push_back(s->name);
+  }
+  return out;
+}
+
+TEST(Responsibility, TheActorHeldResponsibleNotTheOneMentionedInPassing) {
+  Events e = events_of(
+      "The LockBit ransomware gang claimed responsibility for the attack on Harbourline Freight on Tuesday. "
+      "LockBit posted samples of the stolen files on its leak site. "
+      "The attack comes months after Conti's attack on a hospital chain.");
+  auto held = names(e.responsible);
+  ASSERT_FALSE(held.empty());
+  EXPECT_EQ(fold_name(held.front()).rfind("lockbit", 0), 0u) << held.front();  // the KB names the brand's builds
+  for (const auto& h : held) EXPECT_EQ(fold_name(h).find("conti"), std::string::npos) << h;
+}
+
+TEST(Responsibility, TheSponsorStateFromTheKbWhenTheTextNamesIt) {
+  // APT28's sponsor is Russia in the KB; the text names Russia: the sponsor state is Russia.
+  Events e = events_of(
+      "Officials attributed the intrusion at the ministry to APT28, a group working for Russia's military intelligence. "
+      "APT28 used stolen passwords to reach the ministry's mail servers.");
+  EXPECT_FALSE(e.responsible.empty());
+  EXPECT_TRUE(std::find(e.sponsor_states.begin(), e.sponsor_states.end(), "RU") != e.sponsor_states.end());
+  // Not named, not inferred.
+  Events f = events_of("Researchers said APT28 used stolen passwords to reach the mail servers in the attack.");
+  EXPECT_TRUE(f.sponsor_states.empty());
+}
+
+TEST(Responsibility, AProductNameIsNoMalware) {
+  Events e = events_of(
+      "Attackers planted a backdoor in updates for Northwind's Orion platform, the vendor said after the breach. "
+      "The operators behind the Orion updates remain unknown, and the attack is under investigation.");
+  for (const auto& n : names(e.responsible)) EXPECT_NE(fold_name(n), "orion");
 }
 
 }  // namespace

@@ -195,6 +195,8 @@ void visit(Io& io, Extraction& x) {
   io.list(x.events.victims, each);
   io.list(x.events.attributions, each);
   io.list(x.events.denials, each);
+  io.strings(x.events.responsible);
+  io.strings(x.events.sponsor_states);
   io.list(x.techniques, each);
 }
 

@@ -21,7 +21,7 @@
 namespace dossier {
 
 // Raised whenever a change to extraction changes what it finds.
-constexpr int kExtractionRules = 3;  // 2: asserted special-range values; 3: organisations as victims
+constexpr int kExtractionRules = 4;  // 2: asserted special-range values; 3: organisations as victims; 4: responsibility
 
 // "r<rules>-<kb fingerprint>".
 std::string extractor_version(const KnowledgeBase& kb);

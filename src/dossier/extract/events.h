@@ -67,6 +67,8 @@ struct Denial {
 };
 
 struct Events {
+  std::vector<std::string> responsible;     // actor or ransomware ids held responsible, best evidenced first (responsibility.h)
+  std::vector<std::string> sponsor_states;  // ISO codes of the states behind them
   std::vector<Person> people;
   std::vector<Organization> organizations;
   std::vector<Victim> victims;

@@ -1,5 +1,6 @@
 #include "dossier/extract/extract.h"
 
+#include "dossier/extract/responsibility.h"
 #include "dossier/extract/victims.h"
 
 #include <cmath>
@@ -41,6 +42,7 @@ Extraction Extractor::extract(const Article& a) const {
   x.dates = find_dates(a.text, x.sentences, published);
   x.events = find_events(a.text, x.sentences, x.mentions, *kb_);
   find_organization_victims(a, x.sentences, x.mentions, x.indicators, *kb_, x.events);
+  find_responsibility(a.text, x.sentences, x.mentions, *kb_, x.events);
   // Techniques: ids written in the text, and behaviour described in a sentence (the KB's model).
   for (const auto& i : x.indicators)
     if (i.type == IndicatorType::AttackId && i.value[0] == 'T' && i.value[1] != 'A')
@@ -229,6 +231,15 @@ json extraction_json(const Extraction& x, const Article& article, const Knowledg
                             {"sponsor_agencies", sponsors}, {"confidence", a.confidence}, {"evidence", ev(a.evidence)}});
   }
   for (const auto& d : x.events.denials) denials.push_back({{"who", d.who}, {"wording", d.wording}, {"evidence", ev(d.evidence)}});
+  json responsible = json::array();
+  for (const auto& id : x.events.responsible) {
+    std::string name = id;
+    if (const Actor* act = kb.actor(id)) name = act->name;
+    else if (const Software* sw = kb.software_by_id(id)) name = sw->name;
+    responsible.push_back({{"id", id}, {"name", name}});
+  }
+  out["responsible"] = responsible;
+  out["sponsor_states"] = x.events.sponsor_states;
   out["people"] = people;
   out["dates"] = dates;
   out["victims"] = victims;

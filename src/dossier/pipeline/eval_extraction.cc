@@ -178,10 +178,8 @@ struct Predicted {
 Predicted predictions(const Extraction& x, const KnowledgeBase& kb) {
   Predicted p;
   for (const auto& v : x.events.victims) add_unique(p.victims, v.name);
-  for (const auto& a : x.events.attributions) {
-    for (const auto& id : a.actors) add_unique(p.responsible, id);
-    if (!a.sponsor_state.empty()) add_unique(p.sponsors, a.sponsor_state);
-  }
+  for (const auto& id : x.events.responsible) add_unique(p.responsible, id);
+  for (const auto& c : x.events.sponsor_states) add_unique(p.sponsors, c);
   for (const auto& m : x.mentions) {
     if (m.ids.empty()) continue;
     if (m.kind == EntityKind::Actor) add_unique(p.named, m.ids.front());

@@ -1,0 +1,125 @@
+#include "dossier/extract/responsibility.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+
+#include "dossier/util/ascii.h"
+#include "dossier/util/terms.h"
+#include "dossier/util/text.h"
+
+namespace dossier {
+namespace {
+
+const char* const kResponsibility[] = {"attributed", "attribute", "blamed", "behind", "responsible", "claimed", "claims",
+                                       "carried out by", "conducted by", "linked to", "tied to", "tracked as", "known as",
+                                       "accused", "deployed", "operated by", "affiliate", "was used", "used by", "gang",
+                                       "group", "operators", "hackers", "threat actor", "crew", "cartel", "leak site",
+                                       "posted", "listed", "ransom"};
+const char* const kHarm[] = {"attack", "breach", "ransomware", "hack", "compromis", "intrusion", "encrypt", "stole",
+                             "exfiltrat", "leak", "extort", "target", "exploit", "backdoor", "malware", "wiper", "espionage"};
+const char* const kBackground[] = {" after ", "earlier", "previous", "last year", "successor", "predecessor", "rebrand",
+                                   "similar", " like ", "prior", "months ago", "years ago", "formerly", "once ", "history",
+                                   "also known for", "resembl", "comparison", "unlike", "same group that"};
+
+template <size_t N>
+bool any_of(const std::string& s, const char* const (&cues)[N]) {
+  return std::any_of(std::begin(cues), std::end(cues), [&](const char* c) { return s.find(c) != std::string::npos; });
+}
+
+// A name written as a product ("SolarWinds' Orion platform", "the Orion software"): the name of
+// malware it shares is not meant.
+bool written_as_product(std::string_view text, const EntityMention& m) {
+  static const char* const product[] = {" platform", " software", " server", " servers", " product", " network management",
+                                        " appliance", " app ", " application", " update", " client", " suite", " library",
+                                        " version", " build"};
+  std::string after = " " + ascii_lower(text.substr(m.end, std::min<size_t>(24, text.size() - m.end)));
+  bool product_after = std::any_of(std::begin(product), std::end(product), [&](const char* p) { return after.rfind(p, 0) == 0; });
+  bool possessive_before = m.begin >= 2 && (text.substr(m.begin - 2, 2) == "' " || text.substr(m.begin - 3, 3) == "'s " ||
+                                            (m.begin >= 5 && text.substr(m.begin - 5, 5) == "\xe2\x80\x99s "));
+  // "SolarWinds Orion": a capitalised word just before, in the same phrase, names the vendor.
+  size_t k = m.begin;
+  while (k > 0 && text[k - 1] == ' ') --k;
+  size_t w = k;
+  while (w > 0 && ascii::is_alpha(static_cast<unsigned char>(text[w - 1]))) --w;
+  bool vendor_before = w < k && k < m.begin && ascii::is_upper(static_cast<unsigned char>(text[w])) &&
+                       !(w >= 2 && (text[w - 2] == '.' || text[w - 1] == '\n')) && w > 0 &&
+                       !is_stop_word(ascii_lower(text.substr(w, k - w)));
+  return product_after || possessive_before || vendor_before;
+}
+
+// The KB id a mention names as an actor or a ransomware brand, if any.
+std::string actor_id(const EntityMention& m, const KnowledgeBase& kb) {
+  if (m.ids.empty()) return {};
+  if (m.kind == EntityKind::Actor) {
+    // A name several actors share counts when exactly one of them is an ATT&CK group.
+    const Actor* pick = nullptr;
+    for (const auto& id : m.ids) {
+      const Actor* a = kb.actor(id);
+      if (!a || (m.ids.size() > 1 && a->attack_id.empty())) continue;
+      if (pick) return {};
+      pick = a;
+    }
+    return pick ? pick->id : std::string();
+  }
+  if (m.kind == EntityKind::Software && m.ids.size() == 1)
+    if (const Software* sw = kb.software_by_id(m.ids.front()); sw && sw->kind == "ransomware") return sw->id;
+  return {};
+}
+
+}  // namespace
+
+void find_responsibility(std::string_view text, const std::vector<Sentence>& sentences, const std::vector<EntityMention>& mentions,
+                         const KnowledgeBase& kb, Events& events) {
+  std::map<std::string, double> score;
+  std::vector<std::string> order;  // first mention first, for ties
+  std::set<size_t> attributing;
+  for (const auto& a : events.attributions) attributing.insert(a.evidence.sentence);
+  std::vector<std::string> lower(sentences.size());
+  for (size_t i = 0; i < sentences.size(); ++i) lower[i] = " " + ascii_lower(text.substr(sentences[i].begin, sentences[i].end - sentences[i].begin)) + " ";
+  // A name the text writes as a product once ("SolarWinds' Orion platform") is the product
+  // everywhere in it ("legitimate Orion communications").
+  std::set<std::string> products;
+  for (const auto& m : mentions)
+    if (std::string id = actor_id(m, kb); !id.empty() && written_as_product(text, m)) products.insert(id);
+  std::set<std::pair<std::string, size_t>> counted;  // (actor, sentence): one score per sentence
+  for (const auto& m : mentions) {
+    std::string id = actor_id(m, kb);
+    if (products.count(id)) continue;
+    if (id.empty() || m.sentence >= sentences.size() || !counted.insert({id, m.sentence}).second) continue;
+    if (std::find(order.begin(), order.end(), id) == order.end()) order.push_back(id);
+    const std::string& l = lower[m.sentence];
+    double w = 0.5;  // named in passing
+    if (any_of(l, kBackground)) w = 0;
+    else if (attributing.count(m.sentence) || any_of(l, kResponsibility)) w = 3;
+    else if (any_of(l, kHarm)) w = 2;
+    if (sentences[m.sentence].heading && w > 0) w = std::max(w, 1.0);
+    score[id] += w;
+  }
+  double best = 0;
+  for (const auto& [id, s] : score) best = std::max(best, s);
+  std::vector<std::string> responsible;
+  for (const auto& id : order)
+    if (score[id] >= 3 && score[id] >= 0.4 * best) responsible.push_back(id);
+  std::stable_sort(responsible.begin(), responsible.end(), [&](const std::string& a, const std::string& b) { return score[a] > score[b]; });
+  events.responsible = responsible;
+
+  // Sponsor states: as the attributions word them, and the KB's sponsor (or origin) of a
+  // responsible group when the text names that country.
+  std::set<std::string> named_countries;
+  for (const auto& m : mentions)
+    if (m.kind == EntityKind::Country && m.ids.size() == 1) named_countries.insert(m.ids.front());
+  std::vector<std::string> states;
+  for (const auto& a : events.attributions)
+    if (!a.sponsor_state.empty() && std::find(states.begin(), states.end(), a.sponsor_state) == states.end()) states.push_back(a.sponsor_state);
+  for (const auto& id : responsible)
+    if (const Actor* a = kb.actor(id)) {
+      const std::string& state = !a->sponsor_state.empty() ? a->sponsor_state : a->country;
+      if (!state.empty() && named_countries.count(state) && std::find(states.begin(), states.end(), state) == states.end())
+        states.push_back(state);
+    }
+  events.sponsor_states = states;
+}
+
+}  // namespace dossier
