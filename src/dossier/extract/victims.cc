@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "dossier/util/ascii.h"
+#include "dossier/util/cues.h"
 #include "dossier/util/fold.h"
 #include "dossier/util/text.h"
 #include "dossier/util/tokens.h"
@@ -25,6 +28,8 @@ struct Word {
 };
 
 bool capitalised(std::string_view w) {
+  auto c0 = static_cast<unsigned char>(w[0]);
+  if (c0 < 0x80 && !ascii::is_digit(c0)) return ascii::is_upper(c0);
   utf8proc_int32_t cp = 0;
   if (utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(w.data()), static_cast<utf8proc_ssize_t>(w.size()), &cp) <= 0)
     return false;
@@ -34,9 +39,11 @@ bool capitalised(std::string_view w) {
   return digit && std::any_of(w.begin(), w.end(), [](char c) { return ascii::is_upper(static_cast<unsigned char>(c)); });
 }
 
-template <size_t N>
-bool one_of(const std::string& w, const char* const (&set)[N]) {
-  return std::any_of(std::begin(set), std::end(set), [&](const char* s) { return w == s; });
+// Whether a word is in one of the lists below (a hashed set per list, built once).
+template <const auto& List>
+bool one_of(std::string_view w) {
+  static const std::unordered_set<std::string_view> set(std::begin(List), std::end(List));
+  return set.count(w) > 0;
 }
 
 // Participles of harm: "<Org> was breached", "hit by".
@@ -84,6 +91,9 @@ const char* const kNotOrganisationBefore[] = {"ambassador", "minister", "preside
                                               "researcher", "analyst", "operation", "flaw", "flaws", "vulnerability",
                                               "vulnerabilities", "bug", "bugs", "zero-day", "exploit", "exploited",
                                               "exploiting", "through", "via", "founder", "professor", "mr", "ms", "dr"};
+// Words before a name that make it the product a flaw is in ("a vulnerability in MOVEit").
+const char* const kFlawWords[] = {"flaw", "flaws", "vulnerability", "vulnerabilities", "bug", "bugs", "zero-day",
+                                  "exploit", "exploited", "exploiting"};
 // Words a capitalised run may start with that are not part of a name.
 const char* const kLeading[] = {"the", "a", "an", "in", "on", "at", "after", "for", "when", "while", "by", "as", "but",
                                 "and", "since", "before", "during", "with", "from", "meanwhile", "however", "both", "its",
@@ -102,6 +112,9 @@ std::vector<Word> words_of(std::string_view text, const Sentence& s, const std::
                            const Spans& excluded) {
   static constexpr TokenRules rules{"&.-", false, false, true, true, true};
   std::vector<Word> out;
+  // Spans are sorted by their start; those that can touch this sentence start at most one
+  // indicator's length before it.
+  auto first_excluded = std::lower_bound(excluded.begin(), excluded.end(), std::make_pair(s.begin >= 512 ? s.begin - 512 : 0, size_t{0}));
   for_each_token(text.substr(s.begin, s.end - s.begin), rules, s.begin, [&](const Token& t) {
     if (!t.word && (t.text == "'" || t.text == "\xe2\x80\x99")) return;  // a possessive's apostrophe: its word follows
     Word w{t.text, ascii_lower(t.text), t.begin, t.end};
@@ -112,8 +125,8 @@ std::vector<Word> words_of(std::string_view text, const Sentence& s, const std::
         if (m->kind == EntityKind::Country) w.country = true;
         else if (m->kind != EntityKind::Sector) w.covered = true;
       }
-    for (const auto& [b, e] : excluded)
-      if (t.begin < e && b < t.end) w.covered = true;
+    for (auto it = first_excluded; it != excluded.end() && it->first < t.end; ++it)
+      if (t.begin < it->second) w.covered = true;
     out.push_back(std::move(w));
   });
   return out;
@@ -133,6 +146,7 @@ bool possessive_after(std::string_view text, size_t end) {
 struct Candidate {
   size_t b, e;  // word range
   std::string name;
+  std::string folded;  // fold_name(name)
 };
 
 // Capitalised runs that can name an organisation.
@@ -170,27 +184,28 @@ std::vector<Candidate> organisations(std::string_view text, const std::vector<Wo
       break;
     }
     i = e;
-    while (b < e && one_of(w[b].lower, kLeading)) ++b;
+    while (b < e && one_of<kLeading>(w[b].lower)) ++b;
     if (b == e || e - b > 6) continue;
     // A country word alone is a place ("Australia"); before a name it is part of it ("British Library").
     if (w[e - 1].country || (e - b == 1 && w[b].country)) continue;
-    if (e - b == 1 && (one_of(w[b].lower, kNotNames) || w[b].lower.size() < 2 || product_like(w[b], kb))) continue;
+    if (e - b == 1 && (one_of<kNotNames>(w[b].lower) || w[b].lower.size() < 2 || product_like(w[b], kb))) continue;
     // A single ordinary word opening the sentence is just that ("Problems began ...").
     if (e - b == 1 && b == 0 && kb.is_common_word(fold_name(w[b].text))) continue;
     if (std::all_of(w.begin() + static_cast<long>(b), w.begin() + static_cast<long>(e),
-                    [&](const Word& x) { return one_of(x.lower, kNotNames); }))
+                    [&](const Word& x) { return one_of<kNotNames>(x.lower); }))
       continue;
     bool excluded_before = false;
     for (size_t k = b; k-- > 0 && k + 3 >= b;) {
-      if (one_of(w[k].lower, kNotOrganisationBefore)) excluded_before = true;
+      if (one_of<kNotOrganisationBefore>(w[k].lower)) excluded_before = true;
       if (!w[k].word) break;  // a comma or full stop ends the context
     }
-    if (excluded_before || one_of(w[b].lower, kNotOrganisationBefore)) continue;
+    if (excluded_before || one_of<kNotOrganisationBefore>(w[b].lower)) continue;
     // A product, not its vendor: "Exchange Server", "VSA servers".
-    if (one_of(w[e - 1].lower, kProductNext) || (e < w.size() && one_of(w[e].lower, kProductNext))) continue;
+    if (one_of<kProductNext>(w[e - 1].lower) || (e < w.size() && one_of<kProductNext>(w[e].lower))) continue;
     std::string name(text.substr(w[b].begin, w[e - 1].end - w[b].begin));
-    if (people.count(fold_name(name))) continue;
-    out.push_back(Candidate{b, e, std::move(name)});
+    std::string folded = fold_name(name);
+    if (people.count(folded)) continue;
+    out.push_back(Candidate{b, e, std::move(name), std::move(folded)});
   }
   return out;
 }
@@ -203,25 +218,25 @@ bool harmed(const std::vector<Word>& w, size_t b, size_t e, const std::string& l
   };
   // "<Org> was breached", "<Org> hit by".
   size_t k = e;
-  while (k < e + 3 && one_of(word(k), kAuxiliaries)) ++k;
-  if (one_of(word(k), kHarmed) && (k > e || word(k + 1) == "by" || word(k + 1) == "in")) return true;
+  while (k < e + 3 && one_of<kAuxiliaries>(word(k))) ++k;
+  if (one_of<kHarmed>(word(k)) && (k > e || word(k + 1) == "by" || word(k + 1) == "in")) return true;
   // "<Org> disclosed a breach", "<Org> suffered a ransomware attack".
-  if (one_of(word(k), kDisclosed) || (k > e && word(k) == "fell")) {
+  if (one_of<kDisclosed>(word(k)) || (k > e && word(k) == "fell")) {
     for (size_t j = k + 1; j < k + 5 && j < w.size(); ++j)
-      if (one_of(word(j), kHarmNouns) || word(j) == "unauthorized" || word(j) == "unauthorised" || word(j) == "victim") return true;
+      if (one_of<kHarmNouns>(word(j)) || word(j) == "unauthorized" || word(j) == "unauthorised" || word(j) == "victim") return true;
   }
   // "<Org> says a cyberattack ...": a firm that reports on others is not the victim of what it reports.
-  if (!responder && one_of(word(e), kSaid)) {
+  if (!responder && one_of<kSaid>(word(e))) {
     for (size_t j = e + 1; j < e + 5 && j < w.size(); ++j)
-      if (one_of(word(j), kHarmNouns)) return true;
+      if (one_of<kHarmNouns>(word(j))) return true;
   }
   // "the <Org> breach", "the Colonial Pipeline attack" (not "<Org>'s breaches editor").
   if (possessive_after(text, w[e - 1].end)) {
-  } else if (one_of(word(e), kHarmNouns) || (word(e) == "data" && word(e + 1) == "breach") ||
+  } else if (one_of<kHarmNouns>(word(e)) || (word(e) == "data" && word(e + 1) == "breach") ||
       (word(e) == "cyber" && (word(e + 1) == "attack" || word(e + 1) == "incident")))
     return true;
   // "<Org>'s networks" in a sentence about the attack.
-  if (possessive_after(text, w[e - 1].end) && one_of(word(e), kAssets) &&
+  if (possessive_after(text, w[e - 1].end) && one_of<kAssets>(word(e)) &&
       std::any_of(std::begin(kHarmCues), std::end(kHarmCues), [&](const char* c) { return lower_sentence.find(c) != std::string::npos; }))
     return true;
   if (b == 0) return false;
@@ -229,32 +244,90 @@ bool harmed(const std::vector<Word>& w, size_t b, size_t e, const std::string& l
   const std::string& p1 = word(b - 1);
   if (p1 == "on" || p1 == "at" || p1 == "against" || p1 == "of" || p1 == "targeting" || p1 == "affecting" || p1 == "hitting") {
     for (size_t j = b - 1; j-- > 0 && j + 4 >= b;)
-      if (one_of(word(j), kHarmNouns) || (word(j) == "incident")) return true;
+      if (one_of<kHarmNouns>(word(j)) || (word(j) == "incident")) return true;
   }
   // "hackers breached <Org>", "compromising <Org>'s networks".
-  if (one_of(p1, kHarming) || (p1 == "the" && b >= 2 && one_of(word(b - 2), kHarming))) return true;
+  if (one_of<kHarming>(p1) || (p1 == "the" && b >= 2 && one_of<kHarming>(word(b - 2)))) return true;
   return false;
 }
 
 // A line about the author or the outlet ("X is Y's breaches editor", "covers security for Y"):
 // page furniture, whatever it names.
-bool about_the_author(const std::string& lower) {
-  for (const char* c : {" editor", "correspondent", "reporter", " covers ", "columnist", " writes about", "contributor",
-                        "privacy", "all rights reserved", "newsletter"})
-    if (lower.find(c) != std::string::npos) return true;
-  return false;
+const char* const kAboutTheAuthor[] = {" editor", "correspondent", "reporter", " covers ", "columnist", " writes about",
+                                       "contributor", "privacy", "all rights reserved", "newsletter"};
+
+// The cue groups of every sentence, found by one scan of the text.
+enum Cue : uint32_t { kCueHarm, kCueFlaw, kCueProduct, kCueVendor, kCueBio, kCueBackground, kCueHitTargeted };
+constexpr uint32_t cue(Cue c) { return 1u << c; }
+
+const CueSet& victim_cues() {
+  static const CueSet cues({cue_group(kHarmCues), cue_group(kFlawWords), cue_group(kProductNext), cue_group(kVendorNext),
+                            cue_group(kAboutTheAuthor), cue_group(kBackground), {"hit", "targeted"}});
+  return cues;
 }
+
+// Each sentence's words and organisation candidates, computed once and read by every pass.
+class Analyser {
+ public:
+  Analyser(std::string_view text, const std::vector<Sentence>& sentences, const std::vector<std::vector<const EntityMention*>>& by_sentence,
+           const Spans& excluded, const KnowledgeBase& kb, const std::set<std::string>& people)
+      : text(text), sentences(sentences), by_sentence_(by_sentence), excluded_(excluded), kb_(kb), people_(people),
+        cache_(sentences.size()) {
+    std::vector<size_t> begins;
+    for (const auto& s : sentences) begins.push_back(s.begin);
+    masks_ = victim_cues().find_in_spans(text, begins);
+  }
+  bool has(size_t si, Cue c) const { return masks_[si] & cue(c); }
+  const std::vector<Word>& words(size_t si) {
+    fill(si);
+    return cache_[si].w;
+  }
+  const std::vector<Candidate>& candidates(size_t si) {
+    fill(si);
+    return cache_[si].cands;
+  }
+  // " sentence, lower-cased " (spaces around it, so that cues can be matched as words).
+  const std::string& lower(size_t si) {
+    auto& c = cache_[si];
+    if (c.lower.empty()) c.lower = " " + ascii_lower(text.substr(sentences[si].begin, sentences[si].end - sentences[si].begin)) + " ";
+    return c.lower;
+  }
+
+  std::string_view text;
+  const std::vector<Sentence>& sentences;
+
+ private:
+  void fill(size_t si) {
+    auto& c = cache_[si];
+    if (c.done) return;
+    c.w = words_of(text, sentences[si], by_sentence_[si], excluded_);
+    c.cands = organisations(text, c.w, kb_, people_);
+    c.done = true;
+  }
+  struct Cached {
+    bool done = false;
+    std::string lower;
+    std::vector<Word> w;
+    std::vector<Candidate> cands;
+  };
+  const std::vector<std::vector<const EntityMention*>>& by_sentence_;
+  const Spans& excluded_;
+  const KnowledgeBase& kb_;
+  const std::set<std::string>& people_;
+  std::vector<Cached> cache_;
+  std::vector<uint32_t> masks_;
+};
 
 // Names the text uses for a product somewhere: a capitalised run followed by a product word ("MOVEit
 // Transfer servers", "Exchange Server") or after a flaw ("a vulnerability in MOVEit"). Elsewhere
 // the same name ("the MOVEit breach") is the product still, not an organisation.
-std::set<std::string> products_of(std::string_view text, const std::vector<Sentence>& sentences,
-                                  const std::vector<std::vector<const EntityMention*>>& by_sentence, const Spans& excluded) {
-  static const char* const flaw_words[] = {"flaw", "flaws", "vulnerability", "vulnerabilities", "bug", "bugs", "zero-day",
-                                           "exploit", "exploited", "exploiting"};
+std::set<std::string> products_of(Analyser& an) {
+  std::string_view text = an.text;
+  const auto& sentences = an.sentences;
   std::set<std::string> out;
   for (size_t si = 0; si < sentences.size(); ++si) {
-    auto w = words_of(text, sentences[si], by_sentence[si], excluded);
+    if (sentences[si].heading || !(an.has(si, kCueFlaw) || an.has(si, kCueProduct))) continue;
+    const auto& w = an.words(si);
     size_t i = 0;
     while (i < w.size()) {
       if (!w[i].cap) {
@@ -264,10 +337,10 @@ std::set<std::string> products_of(std::string_view text, const std::vector<Sente
       size_t b = i;
       while (i < w.size() && w[i].cap && (i == b || adjacent(text, w[i - 1], w[i]))) ++i;
       bool after_flaw = false;
-      for (size_t k = b; k-- > 0 && k + 3 >= b;) after_flaw |= one_of(w[k].lower, flaw_words) || (w[k].lower == "in" && k > 0 && one_of(w[k - 1].lower, flaw_words));
+      for (size_t k = b; k-- > 0 && k + 3 >= b;) after_flaw |= one_of<kFlawWords>(w[k].lower) || (w[k].lower == "in" && k > 0 && one_of<kFlawWords>(w[k - 1].lower));
       for (size_t e = b + 1; e <= i; ++e) {
-        bool product_word_next = e < w.size() && one_of(w[e].lower, kProductNext);
-        bool last_is_product = one_of(w[e - 1].lower, kProductNext);
+        bool product_word_next = e < w.size() && one_of<kProductNext>(w[e].lower);
+        bool last_is_product = one_of<kProductNext>(w[e - 1].lower);
         // A single name before a product word may be the vendor ("3CX desktop app"): only a flaw
         // before it, or a product word closing a longer name ("Exchange Server"), makes it a product.
         if ((product_word_next && e - b >= 2) || (after_flaw && e == i) || (last_is_product && e - b >= 2)) {
@@ -282,19 +355,19 @@ std::set<std::string> products_of(std::string_view text, const std::vector<Sente
 
 // Organisations the text shows acting on a product ("released patches", "warned customers"): the
 // vendor of what was exploited. Its own statements about the attack do not make it a victim.
-std::set<std::string> vendors_of(std::string_view text, const std::vector<Sentence>& sentences,
-                                 const std::vector<std::vector<const EntityMention*>>& by_sentence, const Spans& excluded,
-                                 const KnowledgeBase& kb, const std::set<std::string>& people) {
+std::set<std::string> vendors_of(Analyser& an) {
+  const auto& sentences = an.sentences;
   std::set<std::string> out;
   for (size_t si = 0; si < sentences.size(); ++si) {
     if (sentences[si].heading) continue;
-    auto w = words_of(text, sentences[si], by_sentence[si], excluded);
-    for (const auto& c : organisations(text, w, kb, people))
+    if (!an.has(si, kCueVendor)) continue;
+    const auto& w = an.words(si);
+    for (const auto& c : an.candidates(si))
       for (size_t k = c.e; k < c.e + 3 && k < w.size(); ++k) {
-        if (!one_of(w[k].lower, kVendorNext)) continue;
+        if (!one_of<kVendorNext>(w[k].lower)) continue;
         bool fix = w[k].lower == "patched" || w[k].lower == "fixed";
-        for (size_t j = k + 1; j < k + 6 && j < w.size() && !fix; ++j) fix = one_of(w[j].lower, kFixes);
-        if (fix) out.insert(fold_name(c.name));
+        for (size_t j = k + 1; j < k + 6 && j < w.size() && !fix; ++j) fix = one_of<kFixes>(w[j].lower);
+        if (fix) out.insert(c.folded);
       }
   }
   return out;
@@ -312,44 +385,43 @@ std::set<std::string> found_names(const std::vector<Found>& found) {
   return out;
 }
 
-bool harm_sentence(const std::string& lower) {
-  return std::any_of(std::begin(kHarmCues), std::end(kHarmCues), [&](const char* c) { return lower.find(c) != std::string::npos; });
-}
-
 // The organisation a story about an attack is about: named in its headline or first sentence and
 // again in the body, in a sentence about the attack, and neither a product ("Exchange servers"),
 // nor a vendor whose product was used ("patched", "released a fix"), nor a firm that responds.
-void add_story_subject(std::string_view text, std::string_view title, const std::vector<Sentence>& sentences,
-                       const std::vector<std::vector<const EntityMention*>>& by_sentence, const Spans& excluded,
-                       const KnowledgeBase& kb, const std::set<std::string>& people, const std::set<std::string>& already,
+void add_story_subject(Analyser& an, std::string_view title, const std::set<std::string>& already,
                        const std::set<std::string>& products, std::vector<Found>& found) {
+  std::string_view text = an.text;
+  const auto& sentences = an.sentences;
   struct Seen {
-    std::string name;
+    std::string name, folded;
     size_t count = 0, harm_sentence = SIZE_MAX;
     bool lead = false, product = false, vendor = false;
   };
   std::vector<Seen> seen;
+  std::unordered_map<std::string, size_t> index;  // folded name -> seen
   size_t harm_sentences = 0, body = 0;
   for (size_t si = 0; si < sentences.size(); ++si) {
     const Sentence& s = sentences[si];
     if (s.heading) continue;
-    std::string lower = " " + ascii_lower(text.substr(s.begin, s.end - s.begin)) + " ";
-    if (about_the_author(lower)) continue;
-    bool harm = harm_sentence(lower);
+    bool harm = an.has(si, kCueHarm);
+    if ((!harm && body > 0) || an.has(si, kCueBio)) {
+      ++body;
+      continue;  // the lead and the sentences about the attack say what the story is about
+    }
     harm_sentences += harm;
-    auto w = words_of(text, s, by_sentence[si], excluded);
-    for (const auto& c : organisations(text, w, kb, people)) {
-      std::string folded = fold_name(c.name);
-      auto it = std::find_if(seen.begin(), seen.end(), [&](const Seen& x) { return fold_name(x.name) == folded; });
-      if (it == seen.end()) it = seen.insert(seen.end(), Seen{c.name});
+    const auto& w = an.words(si);
+    for (const auto& c : an.candidates(si)) {
+      auto [slot, fresh] = index.emplace(c.folded, seen.size());
+      if (fresh) seen.push_back(Seen{c.name, c.folded});
+      auto it = seen.begin() + static_cast<long>(slot->second);
       ++it->count;
       if (body == 0) it->lead = true;
-      if (c.e < w.size() && one_of(w[c.e].lower, kProductNext)) it->product = true;
+      if (c.e < w.size() && one_of<kProductNext>(w[c.e].lower)) it->product = true;
       if (c.b > 0 && possessive_after(text, w[c.b - 1].end)) it->product = true;  // "Kaseya's VSA"
       for (size_t k = c.e; k < c.e + 3 && k < w.size(); ++k) {
-        if (!one_of(w[k].lower, kVendorNext)) continue;
+        if (!one_of<kVendorNext>(w[k].lower)) continue;
         bool fix = w[k].lower == "patched" || w[k].lower == "fixed";
-        for (size_t j = k + 1; j < k + 6 && j < w.size() && !fix; ++j) fix = one_of(w[j].lower, kFixes);
+        for (size_t j = k + 1; j < k + 6 && j < w.size() && !fix; ++j) fix = one_of<kFixes>(w[j].lower);
         if (fix) it->vendor = true;
       }
       if (harm && it->harm_sentence == SIZE_MAX) it->harm_sentence = si;
@@ -360,7 +432,7 @@ void add_story_subject(std::string_view text, std::string_view title, const std:
   std::string folded_title = " " + fold_name(title) + " ";
   const Seen* best = nullptr;
   for (const auto& x : seen) {
-    std::string folded = fold_name(x.name);
+    const std::string& folded = x.folded;
     bool in_title = !title.empty() && folded_title.find(" " + folded + " ") != std::string::npos;
     bool responder = std::any_of(std::begin(kResponders), std::end(kResponders), [&](const char* r) { return folded == r; });
     if (products.count(folded)) continue;
@@ -368,7 +440,7 @@ void add_story_subject(std::string_view text, std::string_view title, const std:
       continue;
     if (!best || x.count > best->count) best = &x;
   }
-  if (!best || already.count(fold_name(best->name))) return;
+  if (!best || already.count(best->folded)) return;
   const Sentence& s = sentences[best->harm_sentence];
   found.push_back(Found{best->name, best->harm_sentence, s.begin, s.end, false});
 }
@@ -387,32 +459,33 @@ void find_organization_victims(const Article& article, const std::vector<Sentenc
   std::set<std::string> people;  // and the outlet: a source is no victim of what it reports
   for (const auto& p : events.people) people.insert(fold_name(p.name));
   if (!article.outlet.empty()) people.insert(fold_name(article.outlet));
-  std::string folded_text = " " + fold_name(title) + " ";
-  for (const auto& s : sentences)
-    if (!s.heading) folded_text += fold_name(text.substr(s.begin, s.end - s.begin)) + " ";
-  const std::set<std::string> vendors = vendors_of(text, sentences, by_sentence, excluded, kb, people);
-  const std::set<std::string> products = products_of(text, sentences, by_sentence, excluded);
+  Analyser an(text, sentences, by_sentence, excluded, kb, people);
+  const std::set<std::string> vendors = vendors_of(an);
+  const std::set<std::string> products = products_of(an);
   std::vector<Found> found;
   for (size_t si = 0; si < sentences.size(); ++si) {
     const Sentence& s = sentences[si];
     if (s.heading) continue;
-    std::string lower = " " + ascii_lower(text.substr(s.begin, s.end - s.begin)) + " ";
-    if (!std::any_of(std::begin(kHarmCues), std::end(kHarmCues), [&](const char* c) { return lower.find(c) != std::string::npos; }) &&
-        lower.find("hit") == std::string::npos && lower.find("targeted") == std::string::npos)
-      continue;
-    if (about_the_author(lower)) continue;
-    auto w = words_of(text, s, by_sentence[si], excluded);
-    for (const auto& c : organisations(text, w, kb, people)) {
-      std::string folded = fold_name(c.name);
+    if (!(an.has(si, kCueHarm) || an.has(si, kCueHitTargeted)) || an.has(si, kCueBio)) continue;
+    const std::string& lower = an.lower(si);
+    const auto& w = an.words(si);
+    for (const auto& c : an.candidates(si)) {
+      const std::string& folded = c.folded;
       if (products.count(folded)) continue;
       bool responder = std::any_of(std::begin(kResponders), std::end(kResponders), [&](const char* r) { return folded == r; }) ||
                        vendors.count(folded);
       if (!harmed(w, c.b, c.e, lower, responder, text)) continue;
-      bool background = std::any_of(std::begin(kBackground), std::end(kBackground), [&](const char* x) { return lower.find(x) != std::string::npos; });
+      bool background = an.has(si, kCueBackground);
       found.push_back(Found{c.name, si, s.begin, s.end, background});
     }
   }
-  add_story_subject(text, title, sentences, by_sentence, excluded, kb, people, found_names(found), products, found);
+  add_story_subject(an, title, found_names(found), products, found);
+  std::string folded_text;  // the title and the body, folded: only to count a background victim's names
+  if (std::any_of(found.begin(), found.end(), [](const Found& f) { return f.background; })) {
+    folded_text = " " + fold_name(title) + " ";
+    for (const auto& s : sentences)
+      if (!s.heading) folded_text += fold_name(text.substr(s.begin, s.end - s.begin)) + " ";
+  }
   for (const auto& f : found) {
     std::string folded = fold_name(f.name);
     // Named once, in a sentence about an earlier incident: that incident's victim, not this one's.
