@@ -436,7 +436,10 @@ void add_story_subject(Analyser& an, std::string_view title, const std::set<std:
     bool in_title = !title.empty() && folded_title.find(" " + folded + " ") != std::string::npos;
     bool responder = std::any_of(std::begin(kResponders), std::end(kResponders), [&](const char* r) { return folded == r; });
     if (products.count(folded)) continue;
-    if (!(in_title || x.lead) || x.count + in_title < 2 || x.harm_sentence == SIZE_MAX || x.product || x.vendor || responder)
+    // Named again anywhere in the body, not only in the sentences read above.
+    size_t named = 0;
+    for (size_t at = text.find(x.name); at != std::string_view::npos && named < 2; at = text.find(x.name, at + 1)) ++named;
+    if (!(in_title || x.lead) || std::max(x.count, named) + in_title < 2 || x.harm_sentence == SIZE_MAX || x.product || x.vendor || responder)
       continue;
     if (!best || x.count > best->count) best = &x;
   }
