@@ -30,6 +30,10 @@
 
 namespace dossier {
 
+// A technique described in words is reported (in the dossier, in evaluation) from this score; the
+// extraction lists weaker candidates too. A technique named by its id always is.
+constexpr double kTrustedTechniqueScore = 0.40;
+
 // An ATT&CK technique the text names by id (score 1) or describes (the model's score).
 struct TechniqueMention {
   std::string id;

@@ -193,7 +193,9 @@ Predicted predictions(const Extraction& x, const KnowledgeBase& kb) {
     else if (labelled_indicator(i.type) && i.role != "reference" && i.role != "example" && !warninglisted(i))
       add_unique(p.indicators, std::string(indicator_type_name(i.type)) + ":" + ascii_lower(i.value));
   }
-  for (const auto& t : x.techniques) add_unique(p.techniques, t.id);
+  // Techniques as the dossier reports them: named by id, or described with a score it trusts.
+  for (const auto& t : x.techniques)
+    if (t.named || t.score >= kTrustedTechniqueScore) add_unique(p.techniques, t.id);
   return p;
 }
 

@@ -26,7 +26,7 @@ namespace dossier::synth {
 
 // A technique recognised from described behaviour enters the report only at this score or above
 // (the extractor lists weaker candidates too); a technique named by its id always does.
-constexpr double kDescribedTechniqueScore = 0.40;
+constexpr double kDescribedTechniqueScore = kTrustedTechniqueScore;
 
 void add_ref(std::vector<int>& refs, int r);
 std::vector<int> merge_refs(std::vector<int> a, const std::vector<int>& b);
