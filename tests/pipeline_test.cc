@@ -177,3 +177,57 @@ TEST(Pipeline, SummarizeNeedsNoStoreAndReportsBadItems) {
 
 }  // namespace
 }  // namespace dossier
+
+#include "dossier/pipeline/eval_extraction.h"
+
+namespace dossier {
+namespace {
+
+TEST(EvalExtraction, ScoresEachFieldOnALabelledSetWrittenForTheTest) {
+  ASSERT_TRUE(shared().extractor);
+  TempDir dir;
+  write_file(dir / "articles" / "1.txt",
+             "Harbourline Freight was breached last month, the company confirmed on Friday, and the LockBit ransomware gang "
+             "claimed responsibility for the attack on its leak site. The intruders used CVE-2023-4966 to get in. "
+             "Investigators listed the command server 198.51.100[.]23 among the indicators, and the company's customers in "
+             "Germany were told to reset their passwords.\n");
+  write_file(dir / "gold.json", R"({
+    "1": {"formats": {"txt": "articles/1.txt"}, "language": "en",
+          "actors": ["LockBit"], "other_actors_mentioned": [], "attributed_country": null,
+          "victims": ["Harbourline Freight Ltd"], "sectors": [], "countries_mentioned": ["Germany", "France"],
+          "cves": ["CVE-2023-4966"], "iocs": {"ipv4": ["198.51.100.23"], "domain": []}, "attack_techniques": []},
+    "2": {"formats": {"txt": "articles/missing.txt"}}
+  })");
+  auto ev = evaluate_extraction((dir / "gold.json").string(), *shared().extractor);
+  ASSERT_TRUE(ev.ok()) << ev.error();
+  EXPECT_EQ(ev->articles, 1u);
+  ASSERT_EQ(ev->unreadable.size(), 1u);  // the article whose file is missing is named, the run goes on
+  auto f = [&](const char* name) { return ev->fields[name]; };
+  EXPECT_EQ(f("victims").tp, 1u);  // "Harbourline Freight" is "Harbourline Freight Ltd"
+  EXPECT_EQ(f("responsible_actors").tp, 1u);
+  EXPECT_EQ(f("cves").tp, 1u);
+  EXPECT_EQ(f("indicators").tp, 1u);  // asserted (defanged) in a documentation range: an indicator
+  EXPECT_EQ(f("countries").tp, 1u);
+  EXPECT_EQ(f("countries").fn, 1u);  // France is not named
+  EXPECT_DOUBLE_EQ(f("countries").recall(), 0.5);
+  ASSERT_EQ(ev->errors.size(), 1u);
+  EXPECT_EQ(ev->errors[0].missed["countries"], std::vector<std::string>{"France"});
+  EXPECT_FALSE(evaluate_extraction((dir / "nothing.json").string(), *shared().extractor).ok());
+}
+
+TEST(EvalExtraction, TheDevsetWhenPresent) {
+  auto gold = shared_dir() / "devset" / "a" / "gold.json";
+  if (!std::filesystem::exists(gold)) GTEST_SKIP() << "../shared/devset not present";
+  ASSERT_TRUE(shared().extractor);
+  auto ev = evaluate_extraction(gold.string(), *shared().extractor);
+  ASSERT_TRUE(ev.ok()) << ev.error();
+  EXPECT_GE(ev->articles, 30u);
+  // Floors well below today's figures (README): a regression, not noise, fails them.
+  EXPECT_GE(ev->fields["cves"].f1(), 0.9);
+  EXPECT_GE(ev->fields["indicators"].f1(), 0.85);
+  EXPECT_GE(ev->fields["victims"].recall(), 0.3);
+  EXPECT_GE(ev->fields["responsible_actors"].recall(), 0.5);
+}
+
+}  // namespace
+}  // namespace dossier

@@ -262,7 +262,7 @@ constexpr uint32_t cue(Cue c) { return 1u << c; }
 
 const CueSet& victim_cues() {
   static const CueSet cues({cue_group(kHarmCues), cue_group(kFlawWords), cue_group(kProductNext), cue_group(kVendorNext),
-                            cue_group(kAboutTheAuthor), cue_group(kBackground), {"hit", "targeted"}});
+                            cue_group(kAboutTheAuthor), cue_group(kBackground), {" hit ", " hit,", "targeted"}});
   return cues;
 }
 
