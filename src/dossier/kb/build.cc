@@ -1,6 +1,7 @@
 #include "dossier/kb/build.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -437,6 +438,53 @@ struct Builder {
     }
   }
 
+  // A gettext catalogue (.mo) as original -> translation; empty when it cannot be read.
+  static std::unordered_map<std::string, std::string> read_catalogue(const std::string& path) {
+    std::unordered_map<std::string, std::string> out;
+    std::ifstream f(path, std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    if (data.size() < 28) return out;
+    auto u32 = [&](size_t at, bool swap) -> uint32_t {
+      if (at + 4 > data.size()) return 0;
+      uint32_t v;
+      std::memcpy(&v, data.data() + at, 4);
+      return swap ? __builtin_bswap32(v) : v;
+    };
+    uint32_t magic = u32(0, false);
+    bool swap = magic == 0xde120495u;
+    if (magic != 0x950412deu && !swap) return out;
+    uint32_t n = u32(8, swap), originals = u32(12, swap), translations = u32(16, swap);
+    auto str_at = [&](uint32_t table, uint32_t i) -> std::string {
+      uint32_t len = u32(table + 8 * i, swap), off = u32(table + 8 * i + 4, swap);
+      if (static_cast<size_t>(off) + len > data.size()) return {};
+      return data.substr(off, len);
+    };
+    for (uint32_t i = 0; i < n && i < 100000; ++i) {
+      std::string o = str_at(originals, i), t = str_at(translations, i);
+      if (!o.empty() && !t.empty() && t.find('\0') == std::string::npos) out.emplace(std::move(o), std::move(t));
+    }
+    return out;
+  }
+
+  // Country names in other languages, as aliases: "Deutschland", "Chine", "Rusko".
+  void load_country_translations(const KbSources& src, const json& iso) {
+    for (const auto& lang : src.country_languages) {
+      auto catalogue = read_catalogue(src.locale_dir + "/" + lang + "/LC_MESSAGES/iso_3166-1.mo");
+      if (catalogue.empty()) {
+        warn("no iso-codes translations for " + lang + " under " + src.locale_dir);
+        continue;
+      }
+      size_t i = 0;
+      for (const auto& c : iso["3166-1"]) {
+        Country& k = kb.countries[i++];
+        for (const char* field : {"name", "common_name"}) {
+          auto it = catalogue.find(str(c, field));
+          if (it != catalogue.end()) add_alias(k.aliases, it->second, kFromIsoTranslations);
+        }
+      }
+    }
+  }
+
   void load_countries(const KbSources& src) {
     auto iso = read_json(src.iso_3166_path);
     if (!iso.ok()) {
@@ -451,6 +499,7 @@ struct Builder {
         add_alias(k.aliases, str(c, "name"), kFromCurated);
         kb.countries.push_back(std::move(k));
       }
+      load_country_translations(src, *iso);
     }
     std::unordered_map<std::string, size_t> by_code;
     for (size_t i = 0; i < kb.countries.size(); ++i) by_code[kb.countries[i].code] = i;
@@ -634,6 +683,21 @@ struct Builder {
       al.ambiguous = al.ambiguous || common || owners[f] > 1;
     };
     for (auto& a : kb.actors) for (auto& al : a.aliases) judge(al);
+    // A translated country name that is an English word, or another country's English name or
+    // code ("Chile" is not ambiguous; "Mali" is), counts only in context like any ambiguous name.
+    std::unordered_map<std::string, int> country_names;
+    for (const auto& c : kb.countries) {
+      std::set<std::string> mine;
+      for (const auto& al : c.aliases) mine.insert(fold_name(al.name));
+      mine.insert(fold_name(c.name));
+      for (const auto& n : mine) ++country_names[n];
+    }
+    for (auto& c : kb.countries)
+      for (auto& al : c.aliases)
+        if (al.sources == kFromIsoTranslations) {
+          std::string f = fold_name(al.name);
+          al.ambiguous = al.ambiguous || words.count(f) > 0 || f.size() <= 3 || country_names[f] > 1;
+        }
     for (auto& s : kb.software) for (auto& al : s.aliases) judge(al);
     // Agencies: an acronym or name used by bodies of several countries needs context (NCSC, NCA).
     std::unordered_map<std::string, std::set<std::string>> agency_owners;

@@ -4,7 +4,8 @@
 //   DIR/attack/enterprise-attack.json       MITRE ATT&CK Enterprise, STIX 2.1 bundle
 //   DIR/misp-galaxy/{mitre-intrusion-set,threat-actor,microsoft-activity-group,malpedia,
 //                    ransomware,tool,intelligence-agencies,country}.json
-//   iso_3166_path                            Debian iso-codes' iso_3166-1.json
+//   iso_3166_path                            Debian iso-codes' iso_3166-1.json (and its translations of
+//                                            country names, from the gettext catalogues under locale_dir)
 //   dictionary_path                          a word list (/usr/share/dict/words): ordinary words
 //                                            used as names are marked ambiguous
 //   curated_dir                              data/curated: countries.tsv, agencies.tsv, sectors.tsv
@@ -17,6 +18,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "dossier/kb/kb.h"
 
@@ -26,6 +28,10 @@ struct KbSources {
   std::string dir;
   std::string iso_3166_path = "/usr/share/iso-codes/json/iso_3166-1.json";
   std::string dictionary_path = "/usr/share/dict/american-english";
+  // iso-codes' gettext catalogues (LOCALE/LANG/LC_MESSAGES/iso_3166-1.mo): country names in the
+  // languages of the news dossier reads, as aliases.
+  std::string locale_dir = "/usr/share/locale";
+  std::vector<std::string> country_languages = {"de", "fr", "es", "it", "nl", "pt", "cs", "pl", "ru", "uk"};
   std::string curated_dir;
 };
 

@@ -32,6 +32,7 @@ std::string alias_sources_text(uint8_t s) {
   add(kFromMicrosoft, "Microsoft");
   add(kFromCurated, "curated");
   add(kFromLocal, "local");
+  add(kFromIsoTranslations, "iso-codes translations");
   return out;
 }
 

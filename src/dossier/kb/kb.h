@@ -34,6 +34,7 @@ enum AliasSource : uint8_t {
   kFromMicrosoft = 4,
   kFromCurated = 8,
   kFromLocal = 16,
+  kFromIsoTranslations = 32,  // iso-codes' translations of country names (de, fr, es, cs, ...)
 };
 std::string alias_sources_text(uint8_t sources);  // "ATT&CK, MISP"
 
