@@ -23,23 +23,8 @@ using namespace dossier::testing;
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
-struct Shared {
-  std::unique_ptr<KnowledgeBase> kb;
-  std::unique_ptr<Extractor> extractor;
-};
-
-const Shared& shared() {
-  static Shared s = [] {
-    Shared x;
-    auto kb = KnowledgeBase::load(shipped_kb().string());
-    if (!kb.ok()) return x;
-    x.kb = std::move(kb).value();
-    auto ex = Extractor::create(*x.kb);
-    if (ex.ok()) x.extractor = std::move(ex).value();
-    return x;
-  }();
-  return s;
-}
+using Shared = SharedExtraction;
+const Shared& shared() { return shared_extraction(); }
 
 // A store holding `paths`, extracted and clustered.
 std::unique_ptr<SqliteStore> ingest(const fs::path& db, const std::vector<std::string>& paths) {

@@ -18,23 +18,8 @@ namespace {
 using namespace dossier::testing;
 namespace fs = std::filesystem;
 
-struct Shared {
-  std::unique_ptr<KnowledgeBase> kb;
-  std::unique_ptr<Extractor> extractor;
-};
-
-const Shared& shared() {
-  static Shared s = [] {
-    Shared x;
-    auto kb = KnowledgeBase::load(shipped_kb().string());
-    if (!kb.ok()) return x;
-    x.kb = std::move(kb).value();
-    auto ex = Extractor::create(*x.kb);
-    if (ex.ok()) x.extractor = std::move(ex).value();
-    return x;
-  }();
-  return s;
-}
+using Shared = SharedExtraction;
+const Shared& shared() { return shared_extraction(); }
 
 PipelineCounts ingest(Store& store, const std::vector<std::string>& targets, size_t threads = 0) {
   PipelineOptions o;

@@ -7,7 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <memory>
 #include <string>
+
+#include "dossier/extract/extract.h"
 
 namespace dossier::testing {
 
@@ -79,6 +82,25 @@ inline int run_command(const std::string& cmd, std::string* output) {
   int status = pclose(p);
   if (output) *output = out;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// The shipped KB and an extractor over it, built once per test binary (about a second).
+struct SharedExtraction {
+  std::unique_ptr<KnowledgeBase> kb;
+  std::unique_ptr<Extractor> extractor;
+};
+
+inline const SharedExtraction& shared_extraction() {
+  static SharedExtraction s = [] {
+    SharedExtraction x;
+    auto kb = KnowledgeBase::load(shipped_kb().string());
+    if (!kb.ok()) return x;
+    x.kb = std::move(kb).value();
+    auto ex = Extractor::create(*x.kb);
+    if (ex.ok()) x.extractor = std::move(ex).value();
+    return x;
+  }();
+  return s;
 }
 
 }  // namespace dossier::testing

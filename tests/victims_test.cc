@@ -16,17 +16,7 @@ namespace {
 
 using namespace dossier::testing;
 
-const Extractor& extractor() {
-  static std::unique_ptr<KnowledgeBase> kb = [] {
-    auto k = KnowledgeBase::load(shipped_kb().string());
-    return k.ok() ? std::move(k).value() : nullptr;
-  }();
-  static std::unique_ptr<Extractor> ex = [] {
-    auto e = Extractor::create(*kb);
-    return e.ok() ? std::move(e).value() : nullptr;
-  }();
-  return *ex;
-}
+const Extractor& extractor() { return *shared_extraction().extractor; }
 
 std::vector<std::string> victims(const std::string& text, const std::string& title = "", const std::string& outlet = "") {
   Article a;
