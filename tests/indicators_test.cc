@@ -49,6 +49,15 @@ TEST_F(Indicators, EveryDefangStyleIsRefanged) {
       {"mail from hr(at)corp-benefits(.)net arrived", IndicatorType::Email, "hr@corp-benefits.net", "hr[@]corp-benefits[.]net"},
       {"mail from it[@]helpdesk-reset[.]org arrived", IndicatorType::Email, "it@helpdesk-reset.org", "it[@]helpdesk-reset[.]org"},
       {"address 2001:db8::dead:beef was seen", IndicatorType::IPv6, "2001:db8::dead:beef", "2001[:]db8[:][:]dead[:]beef"},
+      {"domain evil-cdn[.example.]com was used", IndicatorType::Domain, "evil-cdn.example.com", "evil-cdn[.]example[.]com"},
+      {"spaced relay . badhost . org was used", IndicatorType::Domain, "relay.badhost.org", "relay[.]badhost[.]org"},
+      {"path http:\\\\drop.badhost.org\\a\\b.bin was used", IndicatorType::Url, "http://drop.badhost.org/a/b.bin",
+       "hxxp://drop[.]badhost[.]org/a/b.bin"},
+      {"link hxxp__drop[.]badhost[.]org/c was used", IndicatorType::Url, "http://drop.badhost.org/c", "hxxp://drop[.]badhost[.]org/c"},
+      {"shell on tcp://198.51.100.9:4444 opened", IndicatorType::Url, "tcp://198.51.100.9:4444", "tcp://198[.]51[.]100[.]9:4444"},
+      {"exfil over ftps://files[.]badhost[.]org/up", IndicatorType::Url, "ftps://files.badhost.org/up", "ftps://files[.]badhost[.]org/up"},
+      {"sync from sftp://files[.]badhost[.]org/in", IndicatorType::Url, "sftp://files.badhost.org/in", "sftp://files[.]badhost[.]org/in"},
+      {"capitals HXXPS://Bad.Example.NET/Path ok", IndicatorType::Url, "https://bad.example.net/Path", "hxxps://bad[.]example[.]net/Path"},
   };
   for (const auto& c : cases) {
     auto got = scan(c.text);

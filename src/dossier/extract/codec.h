@@ -21,7 +21,7 @@
 namespace dossier {
 
 // Raised whenever a change to extraction changes what it finds.
-constexpr int kExtractionRules = 4;  // 2: asserted special-range values; 3: organisations as victims; 4: responsibility
+constexpr int kExtractionRules = 5;  // 2: asserted special-range values; 3: organisations as victims; 4: responsibility; 5: defang styles
 
 // "r<rules>-<kb fingerprint>".
 std::string extractor_version(const KnowledgeBase& kb);

@@ -375,7 +375,8 @@ std::string refang(std::string_view in) {
   bool plain = !starts_with_icase(in, "fxp");
   for (size_t i = 0; plain && i < in.size(); ++i) {
     char c = in[i];
-    if (c == '[' || c == '(' || c == '{' || c == '\\' || c == ' ' || c == '*' || ((c | 0x20) == 'x' && i + 1 < in.size() && (in[i + 1] | 0x20) == 'x'))
+    if (c == '[' || c == '(' || c == '{' || c == '\\' || c == ' ' || c == '*' || c == ']' ||
+        (c == '_' && i + 1 < in.size() && in[i + 1] == '_') || ((c | 0x20) == 'x' && i + 1 < in.size() && (in[i + 1] | 0x20) == 'x'))
       plain = false;
   }
   if (plain) return std::string(in);
@@ -384,7 +385,14 @@ std::string refang(std::string_view in) {
   for (const char* scheme : {"hxxp", "h**p"}) replace_all_icase(s, scheme, "http");
   if (starts_with_icase(s, "fxp")) s = "ftp" + s.substr(3);
   for (const char* sep : {"[://]", "[:]//", "(:)//", "[:/]/"}) replace_all_icase(s, sep, "://");
-  for (const char* dot : {"[.]", "(.)", "{.}", "[dot]", "(dot)", "{dot}", " dot ", " . ", "\\."}) replace_all_icase(s, dot, ".");
+  // "http:\\host\\path" and "http__host": the separator, and the path's backslashes.
+  if (size_t p = s.find(":\\\\"); p != std::string::npos && p <= 6) {
+    s.replace(p, 3, "://");
+    std::replace(s.begin() + static_cast<long>(p), s.end(), '\\', '/');
+  } else if (size_t u = s.find("__"); u != std::string::npos && u <= 6 && u >= 3) {
+    s.replace(u, 2, "://");
+  }
+  for (const char* dot : {"[.]", "(.)", "{.}", "[dot]", "(dot)", "{dot}", " dot ", " . ", "\\.", "[.", ".]"}) replace_all_icase(s, dot, ".");
   for (const char* at : {"[@]", "(@)", "{@}", "[at]", "(at)", "{at}"}) replace_all_icase(s, at, "@");
   replace_all_icase(s, "[:]", ":");
   return s;

@@ -25,7 +25,7 @@ using indicator_values::window;
 
 // ---- Patterns. One Vectorscan database; ids index kPatterns. ----
 
-#define DOT R"((?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\}| dot | \. |\\\.))"
+#define DOT R"((?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\}| dot | \. |\\\.|\[\.|\.\]))"
 // Bounded repeats ({0,61}) explode the automaton; label lengths are checked after matching.
 #define LABEL R"((?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?))"
 #define AT R"((?:@|\[@\]|\(@\)|\{@\}|\[at\]|\(at\)|\{at\}))"
@@ -50,9 +50,9 @@ struct Pattern {
 };
 
 const Pattern kPatterns[] = {
-    // (?:h(?:tt|xx|\*\*)ps?|fxp|ftp|sftp)(?:://|...)[^\s<>"'`]+
-    {IndicatorType::Url, R"((?:h(?:tt|xx|\*\*)ps?|fxp|ftp|sftp)(?:://|\[://\]|\[:\]//|\(:\)//|\[:/\]/))", HS_FLAG_CASELESS,
-     Completion::ExtendUrl},
+    // (?:h(?:tt|xx|\*\*)ps?|fxp|ftps?|sftp|tcp|udp)(?:://|...)[^\s<>"'`]+
+    {IndicatorType::Url, R"((?:h(?:tt|xx|\*\*)ps?|fxp|ftps?|sftp|tcp|udp)(?:://|\[://\]|\[:\]//|\(:\)//|\[:/\]/|:\\\\|__))",
+     HS_FLAG_CASELESS, Completion::ExtendUrl},
     {IndicatorType::Email, R"([a-z0-9][a-z0-9._%+\-]*)" AT LABEL "(?:" DOT LABEL ")+", HS_FLAG_CASELESS},
     {IndicatorType::Domain, LABEL "(?:" DOT LABEL ")+", HS_FLAG_CASELESS},
     {IndicatorType::IPv4, R"(\d{1,3}(?:)" DOT R"(\d{1,3}){3}(?:(?::|\[:\])\d{1,5})?(?:/\d{1,2})?)", HS_FLAG_CASELESS},
@@ -84,9 +84,9 @@ constexpr size_t kPatternCount = sizeof(kPatterns) / sizeof(kPatterns[0]);
 // on the few short windows around the anchors.
 const Pattern kAnchors[] = {
     {IndicatorType::Domain, R"(\.[a-z0-9])", HS_FLAG_CASELESS},
-    {IndicatorType::Domain, R"(\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\}| dot | \. |\\\.)", HS_FLAG_CASELESS},
+    {IndicatorType::Domain, R"(\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\}| dot | \. |\\\.|\[\.|\.\])", HS_FLAG_CASELESS},
     {IndicatorType::Email, R"(@|\[at\]|\(at\)|\{at\})", HS_FLAG_CASELESS},
-    {IndicatorType::Url, R"(:/|\[:|\(:\))", 0},
+    {IndicatorType::Url, R"(:/|\[:|\(:\)|:\\\\|p__)", HS_FLAG_CASELESS},
     {IndicatorType::IPv6, R"(:[0-9a-f:])", HS_FLAG_CASELESS},
     {IndicatorType::Sha256, R"([0-9a-f]{32})", HS_FLAG_CASELESS, Completion::HexRun},
     {IndicatorType::Cve, R"(CVE)", HS_FLAG_CASELESS},
