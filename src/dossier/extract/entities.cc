@@ -255,4 +255,15 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
   return out;
 }
 
+const Actor* named_actor(const EntityMention& m, const KnowledgeBase& kb) {
+  const Actor* pick = nullptr;
+  for (const auto& id : m.ids) {
+    const Actor* c = kb.actor(id);
+    if (!c || (m.ids.size() > 1 && c->attack_id.empty())) continue;
+    if (pick) return nullptr;
+    pick = c;
+  }
+  return pick;
+}
+
 }  // namespace dossier

@@ -36,6 +36,10 @@ struct EntityMention {
   bool ambiguous = false;        // the KB marks this name ambiguous (context accepted it)
 };
 
+// The actor an actor mention names: a name several actors share counts when exactly one of them
+// is an ATT&CK group; otherwise none.
+const Actor* named_actor(const EntityMention& m, const KnowledgeBase& kb);
+
 class EntityMatcher {
  public:
   // Compiles the automaton over the KB's names. The KB must outlive the matcher.

@@ -53,15 +53,8 @@ bool written_as_product(std::string_view text, const EntityMention& m) {
 std::string actor_id(const EntityMention& m, const KnowledgeBase& kb) {
   if (m.ids.empty()) return {};
   if (m.kind == EntityKind::Actor) {
-    // A name several actors share counts when exactly one of them is an ATT&CK group.
-    const Actor* pick = nullptr;
-    for (const auto& id : m.ids) {
-      const Actor* a = kb.actor(id);
-      if (!a || (m.ids.size() > 1 && a->attack_id.empty())) continue;
-      if (pick) return {};
-      pick = a;
-    }
-    return pick ? pick->id : std::string();
+    const Actor* a = named_actor(m, kb);
+    return a ? a->id : std::string();
   }
   if (m.kind == EntityKind::Software && m.ids.size() == 1)
     if (const Software* sw = kb.software_by_id(m.ids.front()); sw && sw->kind == "ransomware") return sw->id;

@@ -97,7 +97,7 @@ const char* const kFlawWords[] = {"flaw", "flaws", "vulnerability", "vulnerabili
 // Words a capitalised run may start with that are not part of a name.
 const char* const kLeading[] = {"the", "a", "an", "in", "on", "at", "after", "for", "when", "while", "by", "as", "but",
                                 "and", "since", "before", "during", "with", "from", "meanwhile", "however", "both", "its",
-                                "their", "his", "her", "our", "this", "that", "these", "those", "some", "all", "on"};
+                                "their", "his", "her", "our", "this", "that", "these", "those", "some", "all"};
 // Words that are never a victim's name on their own.
 const char* const kNotNames[] = {"ceo", "cto", "ciso", "mr", "ms", "mrs", "dr", "chief", "president", "minister",
                                  "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
@@ -105,16 +105,20 @@ const char* const kNotNames[] = {"ceo", "cto", "ciso", "mr", "ms", "mrs", "dr", 
                                  "november", "december", "internet", "windows", "linux", "macos", "vpn", "it", "us", "uk",
                                  "eu", "key", "points", "update", "updates", "ransomware", "the", "i", "we", "they"};
 
-// Byte spans no victim name may touch: indicators (CVE ids, file names, domains).
-using Spans = std::vector<std::pair<size_t, size_t>>;
+// Byte spans no victim name may touch: indicators (CVE ids, file names, domains), sorted by start.
+struct Spans {
+  std::vector<std::pair<size_t, size_t>> spans;
+  size_t longest = 0;
+};
 
 std::vector<Word> words_of(std::string_view text, const Sentence& s, const std::vector<const EntityMention*>& here,
                            const Spans& excluded) {
   static constexpr TokenRules rules{"&.-", false, false, true, true, true};
   std::vector<Word> out;
-  // Spans are sorted by their start; those that can touch this sentence start at most one
-  // indicator's length before it.
-  auto first_excluded = std::lower_bound(excluded.begin(), excluded.end(), std::make_pair(s.begin >= 512 ? s.begin - 512 : 0, size_t{0}));
+  // Spans are sorted by their start, and none is longer than the longest one: those that can
+  // touch this sentence start at most that far before it.
+  size_t reach = excluded.longest;
+  auto first_excluded = std::lower_bound(excluded.spans.begin(), excluded.spans.end(), std::make_pair(s.begin >= reach ? s.begin - reach : 0, size_t{0}));
   for_each_token(text.substr(s.begin, s.end - s.begin), rules, s.begin, [&](const Token& t) {
     if (!t.word && (t.text == "'" || t.text == "\xe2\x80\x99")) return;  // a possessive's apostrophe: its word follows
     Word w{t.text, ascii_lower(t.text), t.begin, t.end};
@@ -125,7 +129,7 @@ std::vector<Word> words_of(std::string_view text, const Sentence& s, const std::
         if (m->kind == EntityKind::Country) w.country = true;
         else if (m->kind != EntityKind::Sector) w.covered = true;
       }
-    for (auto it = first_excluded; it != excluded.end() && it->first < t.end; ++it)
+    for (auto it = first_excluded; it != excluded.spans.end() && it->first < t.end; ++it)
       if (t.begin < it->second) w.covered = true;
     out.push_back(std::move(w));
   });
@@ -353,6 +357,17 @@ std::set<std::string> products_of(Analyser& an) {
   return out;
 }
 
+// "<Org> patched", "<Org> released a fix / an update": the organisation acts as the vendor.
+bool fixes_its_product(const std::vector<Word>& w, const Candidate& c) {
+  for (size_t k = c.e; k < c.e + 3 && k < w.size(); ++k) {
+    if (!one_of<kVendorNext>(w[k].lower)) continue;
+    if (w[k].lower == "patched" || w[k].lower == "fixed") return true;
+    for (size_t j = k + 1; j < k + 6 && j < w.size(); ++j)
+      if (one_of<kFixes>(w[j].lower)) return true;
+  }
+  return false;
+}
+
 // Organisations the text shows acting on a product ("released patches", "warned customers"): the
 // vendor of what was exploited. Its own statements about the attack do not make it a victim.
 std::set<std::string> vendors_of(Analyser& an) {
@@ -363,12 +378,7 @@ std::set<std::string> vendors_of(Analyser& an) {
     if (!an.has(si, kCueVendor)) continue;
     const auto& w = an.words(si);
     for (const auto& c : an.candidates(si))
-      for (size_t k = c.e; k < c.e + 3 && k < w.size(); ++k) {
-        if (!one_of<kVendorNext>(w[k].lower)) continue;
-        bool fix = w[k].lower == "patched" || w[k].lower == "fixed";
-        for (size_t j = k + 1; j < k + 6 && j < w.size() && !fix; ++j) fix = one_of<kFixes>(w[j].lower);
-        if (fix) out.insert(c.folded);
-      }
+      if (fixes_its_product(w, c)) out.insert(c.folded);
   }
   return out;
 }
@@ -418,12 +428,7 @@ void add_story_subject(Analyser& an, std::string_view title, const std::set<std:
       if (body == 0) it->lead = true;
       if (c.e < w.size() && one_of<kProductNext>(w[c.e].lower)) it->product = true;
       if (c.b > 0 && possessive_after(text, w[c.b - 1].end)) it->product = true;  // "Kaseya's VSA"
-      for (size_t k = c.e; k < c.e + 3 && k < w.size(); ++k) {
-        if (!one_of<kVendorNext>(w[k].lower)) continue;
-        bool fix = w[k].lower == "patched" || w[k].lower == "fixed";
-        for (size_t j = k + 1; j < k + 6 && j < w.size() && !fix; ++j) fix = one_of<kFixes>(w[j].lower);
-        if (fix) it->vendor = true;
-      }
+      if (fixes_its_product(w, c)) it->vendor = true;
       if (harm && it->harm_sentence == SIZE_MAX) it->harm_sentence = si;
     }
     ++body;
@@ -455,7 +460,11 @@ void find_organization_victims(const Article& article, const std::vector<Sentenc
                                const KnowledgeBase& kb, Events& events) {
   std::string_view text = article.text, title = article.title;
   Spans excluded;
-  for (const auto& i : indicators) excluded.emplace_back(i.begin, i.end);
+  for (const auto& i : indicators) {
+    excluded.spans.emplace_back(i.begin, i.end);
+    excluded.longest = std::max(excluded.longest, i.end - i.begin);
+  }
+  std::sort(excluded.spans.begin(), excluded.spans.end());
   std::vector<std::vector<const EntityMention*>> by_sentence(sentences.size());
   for (const auto& m : mentions)
     if (m.sentence < by_sentence.size()) by_sentence[m.sentence].push_back(&m);

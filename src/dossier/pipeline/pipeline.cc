@@ -49,6 +49,7 @@ struct Pipeline::Impl {
   PipelineEvents events;
   PipelineCounts counts;
   std::unique_ptr<Clusterer> clusterer;
+  std::string extraction_version;  // of the extractor, recorded with every extraction stored
   std::set<std::string> touched;
   std::unique_ptr<Fetcher> fetcher_;
   size_t batch_writes = 0;  // articles written in the open batch
@@ -361,7 +362,7 @@ void Pipeline::Impl::store_prepared(Prepared p) {
         ++counts.duplicates;  // the former original is now known to be a copy
     }
     if (!p.extraction.empty()) {
-      if (auto st = store.put_extraction(a.id, StoredExtraction{extractor_version(options.extractor->kb()), std::move(p.extraction)}); !st.ok())
+      if (auto st = store.put_extraction(a.id, StoredExtraction{extraction_version, std::move(p.extraction)}); !st.ok())
         warn(a.fetch.source, "store: extraction not saved: " + st.error());
       if (clusterer && p.profile) {
         p.profile->duplicate_of = a.duplicate_of;
@@ -444,6 +445,7 @@ void Pipeline::Impl::refresh_dossiers() {
 
 Result<std::unique_ptr<Pipeline>> Pipeline::open(Store& store, PipelineOptions options, PipelineEvents events) {
   auto impl = std::make_unique<Impl>(store, std::move(options), std::move(events));
+  if (impl->options.extractor) impl->extraction_version = extractor_version(impl->options.extractor->kb());
   if (impl->options.extractor && impl->options.cluster) {
     auto c = Clusterer::open(store, &impl->options.extractor->kb(), impl->options.clustering);
     if (!c.ok()) return Error{c.error()};

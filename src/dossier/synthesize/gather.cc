@@ -23,18 +23,6 @@ struct SourceView {
   }
 };
 
-// The actor a mention names: a name several actors share counts when exactly one of them is an
-// ATT&CK group.
-const Actor* named_actor(const EntityMention& m, const KnowledgeBase& kb) {
-  const Actor* a = nullptr;
-  for (const auto& id : m.ids) {
-    const Actor* c = kb.actor(id);
-    if (!c || (m.ids.size() > 1 && c->attack_id.empty())) continue;
-    if (a) return nullptr;
-    a = c;
-  }
-  return a;
-}
 
 // Records a name as written when it is not the canonical one.
 void note_alias(ActorAttribution& who, const std::string& canonical, const std::string& written_as) {
@@ -44,30 +32,29 @@ void note_alias(ActorAttribution& who, const std::string& canonical, const std::
     who.aliases.push_back(written_as);
 }
 
+// Counts a source naming an actor or a ransomware brand, under the name it used.
+template <typename Entity>
+void note_named(std::map<std::string, ActorAttribution>& into, const Entity& e, const EntityMention& m, int ref) {
+  auto& who = into[e.id];
+  who.id = e.id;
+  who.name = e.name;
+  who.attack_id = e.attack_id;
+  add_ref(who.refs, ref);
+  note_alias(who, e.name, m.text);
+}
+
 void gather_mentions(Gathered& g, const SourceView& s, const KnowledgeBase& kb) {
   const int ref = s.ref;
   for (const auto& m : s.x.mentions) {
     if (m.kind == EntityKind::Actor) {
       const Actor* a = named_actor(m, kb);
       if (!a) continue;
-      auto& act = g.actors[a->id];
-      act.id = a->id;
-      act.name = a->name;
-      act.attack_id = a->attack_id;
-      add_ref(act.refs, ref);
-      note_alias(act, a->name, m.text);
+      note_named(g.actors, *a, m, ref);
       if (!a->country.empty()) g.actor_countries.insert(a->country);
       if (!a->sponsor_state.empty()) g.actor_countries.insert(a->sponsor_state);
     } else if (m.kind == EntityKind::Software && m.ids.size() == 1) {
       const Software* sw = kb.software_by_id(m.ids.front());
-      if (sw && sw->kind == "ransomware") {
-        auto& r = g.ransomware[sw->id];
-        r.id = sw->id;
-        r.name = sw->name;
-        r.attack_id = sw->attack_id;
-        add_ref(r.refs, ref);
-        note_alias(r, sw->name, m.text);
-      }
+      if (sw && sw->kind == "ransomware") note_named(g.ransomware, *sw, m, ref);
     } else if (m.kind == EntityKind::Sector && !m.ids.empty()) {
       // The victim's sector: named where the sentence is about the attack or its damage.
       std::string topic = statement_topic(s.sentence_text(m.sentence));
