@@ -2,8 +2,34 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
 namespace dossier {
 namespace {
+
+// Golden files: tests/golden/plaintext/NAME.txt (copied pages, bylines and datelines in their
+// common forms) beside NAME.json with the metadata and text that must come out.
+TEST(PlainTextGolden, EveryCase) {
+  size_t cases = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(testing::golden_dir() / "plaintext")) {
+    if (entry.path().extension() != ".txt") continue;
+    auto expect_path = entry.path();
+    expect_path.replace_extension(".json");
+    nlohmann::json want = nlohmann::json::parse(testing::read_file(expect_path));
+    SCOPED_TRACE(entry.path().filename().string());
+    ParsedText ex = parse_plain_text(testing::read_file(entry.path()));
+    EXPECT_EQ(ex.title, want.value("title", ""));
+    EXPECT_EQ(ex.author, want.value("author", ""));
+    EXPECT_EQ(ex.outlet, want.value("outlet", ""));
+    EXPECT_EQ(ex.url, want.value("url", ""));
+    EXPECT_EQ(ex.published, want.value("published", ""));
+    EXPECT_EQ(ex.text, want.value("text", ""));
+    ++cases;
+  }
+  EXPECT_GE(cases, 6u);
+}
 
 TEST(PlainText, FrontMatterGivesMetadata) {
   ParsedText ex = parse_plain_text(

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dossier/util/ascii.h"
@@ -51,29 +52,137 @@ bool is_reference_line(std::string_view line) {
   return i > 1 && i < s.size() && s[i] == ']';
 }
 
-// A short line in the lead that carries the publication date ("May 28, 2025", "Published 28 May 2025").
-bool is_date_line(std::string_view line, std::string* iso) {
-  std::string s = trim(line);
-  if (s.empty() || count_words(s) > 12 || ends_sentence(s)) return false;
-  auto t = find_date_in_line(s);
-  if (!t) return false;
-  // Most of the line must be the date and its label, not a headline that mentions a date.
-  if (count_words(s) > 7 && !starts_with_icase(s, "published") && !starts_with_icase(s, "updated") &&
-      !starts_with_icase(s, "posted") && !starts_with_icase(s, "by "))
-    return false;
-  if (iso) *iso = format_iso8601(*t);
+// The parts of a header-like line, split at '|', '·', '•', dashes between spaces, tabs and wide
+// gaps: "By Jo Bloggs | The Daily Packet | 12 April 2023", "11 Nov 2022 · 6 min read".
+std::vector<std::string> line_parts(std::string_view raw) {
+  std::vector<std::string> parts;
+  std::string cur;
+  auto flush = [&] {
+    std::string t = trim(cur);
+    if (!t.empty()) parts.push_back(collapse_whitespace(t));
+    cur.clear();
+  };
+  for (size_t i = 0; i < raw.size();) {
+    std::string_view rest = raw.substr(i);
+    size_t sep = 0;
+    if (rest[0] == '|' || rest[0] == '\t') sep = 1;
+    else if (rest.size() >= 2 && rest[0] == ' ' && rest[1] == ' ') sep = 2;
+    else if (rest.rfind("\xC2\xB7", 0) == 0) sep = 2;                                          // middle dot
+    else if (rest.rfind("\xE2\x80\xA2", 0) == 0) sep = 3;                                      // bullet
+    else if (rest.rfind(" \xE2\x80\x94 ", 0) == 0 || rest.rfind(" \xE2\x80\x93 ", 0) == 0) sep = 5;  // spaced dashes
+    if (sep) {
+      flush();
+      i += sep;
+    } else {
+      cur.push_back(rest[0]);
+      ++i;
+    }
+  }
+  flush();
+  return parts;
+}
+
+bool is_reading_furniture(std::string_view part) {
+  std::string s = ascii_lower(part);
+  auto words = split_words(s);
+  if (words.empty() || words.size() > 4) return false;
+  bool number = !words[0].empty() && ascii::is_digit(static_cast<unsigned char>(words[0][0]));
+  if (!number) return s == "read time" || s == "min read";
+  static const char* units[] = {"min", "mins", "minute", "minutes", "comments", "comment", "views", "shares", "replies"};
+  for (const char* u : units)
+    if (words.size() >= 2 && words[1] == u) return true;
+  return false;
+}
+
+// The length of a byline's "By " in the languages dossier reads ("Par", "Von", "Por", "Di",
+// "Door", "Autor:"), or 0.
+size_t by_prefix(std::string_view part) {
+  static const char* prefixes[] = {"by ", "par ", "von ", "por ", "di ", "door ", "autor: ", "autor ", "auteur : ", "auteur: ", "written by "};
+  for (const char* p : prefixes)
+    if (starts_with_icase(part, p)) return std::string_view(p).size();
+  return 0;
+}
+
+struct HeaderLine {
+  std::string author, outlet, published, url;
+};
+
+// A line that could be a person's name standing alone in a byline block ("Priya Raman").
+bool looks_like_person_name(std::string_view line) {
+  auto words = split_words(line);
+  if (words.size() < 2 || words.size() > 4) return false;
+  static const char* outlet_words[] = {"news", "daily", "weekly", "wire", "post", "times", "journal", "review", "desk",
+                                       "digest", "bulletin", "media", "tech", "security", "cyber", "report", "herald",
+                                       "tribune", "gazette", "magazine", "online", "today", "insider", "ledger", "intel",
+                                       "research", "labs", "advisory", "team", "staff", "editors", "newsroom"};
+  for (auto w : words) {
+    std::string lw = ascii_lower(w);
+    for (const char* o : outlet_words)
+      if (lw == o) return false;
+    unsigned char c = static_cast<unsigned char>(w[0]);
+    if (!(ascii::is_upper(c) || c >= 0x80)) return false;
+    for (unsigned char x : w)
+      if (ascii::is_digit(x) || x == ':' || x == '&' || x == '|') return false;
+    if (w.size() > 1 && ascii::is_upper(static_cast<unsigned char>(w[1])) && w.size() > 2) return false;  // acronyms
+  }
   return true;
 }
 
-bool is_byline(std::string_view line, std::string* author) {
+// A byline or dateline of a copied page or a plain-text article, its parts in any order: "By NAME",
+// a date (optionally "Published:"/"Updated:"), a URL, reading furniture ("6 min read", "312
+// comments") and at most one short name (the outlet). It must hold an author or a date.
+bool parse_header_line(std::string_view line, HeaderLine* out) {
   std::string s = trim(line);
-  if (!starts_with_icase(s, "by ") || count_words(s) > 10 || ends_sentence(s)) return false;
-  std::string name = trim(s.substr(3));
-  size_t cut = name.find_first_of("|,\xE2");  // '|' ',' or an em dash / bullet (UTF-8 lead byte E2)
-  if (cut != std::string::npos) name = trim(name.substr(0, cut));
-  if (name.empty() || count_words(name) > 5) return false;
-  if (author) *author = name;
+  if (s.empty() || count_words(s) > 16) return false;
+  HeaderLine h;
+  size_t unknown = 0;
+  for (const std::string& part : line_parts(s)) {
+    size_t words = count_words(part);
+    size_t by = by_prefix(part);
+    if (by) {
+      std::string name = trim(part.substr(by));
+      size_t cut = name.find(',');
+      if (cut != std::string::npos) {
+        // "By NAME, Saturday 24 September 2022, 09:12 BST"
+        if (auto t = find_date_in_line(name.substr(cut + 1)); t && h.published.empty()) h.published = format_iso8601(*t);
+        name = trim(name.substr(0, cut));
+      }
+      if (name.empty() || count_words(name) > 5 || ends_sentence(name) || !h.author.empty()) return false;
+      h.author = name;
+      continue;
+    }
+    if (starts_with_icase(part, "http://") || starts_with_icase(part, "https://") || starts_with_icase(part, "www.")) {
+      if (words != 1) return false;
+      if (h.url.empty()) h.url = part;
+      continue;
+    }
+    if (is_reading_furniture(part)) continue;
+    bool labelled = starts_with_icase(part, "published") || starts_with_icase(part, "updated") ||
+                    starts_with_icase(part, "posted") || starts_with_icase(part, "date:");
+    if (words <= (labelled ? 9u : 6u)) {
+      if (auto t = find_date_in_line(part)) {
+        if (h.published.empty()) h.published = format_iso8601(*t);
+        continue;
+      }
+    }
+    if (labelled && words <= 4) continue;  // "Updated 14:20 GMT"
+    if (words > 6 || ends_sentence(part) || ++unknown > 1) return false;
+    h.outlet = part;
+  }
+  if (h.author.empty() && h.published.empty()) return false;
+  // Without a "By", a lone name beside the date is the author when it reads as a person's name.
+  if (h.author.empty() && !h.outlet.empty() && looks_like_person_name(h.outlet)) h.author = std::exchange(h.outlet, {});
+  if (out) *out = std::move(h);
   return true;
+}
+
+bool is_all_caps(std::string_view s) {
+  bool upper = false;
+  for (unsigned char c : s) {
+    if (ascii::is_lower(c)) return false;
+    upper |= ascii::is_upper(c);
+  }
+  return upper;
 }
 
 struct FrontMatter {
@@ -110,41 +219,42 @@ FrontMatter parse_front_matter(const std::vector<std::string>& lines) {
   return FrontMatter{};
 }
 
-struct Line {
-  std::string text;
-  bool blank = false;
+// A paragraph; `raw` keeps a one-line paragraph's original spacing (wide gaps separate the items
+// of navigation and share bars).
+struct Para {
+  std::string text, raw;
 };
 
 // Groups lines into paragraphs. Within a blank-line block, hard-wrapped lines are joined; lines of
 // a block that are each complete (list items, headings, sentences) stay separate paragraphs.
-std::vector<std::string> to_paragraphs(const std::vector<std::string>& lines) {
-  std::vector<std::string> paras;
-  std::vector<std::string> block;
+std::vector<Para> to_paragraphs(const std::vector<std::string>& lines) {
+  std::vector<Para> paras;
+  std::vector<std::pair<std::string, std::string>> block;  // collapsed, raw
   auto flush = [&] {
     if (block.empty()) return;
     // A hard-wrapped block has lines of a consistent width (all but the last near the longest, which
     // is at most ~100 columns). Blocks of one-line paragraphs vary far more, or run longer.
     size_t max_len = 0;
-    for (const auto& l : block) max_len = std::max(max_len, utf8_length(l));
+    for (const auto& l : block) max_len = std::max(max_len, utf8_length(l.first));
     bool wrapped = block.size() >= 2 && max_len >= 40 && max_len <= 100;
     for (size_t k = 0; wrapped && k + 1 < block.size(); ++k)
-      if (utf8_length(block[k]) * 10 < max_len * 6) wrapped = false;
+      if (utf8_length(block[k].first) * 10 < max_len * 6) wrapped = false;
     if (wrapped) {
       std::string joined;
-      for (const auto& l : block) {
+      for (const auto& [l, raw] : block) {
         // Lines that stand alone by nature are never glued to their neighbours.
-        if (is_list_item(l) || is_markdown_heading(l) || is_date_line(l, nullptr) || is_byline(l, nullptr)) {
-          if (!joined.empty()) paras.push_back(joined);
+        if (is_list_item(l) || is_markdown_heading(l) || parse_header_line(raw, nullptr)) {
+          if (!joined.empty()) paras.push_back({joined, joined});
           joined.clear();
-          paras.push_back(l);
+          paras.push_back({l, raw});
           continue;
         }
         if (!joined.empty()) joined.push_back(' ');
         joined += l;
       }
-      if (!joined.empty()) paras.push_back(joined);
+      if (!joined.empty()) paras.push_back({joined, joined});
     } else {
-      for (auto& l : block) paras.push_back(l);
+      for (auto& [l, raw] : block) paras.push_back({std::move(l), std::move(raw)});
     }
     block.clear();
   };
@@ -154,7 +264,7 @@ std::vector<std::string> to_paragraphs(const std::vector<std::string>& lines) {
       flush();
       continue;
     }
-    block.push_back(std::move(l));
+    block.emplace_back(std::move(l), trim(raw));
   }
   flush();
   return paras;
@@ -187,7 +297,7 @@ bool is_boilerplate_line(std::string_view line) {
   static const char* exact[] = {
       "icon", "menu", "search", "share", "share this", "share this article", "share this story", "share on facebook",
       "share on twitter", "share on linkedin", "tweet", "print", "email", "e-mail", "advertisement", "advertising",
-      "sponsored", "sponsored content", "skip to content", "skip to main content", "sign in", "log in", "login",
+      "sponsored", "sponsored content", "share on", "skip to content", "skip to main content", "sign in", "log in", "login",
       "sign up", "register", "subscribe", "subscribe now", "read more", "read next", "related", "related articles",
       "related posts", "related stories", "related content", "more stories", "more from", "you may also like",
       "most popular", "most read", "trending", "trending now", "newsletter", "back to top", "comments",
@@ -199,16 +309,32 @@ bool is_boilerplate_line(std::string_view line) {
     if (s == e) return true;
   if (s.rfind("\xc2\xa9", 0) == 0 || s.rfind("copyright ", 0) == 0 || s.find("all rights reserved") != std::string::npos)
     return true;
-  if (s.find("cookie") != std::string::npos && (s.find("accept") != std::string::npos || s.find("consent") != std::string::npos || s.find("we use") != std::string::npos))
+  size_t words = count_words(s);
+  auto has = [&](const char* x) { return s.find(x) != std::string::npos; };
+  // Cookie notices speak to the reader about "our" use of cookies.
+  if (has("cookie") && words <= 60 &&
+      (has("accept") || has("consent") || has("we use") || has("use cookies") || has("use of cookies") ||
+       has("[ok]") || has("cookie settings") || has("cookie policy") || (has("privacy") && (has("we ") || has("our ")))))
     return true;
-  static const char* starts[] = {"sign up for", "subscribe to our", "subscribe to the", "follow us on", "share this",
-                                 "click here to", "read also:", "read more:", "see also:", "related:", "tags:",
+  if (words <= 60 && (has("privacy choices") || has("[accept") || has("[reject") || has("[got it]") ||
+                      (has("our partners") && (has("store") || has("access information")))))
+    return true;
+  // Newsletter boxes and comment counters.
+  if (words <= 40 && (has("[subscribe]") || has("[sign up]") || has("[email address]") || has("enter your email") ||
+                      has("in your inbox") || has("unsubscribe at any time") || has("sign up for our")))
+    return true;
+  if (s == "view all comments" || s == "show comments" || s == "load comments" || s == "join the conversation" ||
+      s == "sign in to join the conversation" || s == "log in to comment" || s == "about the author")
+    return true;
+  if (words == 2 && ascii::is_digit(static_cast<unsigned char>(s[0])) && (has(" comments") || has(" comment")))
+    return true;
+  static const char* starts[] = {"share on:", "share on ", "sign up for", "subscribe to our", "subscribe to the", "follow us on", "share this",
+                                 "click here to", "read also:", "read more:", "more on this story", "see also:", "related:", "tags:",
                                  "topics:", "filed under", "image:", "photo:", "image credit", "photo credit",
                                  "(image", "(photo", "getty images", "advertisement"};
   for (const char* st : starts)
     if (s.rfind(st, 0) == 0 && count_words(s) <= 14) return true;
   // Short lines made of navigation words ("Icon Icon News & Analysis Icon").
-  size_t words = count_words(s);
   if (words <= 6 && !ends_sentence(s) && !looks_like_indicator_line(s)) {
     static const char* nav[] = {"icon", "icons", "image", "newsroom", "menu", "login", "logo", "thumbnail", "placeholder"};
     for (auto w : split_words(s))
@@ -258,6 +384,82 @@ bool is_generic_heading(std::string_view line) {
   return false;
 }
 
+namespace {
+
+bool mentions_technical_token(std::string_view s) {
+  for (size_t i = 0; i + 4 < s.size(); ++i) {
+    if ((s[i] == 'T' || s[i] == 't') && ascii::is_digit(static_cast<unsigned char>(s[i + 1])) &&
+        ascii::is_digit(static_cast<unsigned char>(s[i + 4])))
+      return true;
+  }
+  return s.find("CVE-") != std::string_view::npos || looks_like_indicator_line(s);
+}
+
+// A navigation, share or footer bar: three or more short items ("News | Breaches | Podcast",
+// "Markets   Energy   Tech", "Pty Ltd · Contact · Privacy · Terms"). Tables and lines that
+// name techniques, CVEs or indicators are content.
+bool is_item_bar(const Para& p) {
+  if (p.raw.empty() || p.raw[0] == '|' || ends_sentence(p.text) || mentions_technical_token(p.text)) return false;
+  std::vector<std::string> parts = line_parts(p.raw);
+  if (parts.size() < 3) return false;
+  size_t short_parts = 0;
+  for (const auto& part : parts) {
+    size_t w = count_words(part);
+    if (w > 8) return false;
+    if (w <= 3) ++short_parts;
+  }
+  return short_parts * 3 >= parts.size() * 2;
+}
+
+// Headings after which a copied page lists other stories, not the article.
+bool is_link_list_heading(std::string_view line) {
+  static const char* headings[] = {"related", "related articles", "related posts", "related stories", "related content",
+                                   "related news", "read more", "read next", "more stories", "more news",
+                                   "you may also like", "you might also like", "recommended", "recommended for you",
+                                   "most popular", "most read", "popular", "trending", "latest", "latest news",
+                                   "more from this author", "editor's picks", "top stories"};
+  std::string s = heading_key(line);
+  for (const char* h : headings)
+    if (s == h) return true;
+  return false;
+}
+
+// Marks the paragraphs of a copied page that are furniture: bars, notices and boxes anywhere, the
+// author's bio after "About the author", and the headlines listed under "Related" and its kin.
+std::vector<bool> furniture(const std::vector<Para>& paras) {
+  std::vector<bool> out(paras.size(), false);
+  for (size_t i = 0; i < paras.size(); ++i) {
+    const Para& p = paras[i];
+    if (parse_header_line(p.raw, nullptr)) continue;
+    if (is_boilerplate_line(p.text) || is_item_bar(p)) out[i] = true;
+    std::string key = heading_key(p.text);
+    if (key == "about the author" || key == "about the authors" || starts_with_icase(p.text, "about the author ")) {
+      out[i] = true;
+      // The bio is the next paragraph when the heading stands alone.
+      if (key.size() <= 17 && i + 1 < paras.size() && count_words(paras[i + 1].text) <= 70) out[++i] = true;
+      continue;
+    }
+    if (is_link_list_heading(p.text)) {
+      out[i] = true;
+      for (size_t j = i + 1; j < paras.size() && j <= i + 12; ++j) {
+        const std::string& q = paras[j].text;
+        if (ends_sentence(q) && is_prose_line(q)) break;
+        out[j] = true;
+        i = j;
+      }
+    }
+  }
+  return out;
+}
+
+bool can_be_title(std::string_view p) {
+  size_t w = count_words(p);
+  return w >= 2 && w <= 25 && !ends_sentence(p) && !is_generic_heading(p) && !is_markdown_heading(p) &&
+         !is_list_item(p) && !parse_header_line(p, nullptr) && p.back() != ':';
+}
+
+}  // namespace
+
 ParsedText parse_plain_text(std::string_view utf8_text) {
   ParsedText out;
   std::vector<std::string> lines = split_lines(utf8_text);
@@ -266,64 +468,87 @@ ParsedText parse_plain_text(std::string_view utf8_text) {
     out = fm.fields;
     lines.erase(lines.begin(), lines.begin() + static_cast<long>(fm.end_line));
   }
-  std::vector<std::string> paras = to_paragraphs(lines);
-  // A short first line without sentence punctuation, followed by more text, is the headline.
-  std::string headline;
+  std::vector<Para> paras;
   {
-    size_t first = 0;
-    while (first < paras.size() && is_boilerplate_line(paras[first])) ++first;
-    if (first + 1 < paras.size()) {
-      const std::string& p = paras[first];
-      size_t w = count_words(p);
-      if (w >= 2 && w <= 25 && !ends_sentence(p) && !is_generic_heading(p) && !is_markdown_heading(p) &&
-          !is_list_item(p) && !is_date_line(p, nullptr) && !is_byline(p, nullptr) && p.back() != ':') {
-        headline = p;
-        paras.erase(paras.begin() + static_cast<long>(first));
-      }
+    std::vector<Para> all = to_paragraphs(lines);
+    std::vector<bool> skip = furniture(all);
+    for (size_t i = 0; i < all.size(); ++i)
+      if (!skip[i]) paras.push_back(std::move(all[i]));
+  }
+
+  // Lead: everything before the first prose paragraph. Tail: everything after the last one. The
+  // first sentence-like paragraph ends the search for the title (a long headline without a full
+  // stop reads as prose, but is still the title).
+  size_t first_prose = paras.size(), last_prose = 0, first_sentence_para = paras.size();
+  for (size_t i = 0; i < paras.size(); ++i) {
+    if (is_prose_line(paras[i].text)) {
+      if (first_prose == paras.size()) first_prose = i;
+      last_prose = i;
+      if (first_sentence_para == paras.size() && ends_sentence(paras[i].text)) first_sentence_para = i;
     }
   }
 
-  // Lead: everything before the first prose paragraph. Tail: everything after the last one.
-  size_t first_prose = paras.size(), last_prose = 0;
-  for (size_t i = 0; i < paras.size(); ++i) {
-    if (is_prose_line(paras[i])) {
-      if (first_prose == paras.size()) first_prose = i;
-      last_prose = i;
+  // The header block: the first byline or dateline above the body, and a lone name just above it.
+  size_t header = paras.size(), title_index = paras.size(), author_index = paras.size();
+  for (size_t i = 0; i < paras.size() && i <= first_sentence_para + 2 && i < 40; ++i) {
+    HeaderLine h;
+    if (!parse_header_line(paras[i].raw, &h)) continue;
+    if (header == paras.size()) header = i;
+    if (out.author.empty() && !h.author.empty()) out.author = h.author;
+    if (out.published.empty() && !h.published.empty()) out.published = h.published;
+    if (out.outlet.empty() && !h.outlet.empty()) out.outlet = h.outlet;
+    if (out.url.empty() && !h.url.empty()) out.url = h.url;
+    if (out.author.empty() && i > 0 && i - 1 != header && looks_like_person_name(paras[i - 1].text) &&
+        i >= 2 && can_be_title(paras[i - 2].text)) {
+      out.author = paras[i - 1].text;
+      author_index = i - 1;
     }
   }
+  // The headline: the last title-like line above the header block (kickers and mastheads in capitals
+  // come first on copied pages); without a header block, the first title-like line. A Markdown H1
+  // near the top wins over both.
+  size_t md_index = paras.size();
+  for (size_t i = 0; i < paras.size() && i < 8; ++i)
+    if (paras[i].text.size() > 2 && paras[i].text[0] == '#' && paras[i].text[1] == ' ' && !is_generic_heading(paras[i].text)) {
+      md_index = i;
+      break;
+    }
+  {
+    size_t limit = std::min(first_sentence_para, header);
+    size_t first_any = paras.size(), first_mixed = paras.size(), last_mixed = paras.size();
+    for (size_t i = 0; i < limit; ++i) {
+      if (i == author_index || !can_be_title(paras[i].text)) continue;
+      if (first_any == paras.size()) first_any = i;
+      if (!is_all_caps(paras[i].text)) {
+        if (first_mixed == paras.size()) first_mixed = i;
+        last_mixed = i;
+      }
+    }
+    if (header < paras.size() && last_mixed < paras.size()) title_index = last_mixed;
+    else if (first_mixed < paras.size()) title_index = first_mixed;
+    else title_index = first_any;
+    // A single line followed by nothing is text, not a title.
+    if (title_index + 1 >= paras.size() && title_index != paras.size()) title_index = paras.size();
+    // With a title from front matter or an H1, a title-like line is body text unless it opens the
+    // document or repeats that title.
+    bool titled = !out.title.empty() || md_index < paras.size();
+    if (titled && title_index < paras.size() && title_index != 0 && paras[title_index].text != out.title)
+      title_index = paras.size();
+  }
+
   std::vector<std::string> kept;
-  std::string lead_title, md_title;
-  size_t lead_title_index = std::string::npos;
   for (size_t i = 0; i < paras.size(); ++i) {
-    const std::string& p = paras[i];
+    const std::string& p = paras[i].text;
     bool in_lead = i < first_prose;
     bool in_tail = first_prose < paras.size() && i > last_prose;
-    if (is_boilerplate_line(p)) continue;
-    if (in_lead || i <= first_prose + 2) {
-      std::string iso, author;
-      if (is_date_line(p, &iso)) {
-        if (out.published.empty()) out.published = iso;
-        continue;
-      }
-      if (is_byline(p, &author)) {
-        if (out.author.empty()) out.author = author;
-        continue;
-      }
-    }
-    if (i < 8 && md_title.empty() && p.size() > 2 && p[0] == '#' && p[1] == ' ' && !is_generic_heading(p)) {
-      md_title = strip_markdown_heading(p);
-      continue;  // an H1 near the top is the title, not body text
-    }
+    if (i == md_index) continue;  // an H1 near the top is the title, not body text
+    if (i == title_index || i == author_index) continue;
+    if (!out.author.empty() && starts_with_icase(p, "about " + out.author) && count_words(p) <= 60) continue;  // the author's bio
+    if ((in_lead || i <= first_sentence_para + 2) && parse_header_line(paras[i].raw, nullptr)) continue;
     if (in_lead) {
-      if (lead_title.empty() && !is_generic_heading(p) && !is_markdown_heading(p) && count_words(p) >= 2 &&
-          count_words(p) <= 25 && !ends_sentence(p)) {
-        lead_title = p;
-        lead_title_index = kept.size();
-        kept.push_back(p);
-        continue;
-      }
-      // Short lead lines are furniture unless they are section headings that introduce prose.
-      bool introduces_prose = i + 1 < paras.size() && is_prose_line(paras[i + 1]);
+      // Short lead lines are furniture (mastheads, kickers) unless they are section headings that
+      // introduce prose.
+      bool introduces_prose = i + 1 < paras.size() && is_prose_line(paras[i + 1].text);
       if (count_words(p) <= 4 && !((is_section_heading(p) || is_markdown_heading(p)) && introduces_prose)) continue;
     }
     if (in_tail && !is_reference_line(p) && !is_section_heading(p) && !is_markdown_heading(p) && count_words(p) <= 6 &&
@@ -333,13 +558,9 @@ ParsedText parse_plain_text(std::string_view utf8_text) {
   }
 
   if (out.title.empty()) {
-    if (!md_title.empty()) out.title = md_title;
-    else if (!headline.empty()) out.title = headline;
-    else if (!lead_title.empty()) out.title = lead_title;
+    if (md_index < paras.size()) out.title = strip_markdown_heading(paras[md_index].text);
+    else if (title_index < paras.size()) out.title = paras[title_index].text;
   }
-  // The title line is not part of the body.
-  if (!lead_title.empty() && out.title == lead_title && lead_title_index < kept.size())
-    kept.erase(kept.begin() + static_cast<long>(lead_title_index));
   if (out.title.empty()) {
     for (const auto& p : kept)
       if (is_prose_line(p)) {

@@ -15,8 +15,11 @@ namespace {
 const std::array<const char*, 12> kMonths = {"jan", "feb", "mar", "apr", "may", "jun",
                                              "jul", "aug", "sep", "oct", "nov", "dec"};
 
+int foreign_month(std::string_view w);
+
 int month_from_word(std::string_view w) {
   if (w.size() < 3) return 0;
+  if (int m = foreign_month(w)) return m;
   std::string lw = ascii_lower(w);
   while (!lw.empty() && (lw.back() == '.' || lw.back() == ',')) lw.pop_back();
   if (lw.size() < 3) return 0;
@@ -31,6 +34,29 @@ int month_from_word(std::string_view w) {
       if (lw == "sept") return 9;
     }
   }
+  return 0;
+}
+
+// Month names of the languages dossier reads news in, written out (nominative and, where the
+// language declines them in dates, genitive: "16. dubna 2021", "5 lipca 2023"), lower case.
+int foreign_month(std::string_view w) {
+  static const std::array<std::array<const char*, 12>, 10> names = {{
+      {"janvier", "f\xC3\xA9vrier", "mars", "avril", "mai", "juin", "juillet", "ao\xC3\xBBt", "septembre", "octobre", "novembre", "d\xC3\xA9" "cembre"},
+      {"januar", "februar", "m\xC3\xA4rz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember"},
+      {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
+      {"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"},
+      {"janeiro", "fevereiro", "mar\xC3\xA7o", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"},
+      {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
+      {"leden", "\xC3\xBAnor", "b\xC5\x99" "ezen", "duben", "kv\xC4\x9Bten", "\xC4\x8D" "erven", "\xC4\x8D" "ervenec", "srpen", "z\xC3\xA1\xC5\x99\xC3\xAD", "\xC5\x99\xC3\xADjen", "listopad", "prosinec"},
+      {"ledna", "\xC3\xBAnora", "b\xC5\x99" "ezna", "dubna", "kv\xC4\x9Btna", "\xC4\x8D" "ervna", "\xC4\x8D" "ervence", "srpna", "z\xC3\xA1\xC5\x99\xC3\xAD", "\xC5\x99\xC3\xADjna", "listopadu", "prosince"},
+      {"stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "wrze\xC5\x9Bnia", "pa\xC5\xBA" "dziernika", "listopada", "grudnia"},
+      {"janv", "f\xC3\xA9vr", "mars", "avr", "mai", "juin", "juil", "ao\xC3\xBBt", "sept", "oct", "nov", "d\xC3\xA9" "c"},
+  }};
+  std::string lw = ascii_lower(w);
+  while (!lw.empty() && (lw.back() == '.' || lw.back() == ',')) lw.pop_back();
+  for (const auto& lang : names)
+    for (size_t i = 0; i < lang.size(); ++i)
+      if (lw == lang[i]) return static_cast<int>(i) + 1;
   return 0;
 }
 
@@ -89,7 +115,7 @@ struct Cursor {
   }
   std::string_view word() {
     size_t b = i;
-    while (i < s.size() && (ascii::is_alpha(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+    while (i < s.size() && (ascii::is_alpha(static_cast<unsigned char>(s[i])) || static_cast<unsigned char>(s[i]) >= 0x80 || s[i] == '.')) ++i;
     return s.substr(b, i - b);
   }
 };
@@ -184,12 +210,17 @@ std::optional<std::time_t> parse_written(std::string_view s, bool allow_trailing
   }
   int y = 0, mo = 0, d = 0;
   save = c.i;
-  if (auto dd = c.number(1, 2)) {  // 28 May 2025
+  if (auto dd = c.number(1, 2)) {  // 28 May 2025, 28. Mai 2025, 28 de mayo de 2025
     c.eat('.');
     c.skip_space();
+    auto skip_de = [&] {
+      if (starts_with_icase(c.s.substr(c.i), "de ")) c.i += 3;
+    };
+    skip_de();
     mo = month_from_word(c.word());
     c.eat(',');
     c.skip_space();
+    skip_de();
     auto yy = c.number(4, 4);
     if (!mo || !yy) return std::nullopt;
     d = *dd;
@@ -226,12 +257,39 @@ std::optional<std::time_t> parse_written(std::string_view s, bool allow_trailing
   return make_utc(y, mo, d, h, mi, sec, off);
 }
 
+// Numeric dates written day first: "18.12.2021", "20/10/2022". With a slash, a first number
+// above 12 is the day and a second one above 12 the day of a month-first date; when both could be
+// either, the day comes first (the form most of the world writes).
+std::optional<std::time_t> parse_numeric(std::string_view s, bool allow_trailing) {
+  Cursor c{s};
+  auto a = c.number(1, 2);
+  if (!a) return std::nullopt;
+  char sep = c.i < s.size() ? s[c.i] : 0;
+  if (sep != '.' && sep != '/') return std::nullopt;
+  ++c.i;
+  auto b = c.number(1, 2);
+  if (!b || !c.eat(sep)) return std::nullopt;
+  auto y = c.number(4, 4);
+  if (!y) return std::nullopt;
+  if (c.i < s.size() && (ascii::is_alnum(static_cast<unsigned char>(s[c.i])) || s[c.i] == sep)) return std::nullopt;
+  int d = *a, mo = *b;
+  if (sep == '/' && *a <= 12 && *b > 12) std::swap(d, mo);
+  if (!valid_ymd(*y, mo, d)) return std::nullopt;
+  int h = 0, mi = 0, sec = 0;
+  long off = 0;
+  parse_time_tail(c, h, mi, sec, off);
+  c.skip_space();
+  if (!c.done() && !allow_trailing && ascii::is_alnum(static_cast<unsigned char>(s[c.i]))) return std::nullopt;
+  return make_utc(*y, mo, d, h, mi, sec, off);
+}
+
 }  // namespace
 
 std::optional<std::time_t> parse_datetime(std::string_view in) {
   std::string s = trim(in);
   if (s.empty()) return std::nullopt;
   if (auto t = parse_iso(s)) return t;
+  if (auto t = parse_numeric(s, false)) return t;
   return parse_written(s, false);
 }
 
@@ -240,8 +298,9 @@ std::optional<std::time_t> find_date_in_line(std::string_view line) {
   std::string s = collapse_whitespace(line);
   // Try every word start: the date may follow a label ("Published:", "By X |").
   for (size_t i = 0; i < s.size(); ++i) {
-    if (i > 0 && ascii::is_alnum(static_cast<unsigned char>(s[i - 1]))) continue;
-    if (!ascii::is_alnum(static_cast<unsigned char>(s[i]))) continue;
+    auto letter = [](unsigned char ch) { return ascii::is_alnum(ch) || ch >= 0x80; };
+    if (i > 0 && letter(static_cast<unsigned char>(s[i - 1]))) continue;
+    if (!letter(static_cast<unsigned char>(s[i]))) continue;
     std::string_view rest = std::string_view(s).substr(i);
     if (ascii::is_digit(static_cast<unsigned char>(s[i])) && rest.size() >= 10) {
       // ISO date at this position: take the longest ISO-looking token.
@@ -250,6 +309,8 @@ std::optional<std::time_t> find_date_in_line(std::string_view line) {
       if (auto t = parse_iso(rest.substr(0, e))) return t;
       if (auto t = parse_iso(rest.substr(0, 10))) return t;
     }
+    if (ascii::is_digit(static_cast<unsigned char>(s[i])) && (i == 0 || (s[i - 1] != '.' && s[i - 1] != '/')))
+      if (auto t = parse_numeric(rest, true)) return t;
     if (auto t = parse_written(rest, true)) return t;
   }
   return std::nullopt;
