@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace dossier {
 namespace {
 
@@ -66,6 +68,21 @@ TEST_F(Indicators, EveryDefangStyleIsRefanged) {
     EXPECT_EQ(i->value, c.value) << c.text;
     EXPECT_EQ(i->defanged, c.defanged) << c.text;
     EXPECT_EQ(std::string_view(c.text).substr(i->begin, i->end - i->begin), i->original) << c.text;
+  }
+}
+
+// A thread's first scan finds what any later one does (its scratch space is fitted to both of the
+// scanner's databases before use).
+TEST_F(Indicators, FirstScanOnANewThreadFindsEverything) {
+  const std::string text = "Patch CVE-2024-10220 now; the implant beacons to 203.0.113.77 and update-check[.]example[.]com.";
+  auto here = scan(text);
+  ASSERT_GE(here.size(), 3u);
+  for (int round = 0; round < 4; ++round) {
+    std::vector<Indicator> there;
+    std::thread t([&] { there = scan(text); });
+    t.join();
+    ASSERT_EQ(there.size(), here.size()) << "round " << round;
+    for (size_t i = 0; i < here.size(); ++i) EXPECT_EQ(there[i].value, here[i].value);
   }
 }
 

@@ -137,6 +137,16 @@ TEST(Pipeline, WorkerThreadsLeaveTheSameStore) {
   EXPECT_EQ(a.duplicates, b.duplicates);
   EXPECT_EQ(a.clustered, b.clustered);
   EXPECT_EQ(grouping(**one), grouping(**two));
+  // Extraction on a worker is extraction on the calling thread: the same bytes are stored for
+  // every article (a worker's first article once lost its indicators to a moved scratch).
+  auto articles = (*one)->list_articles({});
+  ASSERT_TRUE(articles.ok());
+  ASSERT_FALSE(articles->empty());
+  for (const auto& art : *articles) {
+    auto x1 = (*one)->get_extraction(art.id), x2 = (*two)->get_extraction(art.id);
+    ASSERT_TRUE(x1.ok() && x2.ok() && *x1 && *x2) << art.id;
+    EXPECT_EQ((*x1)->data, (*x2)->data) << art.id << " " << art.title;
+  }
 }
 
 TEST(Pipeline, SummarizeNeedsNoStoreAndReportsBadItems) {

@@ -77,9 +77,16 @@ int cmd_cluster(const Globals& g, bool rebuild, bool explain) {
       std::string title = a.ok() && *a ? (*a)->title : "";
       std::printf("%s %s -> %s %.3f  %s\n", d.article_id.c_str(), d.created ? "NEW " : d.copy ? "COPY" : "JOIN",
                   d.incident_id.c_str(), d.score, truncate_words(title, 70).c_str());
-      for (const auto& c : d.candidates)
-        std::printf("    %s score %.3f content %.3f entities %.3f subject %.3f time %.2f%s\n", c.incident_id.c_str(), c.score,
-                    c.content, c.entities, c.subject, c.time, c.conflict ? " conflict" : "");
+      for (const auto& b : d.bridged) std::printf("    merged %s into %s: the article fits both\n", b.c_str(), d.incident_id.c_str());
+      for (const auto& c : d.candidates) {
+        std::printf("    %s score %.3f content %.3f entities %.3f subject %.3f time %.2f%s%s\n", c.incident_id.c_str(), c.score,
+                    c.content, c.entities, c.subject, c.time, c.follow_up ? " follow-up" : "", c.conflict ? " conflict" : "");
+        if (!c.shared.empty()) {
+          std::string s;
+          for (const auto& k : c.shared) s += (s.empty() ? "" : ", ") + k;
+          std::printf("      shared: %s\n", s.c_str());
+        }
+      }
     }
   }
   if (!g.quiet) {

@@ -78,6 +78,7 @@ Result<ClusterDecision> Clusterer::Impl::place(const ArticleProfile& p, bool exp
     } else {
       if (auto st = ensure_loaded(p.anchor_day - opt.window_days, p.anchor_day + opt.window_days); !st.ok()) return Error{st.error()};
     }
+    if (auto st = ensure_far_loaded(ev); !st.ok()) return Error{st.error()};
     std::vector<size_t> slots = candidates(p, tv, ev);
     std::vector<std::pair<ClusterDecision::Candidate, uint32_t>> scored;
     scored.reserve(slots.size());
@@ -91,8 +92,26 @@ Result<ClusterDecision> Clusterer::Impl::place(const ArticleProfile& p, bool exp
     std::sort(scored.begin(), scored.end(), [&](const auto& a, const auto& b) {
       return a.first.score > b.first.score || (a.first.score == b.first.score && id_before(a.second, b.second));
     });
+    if (explain)  // before the article changes the incidents
+      for (size_t k = 0; k < scored.size() && k < 5; ++k) {
+        d.candidates.push_back(scored[k].first);
+        d.candidates.back().incident_id = incidents[scored[k].second]->id;
+        d.candidates.back().shared = shared_entities(ev, *incidents[scored[k].second]);
+      }
     if (!scored.empty() && scored.front().first.score >= opt.join_threshold) {
       size_t s = scored.front().second;
+      // Other incidents the article fits as well were one incident reported apart (an early
+      // article in another language, a first report that named no one): the article bridges them.
+      for (size_t k = 1; k < scored.size() && opt.bridge_threshold > 0; ++k) {
+        const auto& [c, other] = scored[k];
+        // Only through a subject of the article that both incidents have as theirs: the same actor
+        // in two incidents bridges nothing.
+        if (c.score < std::max(opt.bridge_threshold, opt.join_threshold) || c.conflict || scored.front().first.conflict) break;
+        if (!c.follow_up || !scored.front().first.follow_up || c.entities < opt.bridge_entities) continue;
+        if (!incidents[other]->alive || !incidents[s]->alive) continue;
+        s = merge_slots(s, other);
+        d.bridged.push_back(incidents[s]->id == incidents[other]->id ? incidents[scored.front().second]->id : incidents[other]->id);
+      }
       add_member(*incidents[s], p, tv, ev, false);
       index_incident(s);
       d.incident_id = incidents[s]->id;
@@ -107,11 +126,7 @@ Result<ClusterDecision> Clusterer::Impl::place(const ArticleProfile& p, bool exp
       add_incident(std::move(in));
     }
     count_document(p, ev);
-    if (explain)
-      for (size_t k = 0; k < scored.size() && k < 5; ++k) {
-        d.candidates.push_back(scored[k].first);
-        d.candidates.back().incident_id = incidents[scored[k].second]->id;
-      }
+
   }
   assigned[p.article_id] = d.incident_id;
   pending.memberships.push_back(IncidentMembership{p.article_id, d.incident_id, d.score, false});

@@ -55,11 +55,15 @@ struct ClusterOptions {
   double grace_days = 7;           // no decay within this many days of the incident's span
   double term_half_life = 21;      // days: content similarity halves every so many days beyond the grace
   double entity_half_life = 120;    // days: entity similarity decays more slowly
+  double follow_up_half_life = 730;      // days: entity similarity when the article's subject is the incident's
+  double follow_up_term_half_life = 120; // days: content similarity then
   double content_weight = 0.4;     // weights of content, entity and headline-subject agreement
   double entity_weight = 0.4;
   double subject_weight = 0.2;
   double content_alone = 1.0;      // the text alone counts at this weight when that is the stronger evidence
   double conflict_penalty = 0.5;   // factor applied when the article's subjects are foreign to the incident
+  double bridge_threshold = 0.3;   // an article this similar to two incidents shows they are one: they merge (0: never)
+  double bridge_entities = 0.3;    // ... when it also shares this much of each one's core entities
   size_t batch = 2000;             // articles queued before clustering runs
   size_t max_postings = 20000;     // longer posting lists are skipped as unselective
   size_t postings_scan = 64;       // newest live entries read per posting list
@@ -77,11 +81,14 @@ struct ClusterDecision {
   double score = 0;      // similarity to the incident joined; 1 for copies; 0 when it started one
   bool created = false;  // started a new incident
   bool copy = false;     // joined its original's incident as a near-duplicate copy
+  std::vector<std::string> bridged;  // incidents merged into the one joined, because the article fits both
   double micros = 0;     // time taken to place it (candidates, scoring, update), without the commit
   struct Candidate {
     std::string incident_id;
     double score = 0, content = 0, entities = 0, subject = 0, time = 0;
     bool conflict = false;
+    bool follow_up = false;             // the article's subject is the incident's: time counts for less
+    std::vector<std::string> shared;    // the entities both name, the weightiest first (explained decisions only)
   };
   std::vector<Candidate> candidates;  // best first
 };

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include <algorithm>
 #include <cmath>
@@ -46,6 +47,7 @@ struct Incident {
     float weight = 0;      // kind weight times rarity, when last seen (not stored)
     KeyKind kind = KeyKind::Name;
     bool subject = false;  // named in a headline, or a victim
+    bool lexical = false;  // only ever a capitalised word of a language that capitalises nouns
   };
   std::string id;
   int32_t window_first = 0, window_last = 0;       // every member's day (anchors of undated ones included)
@@ -55,6 +57,7 @@ struct Incident {
   double centroid_norm = 0;
   std::vector<Entity> entities;
   std::map<std::string, uint32_t> actors;
+  std::map<std::string, uint32_t> languages;  // of the originals
   std::vector<TitleCandidate> titles;
   std::string title;
   std::string created_at;
@@ -64,11 +67,37 @@ struct Incident {
   bool alive = true;
 
   bool dated() const { return dated_first != kNoDay; }
+  // Whether most of its articles are in another language than `lang` (unknown: no).
+  bool foreign_to(const std::string& lang) const {
+    if (languages.empty()) return false;
+    uint32_t same = 0, all = 0;
+    for (const auto& [l, n] : languages) {
+      all += n;
+      if (l == lang) same += n;
+    }
+    return same * 2 < all;
+  }
   double share(const Entity& e) const { return std::min(1.0, static_cast<double>(e.support) / std::max<uint32_t>(1, originals)); }
 };
 
 
+// Languages whose spelling capitalises every noun: a capitalised word there is no sign of a name.
+inline bool capitalises_nouns(const std::string& lang) { return lang == "de" || lang == "lb"; }
+
+// A single capitalised word of such a language: maybe a name, maybe any noun.
+inline bool lexical_key(const ProfileKey& k, const std::string& lang) {
+  return k.kind == KeyKind::Name && capitalises_nouns(lang) && k.key.find(' ') == std::string::npos;
+}
+
 inline bool subject_kind(KeyKind k) { return k == KeyKind::Victim || k == KeyKind::Organization || k == KeyKind::Name; }
+
+// Kinds of entity specific enough to look an incident up by at any distance in time: who was hit,
+// who did it, with what, through which flaw. Countries and government bodies recur across
+// unrelated incidents.
+inline bool far_key_kind(KeyKind k) { return k != KeyKind::Country && k != KeyKind::Agency; }
+inline constexpr size_t kFarKeys = 24;     // keys an incident is listed under for far look-ups
+inline constexpr size_t kFarPerKey = 16;   // incidents read per key in a far look-up (the latest seen)
+std::vector<uint64_t> far_keys(const Incident& in);
 
 // Dot product of two sparse vectors sorted by key.
 // Branch-free merge: which side advances is data, not a jump the CPU must guess (the keys are
@@ -143,6 +172,7 @@ struct Clusterer::Impl {
   std::vector<uint32_t> hit_search;                       // per slot, the search that last hit it
   uint32_t search_serial = 0;
   std::unordered_map<std::string, size_t> by_id;          // incident id -> slot
+  absl::flat_hash_set<uint64_t> far_looked;               // keys looked up beyond the window since the last eviction
   absl::flat_hash_map<uint64_t, std::vector<uint32_t>> postings;  // key -> slots
   std::vector<std::pair<int32_t, int32_t>> covered;       // day ranges loaded from the store
   std::unordered_map<std::string, std::string> assigned;  // article -> incident, this session
@@ -197,6 +227,7 @@ struct Clusterer::Impl {
     double entities = 0;  // entity agreement in [0, 1]
     double subject = 0;   // headline agreement in [0, 1]
     bool conflict = false;
+    bool shared_subject = false;  // a victim or headline subject of the article is one of the incident's own
   };
 
   // Entity agreement: how much of each side's core the other names, weighted by kind and rarity,
@@ -213,7 +244,9 @@ struct Clusterer::Impl {
   // Conflict: each has a protagonist the other never mentions. The article's subjects are the
   // victims and names of its headline; the incident's are those of the headlines and victims of at
   // least half of its articles.
-  static Agreement agreement(const EntityVec& ev, const Incident& in);
+  static Agreement agreement(const EntityVec& ev, const Incident& in, bool nouns_capitalised);
+  // The keys of the entities the article and the incident both name, the weightiest first.
+  static std::vector<std::string> shared_entities(const EntityVec& ev, const Incident& in);
 
   // ---- Memory: which incidents are loaded ----
   Incident* slot(size_t i) { return incidents[i].get(); }
@@ -245,6 +278,9 @@ struct Clusterer::Impl {
   void drop_incident(size_t i);
 
   Status ensure_loaded(int32_t from, int32_t to);
+  // Loads the incidents listed in the store under the article's salient specific entities.
+  Status ensure_far_loaded(const EntityVec& ev);
+  void load(const IncidentRecord& r);
 
   // Forgets everything held in memory (after corrections, which work on the store).
   void forget();
@@ -256,6 +292,9 @@ struct Clusterer::Impl {
 
   // ---- Adding an article to an incident ----
   void add_member(Incident& in, const ArticleProfile& p, const SparseVector& tv, const EntityVec& ev, bool copy);
+
+  // Merges two incidents held in memory; the one seen first survives. Returns its slot.
+  size_t merge_slots(size_t a, size_t b);
 
   // Keeps the centroid's strongest terms (sorted by key again).
   void prune_centroid(Incident& in);

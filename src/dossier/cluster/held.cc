@@ -55,6 +55,31 @@ void Clusterer::Impl::drop_incident(size_t i) {
   --live;
 }
 
+void Clusterer::Impl::load(const IncidentRecord& r) {
+  if (by_id.count(r.id)) return;
+  auto in = std::make_unique<Incident>();
+  in->id = r.id;
+  in->title = r.title;
+  in->created_at = r.created_at;
+  if (!deserialize(r.state, *in)) return;  // an unreadable state is rebuilt by `cluster --rebuild`
+  refresh(*in);
+  add_incident(std::move(in));
+}
+
+// The article's salient specific entities look up, through the store's index, the incidents
+// listed under them however far in time; each key once per session (incidents created since are
+// in memory).
+Status Clusterer::Impl::ensure_far_loaded(const EntityVec& ev) {
+  std::vector<uint64_t> keys;
+  for (const auto& k : ev.keys)
+    if (far_key_kind(k.key->kind) && salient(*k.key) && far_looked.insert(k.hash).second) keys.push_back(k.hash);
+  if (keys.empty()) return {};
+  auto rows = store.incidents_with_keys(keys, kFarPerKey);
+  if (!rows.ok()) return Error{rows.error()};
+  for (const auto& r : *rows) load(r);
+  return {};
+}
+
 Status Clusterer::Impl::ensure_loaded(int32_t from, int32_t to) {
   // Sub-ranges not yet covered.
   std::vector<std::pair<int32_t, int32_t>> missing{{from, to}};
@@ -73,16 +98,7 @@ Status Clusterer::Impl::ensure_loaded(int32_t from, int32_t to) {
   for (const auto& [x, y] : missing) {
     auto rows = store.incidents_in_window(x, y);
     if (!rows.ok()) return Error{rows.error()};
-    for (auto& r : *rows) {
-      if (by_id.count(r.id)) continue;
-      auto in = std::make_unique<Incident>();
-      in->id = r.id;
-      in->title = r.title;
-      in->created_at = r.created_at;
-      if (!deserialize(r.state, *in)) continue;  // an unreadable state is rebuilt by `cluster --rebuild`
-      refresh(*in);
-      add_incident(std::move(in));
-    }
+    for (const auto& r : *rows) load(r);
     covered.emplace_back(x, y);
   }
   // Keep the covered list short.
@@ -103,6 +119,7 @@ void Clusterer::Impl::forget() {
   by_id.clear();
   postings.clear();
   covered.clear();
+  far_looked.clear();
   live = 0;
 }
 
@@ -136,6 +153,7 @@ void Clusterer::Impl::evict(int32_t lo, int32_t hi) {
   summaries.clear();
   by_id.clear();
   postings.clear();
+  far_looked.clear();
   live = 0;
   // Oldest first, so that posting lists stay in creation order.
   std::stable_sort(keep.begin(), keep.end(), [](const auto& a, const auto& b) { return a->created_order < b->created_order; });

@@ -5,7 +5,7 @@ namespace dossier {
 
 namespace {
 
-constexpr uint8_t kStateVersion = 1;
+constexpr uint8_t kStateVersion = 2;  // 2 added the languages of the members
 
 }  // namespace
 
@@ -25,7 +25,7 @@ std::string serialize(const Incident& in) {
   w.varint(in.entities.size());
   for (const auto& e : in.entities) {
     w.u64(e.hash);
-    w.u8(static_cast<uint8_t>(e.kind) | (e.subject ? 0x80 : 0));
+    w.u8(static_cast<uint8_t>(e.kind) | (e.subject ? 0x80 : 0) | (e.lexical ? 0x40 : 0));
     w.f32(e.support);
   }
   w.varint(in.actors.size());
@@ -40,12 +40,18 @@ std::string serialize(const Incident& in) {
     w.varint(t.terms.size());
     for (uint64_t k : t.terms) w.u64(k);
   }
+  w.varint(in.languages.size());
+  for (const auto& [l, n] : in.languages) {
+    w.str(l);
+    w.varint(n);
+  }
   return w.take();
 }
 
 bool deserialize(std::string_view blob, Incident& in) {
   ByteReader r(blob);
-  if (r.u8() != kStateVersion) return false;
+  uint8_t version = r.u8();
+  if (version != 1 && version != kStateVersion) return false;
   in.window_first = static_cast<int32_t>(r.svarint());
   in.window_last = static_cast<int32_t>(r.svarint());
   in.dated_first = static_cast<int32_t>(r.svarint());
@@ -59,7 +65,8 @@ bool deserialize(std::string_view blob, Incident& in) {
     Incident::Entity e;
     e.hash = r.u64();
     uint8_t kind = r.u8();
-    e.kind = static_cast<KeyKind>(kind & 0x7F);
+    e.kind = static_cast<KeyKind>(kind & 0x3F);
+    e.lexical = (kind & 0x40) != 0;
     e.subject = (kind & 0x80) != 0;
     e.support = r.f32();
     in.entities.push_back(e);
@@ -80,6 +87,11 @@ bool deserialize(std::string_view blob, Incident& in) {
     for (size_t m = r.count(8); m > 0 && r.ok(); --m) t.terms.push_back(r.u64());
     in.titles.push_back(std::move(t));
   }
+  if (version >= 2)
+    for (size_t n = r.count(2); n > 0 && r.ok(); --n) {
+      std::string l = r.str();
+      in.languages[l] = static_cast<uint32_t>(r.varint());
+    }
   return r.ok();
 }
 

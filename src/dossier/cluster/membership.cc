@@ -25,6 +25,7 @@ void Clusterer::Impl::add_member(Incident& in, const ArticleProfile& p, const Sp
   in.dirty = true;
   if (copy) return;  // a copy adds no evidence of its own
   ++in.originals;
+  ++in.languages[p.language];
   // Merge the article's unit term vector into the centroid.
   SparseVector merged;
   merged.reserve(in.centroid.size() + tv.size());
@@ -52,7 +53,13 @@ void Clusterer::Impl::add_member(Incident& in, const ArticleProfile& p, const Sp
     }
     const EntityKey& k = ev.keys[j++];
     Incident::Entity e;
-    if (i < in.entities.size() && in.entities[i].hash == k.hash) e = in.entities[i++];
+    bool fresh = true;
+    if (i < in.entities.size() && in.entities[i].hash == k.hash) {
+      e = in.entities[i++];
+      fresh = false;
+    }
+    bool lexical = lexical_key(*k.key, p.language);
+    e.lexical = fresh ? lexical : e.lexical && lexical;
     e.hash = k.hash;
     e.kind = k.key->kind;
     e.support += salient(*k.key) ? 1.0f : kSideMention;
@@ -80,6 +87,64 @@ void Clusterer::Impl::prune_centroid(Incident& in) {
                    [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); });
   c.resize(opt.centroid_terms);
   std::sort(c.begin(), c.end());
+}
+
+size_t Clusterer::Impl::merge_slots(size_t x, size_t y) {
+  auto first = [&](size_t i) { return std::make_tuple(incidents[i]->window_first, incidents[i]->id); };
+  size_t into = first(x) <= first(y) ? x : y, from = into == x ? y : x;
+  Incident& a = *incidents[into];
+  Incident& b = *incidents[from];
+  a.window_first = std::min(a.window_first, b.window_first);
+  a.window_last = std::max(a.window_last, b.window_last);
+  if (b.dated()) {
+    a.dated_first = a.dated() ? std::min(a.dated_first, b.dated_first) : b.dated_first;
+    a.dated_last = a.dated() ? std::max(a.dated_last, b.dated_last) : b.dated_last;
+  }
+  a.originals += b.originals;
+  SparseVector c;
+  c.reserve(a.centroid.size() + b.centroid.size());
+  std::merge(a.centroid.begin(), a.centroid.end(), b.centroid.begin(), b.centroid.end(), std::back_inserter(c),
+             [](const auto& p, const auto& q) { return p.first < q.first; });
+  SparseVector summed;
+  for (const auto& kv : c) {
+    if (!summed.empty() && summed.back().first == kv.first) summed.back().second += kv.second;
+    else summed.push_back(kv);
+  }
+  a.centroid = std::move(summed);
+  if (a.centroid.size() > opt.centroid_terms * 2) prune_centroid(a);
+  std::vector<Incident::Entity> ents;
+  size_t i = 0, j = 0;
+  while (i < a.entities.size() || j < b.entities.size()) {
+    if (j == b.entities.size() || (i < a.entities.size() && a.entities[i].hash < b.entities[j].hash)) ents.push_back(a.entities[i++]);
+    else if (i == a.entities.size() || b.entities[j].hash < a.entities[i].hash) ents.push_back(b.entities[j++]);
+    else {
+      Incident::Entity e = a.entities[i++];
+      const Incident::Entity& o = b.entities[j++];
+      e.support += o.support;
+      e.subject |= o.subject;
+      e.lexical &= o.lexical;
+      ents.push_back(e);
+    }
+  }
+  a.entities = std::move(ents);
+  if (a.entities.size() > opt.incident_entities * 2) prune_entities(a);
+  for (const auto& [k, n] : b.actors) a.actors[k] += n;
+  for (const auto& [k, n] : b.languages) a.languages[k] += n;
+  for (auto& t : b.titles) a.titles.push_back(std::move(t));
+  refresh(a);
+  choose_title(a);
+  a.dirty = true;
+  // The merged incident's members, stored and pending, follow it; its id resolves to the survivor.
+  pending.moves.emplace_back(b.id, a.id);
+  pending.deletes.push_back(b.id);
+  pending.aliases.emplace_back(b.id, a.id);
+  for (auto& m : pending.memberships)
+    if (m.incident_id == b.id) m.incident_id = a.id;
+  for (auto& [article, incident] : assigned)
+    if (incident == b.id) incident = a.id;
+  drop_incident(from);
+  index_incident(into);
+  return into;
 }
 
 // Keeps the strongest entities by weight and support: most names are one-off mentions.
@@ -135,6 +200,20 @@ void Clusterer::Impl::count_document(const ArticleProfile& p, const EntityVec& e
   ++pending.documents_delta;
 }
 
+// The keys an incident is found by from beyond the window: its core specific entities (named
+// saliently by at least half of its articles), the strongest first.
+std::vector<uint64_t> far_keys(const Incident& in) {
+  std::vector<std::pair<double, uint64_t>> core;
+  for (const auto& e : in.entities)
+    if (far_key_kind(e.kind) && in.share(e) >= 0.5) core.emplace_back(e.weight * in.share(e), e.hash);
+  std::sort(core.begin(), core.end(), [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  if (core.size() > kFarKeys) core.resize(kFarKeys);
+  std::vector<uint64_t> out;
+  for (const auto& [w, k] : core) out.push_back(k);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 IncidentRecord Clusterer::Impl::record_of(const Incident& in) const {
   IncidentRecord r;
   r.id = in.id;
@@ -147,6 +226,7 @@ IncidentRecord Clusterer::Impl::record_of(const Incident& in) const {
   for (const auto& [n, id] : a) r.actors.push_back(id);
   r.state = serialize(in);
   r.created_at = in.created_at;
+  r.keys = far_keys(in);
   return r;
 }
 

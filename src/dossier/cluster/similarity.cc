@@ -46,9 +46,11 @@ Clusterer::Impl::EntityVec Clusterer::Impl::entity_vector(const ArticleProfile& 
 // Conflict: each has a protagonist the other never mentions. The article's subjects are the
 // victims and names of its headline; the incident's are those of the headlines and victims of at
 // least half of its articles.
-Clusterer::Impl::Agreement Clusterer::Impl::agreement(const EntityVec& ev, const Incident& in) {
+Clusterer::Impl::Agreement Clusterer::Impl::agreement(const EntityVec& ev, const Incident& in, bool nouns_capitalised) {
+  Agreement out;
   double a_core = 0, a_hit = 0, a_all = 0, a_all_hit = 0, i_core = 0, i_hit = 0, subj_total = 0, subj_hit = 0;
   bool article_subjects = false, article_shared = false, incident_subjects = false, incident_shared = false;
+  bool article_cves = false, incident_cves = false, cves_shared = false;
   const auto& ak = ev.keys;
   const auto& ie = in.entities;
   size_t i = 0, j = 0;
@@ -59,6 +61,21 @@ Clusterer::Impl::Agreement Clusterer::Impl::agreement(const EntityVec& ev, const
       if (a->hash < e->hash) e = nullptr;
       else a = nullptr;
     }
+    // In a language that capitalises every noun (German), a single capitalised word the incident
+    // does not know may be any noun: it is no evidence of another subject.
+    if (a && !e && nouns_capitalised && a->key->kind == KeyKind::Name && a->key->key.find(' ') == std::string::npos) {
+      ++i;
+      continue;
+    }
+    if (e && !a && e->lexical) {
+      ++j;
+      continue;
+    }
+    if (a && a->key->kind == KeyKind::Cve) {
+      article_cves = true;
+      cves_shared |= e != nullptr;
+    }
+    if (e && e->kind == KeyKind::Cve && in.share(*e) >= 0.25) incident_cves = true;
     if (a) {
       const ProfileKey& k = *a->key;
       double hit = e ? std::min(1.0, 2.0 * in.share(*e)) : 0.0;
@@ -75,6 +92,7 @@ Clusterer::Impl::Agreement Clusterer::Impl::agreement(const EntityVec& ev, const
       if (subject_kind(k.kind) && (k.in_title || k.kind == KeyKind::Victim)) {
         article_subjects = true;
         article_shared |= e != nullptr;
+        if (e && e->subject && in.share(*e) >= 0.5) out.shared_subject = true;
       }
       ++i;
     }
@@ -90,7 +108,6 @@ Clusterer::Impl::Agreement Clusterer::Impl::agreement(const EntityVec& ev, const
       ++j;
     }
   }
-  Agreement out;
   if (a_core == 0) {
     a_core = a_all;
     a_hit = a_all_hit;
@@ -101,26 +118,47 @@ Clusterer::Impl::Agreement Clusterer::Impl::agreement(const EntityVec& ev, const
   }
   out.subject = subj_total > 0 ? subj_hit / subj_total : 0;
   out.conflict = article_subjects && !article_shared && incident_subjects && !incident_shared;
+  // A vendor's name heads the coverage of each of its flaws: other flaws, another story.
+  if (article_cves && incident_cves && !cves_shared) out.shared_subject = false;
+  return out;
+}
+
+std::vector<std::string> Clusterer::Impl::shared_entities(const EntityVec& ev, const Incident& in) {
+  std::vector<std::pair<double, std::string>> both;
+  for (const auto& k : ev.keys) {
+    auto it = std::lower_bound(in.entities.begin(), in.entities.end(), k.hash, [](const Incident::Entity& e, uint64_t h) { return e.hash < h; });
+    if (it != in.entities.end() && it->hash == k.hash) both.emplace_back(k.weight * in.share(*it), k.key->key);
+  }
+  std::sort(both.begin(), both.end(), [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  std::vector<std::string> out;
+  for (size_t i = 0; i < both.size() && i < 8; ++i) out.push_back(both[i].second);
   return out;
 }
 
 ClusterDecision::Candidate Clusterer::Impl::score(const ArticleProfile& p, const SparseVector& tv, const EntityVec& ev, const Incident& in) const {
   ClusterDecision::Candidate c;  // its incident_id is set by the caller, for the few it reports
   c.content = in.centroid_norm > 0 ? dot(tv, in.centroid) / in.centroid_norm : 0;
-  Agreement g = agreement(ev, in);
+  Agreement g = agreement(ev, in, capitalises_nouns(p.language));
   c.entities = g.entities;
   c.subject = g.subject;
   double ft = 1, fe = 1;
   if (p.dated() && in.dated()) {
     int32_t d = distance(p.day, in.dated_first, in.dated_last);
     double beyond = std::max(0.0, d - opt.grace_days);
-    ft = std::pow(0.5, beyond / opt.term_half_life);
-    fe = std::pow(0.5, beyond / opt.entity_half_life);
+    // Coverage of the same victim or headline subject months later (an indictment, a review, a
+    // notification count) is still the incident: evidence that specific decays slowly.
+    bool follow_up = g.shared_subject && !g.conflict;
+    ft = std::pow(0.5, beyond / (follow_up ? opt.follow_up_term_half_life : opt.term_half_life));
+    fe = std::pow(0.5, beyond / (follow_up ? opt.follow_up_half_life : opt.entity_half_life));
   }
   c.time = fe;
+  c.follow_up = g.shared_subject && !g.conflict;
   // Either the evidence combined, or the text alone when it is similar enough by itself (an
   // article need not name any entity the extractor knows to report the same incident).
-  c.score = std::max(opt.content_weight * c.content * ft + opt.entity_weight * c.entities * fe + opt.subject_weight * c.subject * fe,
+  // Across languages stems never match: the entities carry the content's weight as well.
+  bool foreign = in.foreign_to(p.language);
+  double content_w = foreign ? 0 : opt.content_weight, entity_w = opt.entity_weight + (foreign ? opt.content_weight : 0);
+  c.score = std::max(content_w * c.content * ft + entity_w * c.entities * fe + opt.subject_weight * c.subject * fe,
                      opt.content_alone * c.content * ft);
   if (g.conflict) {
     c.conflict = true;
@@ -134,22 +172,27 @@ ClusterDecision::Candidate Clusterer::Impl::score(const ArticleProfile& p, const
 std::vector<size_t> Clusterer::Impl::candidates(const ArticleProfile& p, const SparseVector& tv, const EntityVec& ev) {
   // The article's salient specific entities (headline, victims, named repeatedly) and its most
   // weighted terms look candidates up; the rest only count in scoring.
-  std::vector<std::pair<uint64_t, double>> keys;
+  struct LookupKey {
+    uint64_t hash;
+    double weight;
+    bool any_time;  // a specific entity finds incidents at any distance in time; a term only within the window
+  };
+  std::vector<LookupKey> keys;
   for (const auto& k : ev.keys)
-    if (k.key->kind != KeyKind::Country && k.key->kind != KeyKind::Agency && salient(*k.key)) keys.emplace_back(k.hash, k.idf);
+    if (far_key_kind(k.key->kind) && salient(*k.key)) keys.push_back({k.hash, k.idf, true});
   std::vector<std::pair<float, uint64_t>> top;
   for (const auto& [k, v] : tv) top.emplace_back(v, k);
   size_t n = std::min<size_t>(16, top.size());
   std::partial_sort(top.begin(), top.begin() + static_cast<long>(n), top.end(), [](const auto& a, const auto& b) {
     return a.first > b.first || (a.first == b.first && a.second < b.second);
   });
-  for (size_t j = 0; j < n; ++j) keys.emplace_back(top[j].second, idf(top[j].second));
+  for (size_t j = 0; j < n; ++j) keys.push_back({top[j].second, idf(top[j].second), false});
   // Posting lists grow in creation order: the newest entries are read first, and at most
   // `postings_scan` of them, so a common key costs the same however many incidents hold it.
   if (hit_weight.size() < incidents.size()) hit_weight.resize(incidents.size()), hit_search.resize(incidents.size());
   if (++search_serial == 0) std::fill(hit_search.begin(), hit_search.end(), 0), search_serial = 1;
   std::vector<uint32_t> hit;  // slots hit, in the order first hit
-  for (const auto& [k, w] : keys) {
+  for (const auto& [k, w, any_time] : keys) {
     auto it = postings.find(k);
     if (it == postings.end() || it->second.size() > opt.max_postings) continue;
     const auto& list = it->second;
@@ -158,7 +201,8 @@ std::vector<size_t> Clusterer::Impl::candidates(const ArticleProfile& p, const S
       const SlotSummary& in = summaries[*e];
       if (!in.alive) continue;
       ++seen;
-      if (p.dated() && in.dated_first != kNoDay && distance(p.day, in.dated_first, in.dated_last) > opt.window_days) continue;
+      if (!any_time && p.dated() && in.dated_first != kNoDay && distance(p.day, in.dated_first, in.dated_last) > opt.window_days)
+        continue;
       if (hit_search[*e] != search_serial) {
         hit_search[*e] = search_serial;
         hit_weight[*e] = 0;

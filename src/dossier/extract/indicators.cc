@@ -411,9 +411,12 @@ namespace {
 // Pass 1: anchors, merged into windows; pass 2: the full patterns over the windows. Returns the
 // completed matches (hashes are found by hand in pass 1).
 std::vector<Raw> find_matches(std::string_view text, const VectorscanDb& anchors, const VectorscanDb& patterns) {
-  hs_scratch_t* scratch = anchors.scratch();
   std::vector<Raw> raw;
-  if (!scratch || !patterns.scratch()) return raw;
+  // One scratch per thread serves every database; fitting it to the second may move it, so the
+  // pointer is taken once both fit (a thread's first scan used to read a freed scratch and find
+  // nothing).
+  if (!anchors.scratch() || !patterns.scratch()) return raw;
+  hs_scratch_t* scratch = patterns.scratch();
 
   // Pass 1: anchors, merged into windows.
   std::vector<std::pair<size_t, size_t>> windows;

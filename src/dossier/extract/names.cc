@@ -68,6 +68,7 @@ std::vector<ProperName> proper_name_mentions(std::string_view text, const std::v
     bool sentence_initial;
   };
   std::vector<Run> runs;
+  std::unordered_set<std::string> lowercase;     // words the text also writes in lower case: common nouns ("ransomware")
   std::unordered_set<std::string> mid_sentence;  // folded words seen capitalised away from a sentence start
   std::vector<char> mask(text.size() + 1, 0);  // bytes inside KB entity mentions and excluded spans
   auto mark = [&](size_t b, size_t e) { std::fill(mask.begin() + static_cast<long>(std::min(b, text.size())), mask.begin() + static_cast<long>(std::min(e, text.size())), 1); };
@@ -90,6 +91,7 @@ std::vector<ProperName> proper_name_mentions(std::string_view text, const std::v
     // A word that can be part of a name: capitalised, not a KB entity, indicator or date.
     std::vector<char> nameable(words.size());
     for (size_t j = 0; j < words.size(); ++j) {
+      if (!words[j].text.empty() && ascii::is_lower(static_cast<unsigned char>(words[j].text[0]))) lowercase.insert(std::string(words[j].text));
       if (!capitalised(words[j].text) || covered(words[j])) continue;
       std::string f = fold_name(words[j].text);
       nameable[j] = !calendar_word(f) && !(digits_follow(j) && kb.is_common_word(f));  // "May 2023", "Version 5"
@@ -137,9 +139,11 @@ std::vector<ProperName> proper_name_mentions(std::string_view text, const std::v
   }
   std::vector<ProperName> out;
   for (const auto& r : runs) {
-    // A single capitalised ordinary word opening a sentence is just that ("Investigators").
+    // A single capitalised ordinary word opening a sentence is just that ("Investigators"); so is
+    // one the text also writes in lower case ("Ransomware" in a headline, "ransomware" below).
     if (r.sentence_initial && r.folded.size() == 1 && kb.is_common_word(r.folded.front()) && !mid_sentence.count(r.folded.front()))
       continue;
+    if (r.folded.size() == 1 && lowercase.count(r.folded.front())) continue;
     if (r.folded.size() >= 2) {
       std::string full, surface;
       for (size_t k = 0; k < r.folded.size(); ++k) {
@@ -150,7 +154,8 @@ std::vector<ProperName> proper_name_mentions(std::string_view text, const std::v
     }
     for (size_t k = 0; k < r.folded.size(); ++k) {
       const auto& f = r.folded[k];
-      if (f.size() >= 3 && !generic_name_word(f) && !connector(f) && !is_stop_word(f) && (r.folded.size() == 1 || !kb.is_common_word(f)))
+      if (f.size() >= 3 && !generic_name_word(f) && !connector(f) && !is_stop_word(f) && !lowercase.count(f) &&
+          (r.folded.size() == 1 || !kb.is_common_word(f)))
         out.push_back(ProperName{f, std::string(r.surface[k])});
     }
   }

@@ -91,11 +91,43 @@ Status SqliteStore::commit_clustering(const ClusterCommit& c) {
   };
   std::string now = now_iso8601();
   {
+    Stmt unkey(*cache_, db_, "DELETE FROM incident_keys WHERE incident_seq = (SELECT seq FROM incidents WHERE id = ?)");
+    Stmt up(*cache_, db_,
+            "INSERT INTO incidents (id, title, first_day, last_day, actors, state, created_at, updated_at, version) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT(id) DO UPDATE SET title = excluded.title, "
+            "first_day = excluded.first_day, last_day = excluded.last_day, actors = excluded.actors, state = excluded.state, "
+            "updated_at = excluded.updated_at, version = incidents.version + 1");
+    Stmt key(*cache_, db_, "INSERT OR IGNORE INTO incident_keys (key, last_day, incident_seq) SELECT ?, ?, seq FROM incidents WHERE id = ?");
+    for (const auto& r : c.upserts) {
+      up.reset();
+      up.bind(1, r.id).bind(2, r.title).bind(3, static_cast<int64_t>(r.first_day)).bind(4, static_cast<int64_t>(r.last_day));
+      up.bind(5, actors_column(r.actors)).bind_blob(6, r.state).bind(7, r.created_at.empty() ? now : r.created_at).bind(8, now);
+      if (up.step() != SQLITE_DONE) return fail("save incident " + r.id);
+      unkey.reset();
+      unkey.bind(1, r.id);
+      if (unkey.step() != SQLITE_DONE) return fail("save incident " + r.id);
+      for (uint64_t k : r.keys) {
+        key.reset();
+        key.bind(1, static_cast<int64_t>(k)).bind(2, static_cast<int64_t>(r.last_day)).bind(3, r.id);
+        if (key.step() != SQLITE_DONE) return fail("save incident " + r.id);
+      }
+    }
+    // Members of incidents merged into others follow them before those are deleted.
+    Stmt move(*cache_, db_,
+              "UPDATE incident_articles SET incident_seq = (SELECT seq FROM incidents WHERE id = ?) "
+              "WHERE incident_seq = (SELECT seq FROM incidents WHERE id = ?)");
+    for (const auto& [from, to] : c.moves) {
+      move.reset();
+      move.bind(1, to).bind(2, from);
+      if (move.step() != SQLITE_DONE) return fail("merge incident " + from);
+    }
     Stmt del(*cache_, db_, "DELETE FROM incidents WHERE id = ?");
     for (const auto& id : c.deletes) {
+      unkey.reset();
+      unkey.bind(1, id);
       del.reset();
       del.bind(1, id);
-      if (del.step() != SQLITE_DONE) return fail("delete incident " + id);
+      if (unkey.step() != SQLITE_DONE || del.step() != SQLITE_DONE) return fail("delete incident " + id);
     }
     Stmt alias(*cache_, db_, "INSERT INTO incident_aliases (old_id, new_id) VALUES (?, ?) ON CONFLICT(old_id) DO UPDATE SET new_id = excluded.new_id");
     Stmt realias(*cache_, db_, "UPDATE incident_aliases SET new_id = ? WHERE new_id = ?");
@@ -105,17 +137,6 @@ Status SqliteStore::commit_clustering(const ClusterCommit& c) {
       realias.reset();
       realias.bind(1, new_id).bind(2, old_id);
       if (alias.step() != SQLITE_DONE || realias.step() != SQLITE_DONE) return fail("alias incident " + old_id);
-    }
-    Stmt up(*cache_, db_,
-            "INSERT INTO incidents (id, title, first_day, last_day, actors, state, created_at, updated_at, version) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT(id) DO UPDATE SET title = excluded.title, "
-            "first_day = excluded.first_day, last_day = excluded.last_day, actors = excluded.actors, state = excluded.state, "
-            "updated_at = excluded.updated_at, version = incidents.version + 1");
-    for (const auto& r : c.upserts) {
-      up.reset();
-      up.bind(1, r.id).bind(2, r.title).bind(3, static_cast<int64_t>(r.first_day)).bind(4, static_cast<int64_t>(r.last_day));
-      up.bind(5, actors_column(r.actors)).bind_blob(6, r.state).bind(7, r.created_at.empty() ? now : r.created_at).bind(8, now);
-      if (up.step() != SQLITE_DONE) return fail("save incident " + r.id);
     }
     Stmt mem(*cache_, db_,
              "INSERT INTO incident_articles (article_seq, incident_seq, score, pinned, joined_at) "
@@ -264,6 +285,33 @@ Result<std::vector<IncidentRecord>> SqliteStore::incidents_in_window(int32_t fro
   return out;
 }
 
+Result<std::vector<IncidentRecord>> SqliteStore::incidents_with_keys(const std::vector<uint64_t>& keys, size_t per_key) {
+  std::vector<int64_t> seqs;
+  {
+    Stmt q(*cache_, db_, "SELECT incident_seq FROM incident_keys WHERE key = ? ORDER BY last_day DESC LIMIT ?");
+    for (uint64_t k : keys) {
+      q.reset();
+      q.bind(1, static_cast<int64_t>(k)).bind(2, static_cast<int64_t>(per_key));
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW) seqs.push_back(q.i64(0));
+      if (rc != SQLITE_DONE) return Error{errmsg()};
+    }
+  }
+  std::sort(seqs.begin(), seqs.end());
+  seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
+  std::string sql = std::string("SELECT ") + kIncidentColumns + ", state FROM incidents WHERE seq = ?";
+  Stmt q(*cache_, db_, sql.c_str());
+  std::vector<IncidentRecord> out;
+  for (int64_t seq : seqs) {
+    q.reset();
+    q.bind(1, seq);
+    int rc = q.step();
+    if (rc == SQLITE_ROW) out.push_back(read_incident_row(q, true));
+    else if (rc != SQLITE_DONE) return Error{errmsg()};
+  }
+  return out;
+}
+
 Result<std::vector<IncidentRecord>> SqliteStore::list_incidents(const IncidentQuery& query) {
   std::string sql = std::string("SELECT ") + kIncidentColumns +
                     " FROM incidents WHERE (? = '' OR last_seen >= ?) AND (? = '' OR instr(actors, ' ' || ? || ' ') > 0)"
@@ -398,7 +446,7 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::correction
 Status SqliteStore::clear_clustering() {
   WriteScope tx(db_);
   if (!tx.ok()) return Error{errmsg()};
-  Status st = exec("DELETE FROM incident_articles; DELETE FROM incidents; DELETE FROM incident_aliases; DELETE FROM term_df; DELETE FROM term_df_log; DELETE FROM cluster_meta;");
+  Status st = exec("DELETE FROM incident_articles; DELETE FROM incident_keys; DELETE FROM incidents; DELETE FROM incident_aliases; DELETE FROM term_df; DELETE FROM term_df_log; DELETE FROM cluster_meta;");
   if (!st) return st;  // the scope rolls back
   if (!tx.commit()) return Error{errmsg()};
   return {};

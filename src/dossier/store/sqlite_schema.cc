@@ -203,6 +203,18 @@ CREATE TABLE extractions (
   extracted_at TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 9: incidents listed under their specific entities, so that an article months after an
+    // incident finds it through an index rather than a scan. Incidents stored before are listed
+    // the next time they change (or at `cluster --rebuild`).
+    R"sql(
+CREATE TABLE IF NOT EXISTS incident_keys (
+  key INTEGER NOT NULL,
+  last_day INTEGER NOT NULL,
+  incident_seq INTEGER NOT NULL,
+  PRIMARY KEY (key, last_day, incident_seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS incident_keys_incident ON incident_keys(incident_seq);
+)sql",
 };
 
 }  // namespace

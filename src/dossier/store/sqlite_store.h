@@ -37,6 +37,7 @@ class SqliteStore final : public Store {
   Result<std::optional<StoredExtraction>> get_extraction(const std::string& article_id) override;
   Status commit_clustering(const ClusterCommit& commit) override;
   Result<std::vector<IncidentRecord>> incidents_in_window(int32_t from_day, int32_t to_day) override;
+  Result<std::vector<IncidentRecord>> incidents_with_keys(const std::vector<uint64_t>& keys, size_t per_key) override;
   Result<std::vector<IncidentRecord>> list_incidents(const IncidentQuery& query) override;
   Result<std::optional<IncidentRecord>> get_incident(const std::string& id_or_prefix, bool with_state) override;
   Result<std::vector<IncidentMember>> incident_members(const std::string& incident_id) override;

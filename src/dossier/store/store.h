@@ -42,6 +42,9 @@ struct IncidentRecord {
   int64_t outlets = 0;
   std::vector<std::string> actors;  // actor ids named by its articles, most named first
   std::string state;
+  // The specific entities (victims, actors, CVEs, indicators, malware, names) it is found by when
+  // an article is further from it in time than the clusterer's window; written with the state.
+  std::vector<uint64_t> keys;
   std::string created_at, updated_at;
   int64_t version = 0;   // increases whenever its membership changes
 };
@@ -65,6 +68,7 @@ struct ClusterCommit {
   std::vector<IncidentRecord> upserts;
   std::vector<std::string> deletes;                              // incidents emptied or merged away
   std::vector<std::pair<std::string, std::string>> aliases;      // merged id -> surviving id
+  std::vector<std::pair<std::string, std::string>> moves;        // every stored member of the first joins the second
   std::vector<IncidentMembership> memberships;                   // by article (replaces its previous one)
   std::vector<std::pair<uint64_t, int64_t>> df_deltas;           // document frequency changes by term key
   int64_t documents_delta = 0;
@@ -148,6 +152,9 @@ class Store {
   virtual Status commit_clustering(const ClusterCommit& commit) = 0;
   // Incidents whose window [first_day, last_day] meets [from_day, to_day], with their state.
   virtual Result<std::vector<IncidentRecord>> incidents_in_window(int32_t from_day, int32_t to_day) = 0;
+  // Incidents listed under any of the keys (IncidentRecord::keys), at most `per_key` per key, those
+  // seen last first, with their state; each once.
+  virtual Result<std::vector<IncidentRecord>> incidents_with_keys(const std::vector<uint64_t>& keys, size_t per_key) = 0;
   // Most recently seen first. Without state.
   virtual Result<std::vector<IncidentRecord>> list_incidents(const IncidentQuery& query) = 0;
   // By id or unique prefix (4+ characters); a merged incident's id resolves to the survivor.

@@ -22,7 +22,9 @@ class VectorscanDb {
 
   hs_database_t* get() const { return db_; }
   explicit operator bool() const { return db_ != nullptr; }
-  // The calling thread's scratch, fitted to this database; nullptr if it cannot be allocated.
+  // The calling thread's scratch, fitted to this database; nullptr if it cannot be allocated. One
+  // scratch serves every database on a thread: fitting it to another may reallocate it, so take
+  // the pointer after fitting every database a scan uses.
   hs_scratch_t* scratch() const;
 
  private:
