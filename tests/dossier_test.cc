@@ -476,3 +476,56 @@ TEST(DossierClaims, CleanSentenceRemovesMarkersAndFillerOnly) {
 
 }  // namespace
 }  // namespace dossier
+
+namespace dossier {
+namespace {
+
+// Hostile source metadata (feed items and front matter are written by whoever runs the site) stays
+// inert in every rendered form: only http(s) URLs become links, nothing starts Markdown links,
+// images, raw HTML or autolinks, and HTML output has no live markup from the sources.
+TEST(Render, HostileSourcesStayInert) {
+  const std::vector<std::string> urls = {"javascript:alert(1)",
+                                         "java\tscript:alert(1)",
+                                         " JavaScript:alert(1)",
+                                         "data:text/html;base64,PHNjcmlwdD4=",
+                                         "vbscript:msgbox(1)",
+                                         "https://ok.example/a><img src=x onerror=alert(1)>",
+                                         "https://ok.example/\"onmouseover=\"alert(1)", "https://ok.example/story"};
+  const std::vector<std::string> titles = {"[click](javascript:alert(1))", "![x](https://tracker.example/p.png)",
+                                           "<script>alert(1)</script>", "<https://evil.example>", "a `code` *b* _c_ | d"};
+  Dossier d;
+  d.incident_id = "hostile";
+  d.title = titles[0];
+  int ref = 0;
+  for (const auto& u : urls)
+    for (const auto& t : titles) d.sources.push_back(DossierSource{++ref, "a" + std::to_string(ref), u, t, t, "2024-01-01"});
+  std::string md = render_markdown(d, DossierProduct::Full);
+  std::string html = render_html(d, DossierProduct::Full);
+  // Markdown: no link or image opener, no raw tag, no autolink to anything but http(s).
+  EXPECT_EQ(md.find("]("), std::string::npos) << md;
+  EXPECT_EQ(md.find("!["), std::string::npos) << md;
+  EXPECT_EQ(md.find("<script"), std::string::npos);
+  EXPECT_EQ(md.find("<img"), std::string::npos);
+  EXPECT_EQ(md.find("<javascript"), std::string::npos);
+  EXPECT_EQ(md.find("<data:"), std::string::npos);
+  EXPECT_EQ(md.find("<https://evil"), std::string::npos);
+  for (size_t at = md.find('<'); at != std::string::npos; at = md.find('<', at + 1))
+    EXPECT_EQ(md.compare(at, 9, "<https://"), 0) << md.substr(at, 40);
+  // HTML: every href is http(s) and quoted cleanly; no tag or handler from the sources.
+  std::regex href("href=\"([^\"]*)\"");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), href); it != std::sregex_iterator(); ++it) {
+    std::string target = (*it)[1];
+    EXPECT_EQ(target.rfind("https://ok.example/", 0), 0u) << target;
+    EXPECT_EQ(target.find_first_of("<>\" \t"), std::string::npos) << target;
+  }
+  EXPECT_NE(html.find("href=\"https://ok.example/story\""), std::string::npos);  // a clean URL is still a link
+  EXPECT_NE(md.find("<https://ok.example/story>"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_EQ(html.find("href=\"javascript"), std::string::npos);
+  EXPECT_EQ(html.find("href=\"data:"), std::string::npos);
+  EXPECT_EQ(html.find(" onmouseover="), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dossier

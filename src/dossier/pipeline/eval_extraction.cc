@@ -118,8 +118,10 @@ std::set<std::string> sector_stems(const KnowledgeBase& kb, const std::string& s
   for (int depth = 0; s && depth < 4; ++depth) {
     std::vector<std::string> names = s->aliases;
     names.push_back(s->name);
-    for (const auto& n : names)
-      for (auto w : split_words(fold_name(n))) out.insert(stem_word(w));
+    for (const auto& n : names) {
+      const std::string folded = fold_name(n);  // the words are views into it: it must outlive them
+      for (auto w : split_words(folded)) out.insert(stem_word(w));
+    }
     const Sector* parent = nullptr;
     for (const auto& x : kb.sectors)
       if (x.name == s->parent) parent = &x;

@@ -14,13 +14,16 @@ std::string markers(const std::vector<int>& refs) {
   return s;
 }
 
-// Markdown: characters that would start markup are escaped; '|' too, for table cells.
+// Markdown: characters that would start markup are escaped (CommonMark lets any ASCII punctuation
+// be escaped): emphasis, code, headings, and the brackets of links and images, without which
+// "(javascript:...)" and "!" are plain text ("[x](javascript:...)" and "![](...)" cannot form);
+// '|' too, for table cells. Angle brackets become entities, so no HTML or autolink can start.
 std::string md(const std::string& s) {
   std::string o;
   o.reserve(s.size() + 8);
   for (char c : s) {
     switch (c) {
-      case '\\': case '`': case '*': case '_': case '|': case '#':
+      case '\\': case '`': case '*': case '_': case '|': case '#': case '[': case ']':
         o += '\\';
         o += c;
         break;
@@ -31,6 +34,23 @@ std::string md(const std::string& s) {
     }
   }
   return o;
+}
+
+// Markdown of a line that places its own citation markers ("2022 [1][3]"): the markers stay as
+// written, everything else is escaped.
+std::string md_keeping_markers(const std::string& s) {
+  std::string o;
+  size_t plain = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '[') continue;
+    size_t j = i + 1;
+    while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
+    if (j == i + 1 || j >= s.size() || s[j] != ']') continue;
+    o += md(s.substr(plain, i - plain)) + s.substr(i, j + 1 - i);
+    plain = j + 1;
+    i = j;
+  }
+  return o + md(s.substr(plain));
 }
 
 std::string h(const std::string& s) {
@@ -46,6 +66,16 @@ std::string h(const std::string& s) {
     }
   }
   return o;
+}
+
+// Only http(s) URLs become links, and only when nothing in them could end the link or hide a
+// scheme (white space and control characters, which browsers drop from "java<TAB>script:", quotes,
+// angle brackets, backslashes). Anything else is shown as text.
+bool linkable_url(const std::string& url) {
+  if (!starts_with_icase(url, "http://") && !starts_with_icase(url, "https://")) return false;
+  for (unsigned char c : url)
+    if (c <= 0x20 || c == 0x7F || c == '<' || c == '>' || c == '"' || c == '\\' || c == '`') return false;
+  return true;
 }
 
 const char* kNotReported = "Not reported in the sources.";
@@ -93,10 +123,16 @@ class Writer {
     for (const auto& c : values) v += (v.empty() ? "" : "; ") + sentence(c);
     item(strong(label) + ": " + v);
   }
-  std::string sentence(const Cited& c) const { return esc(c.text) + (c.refs.empty() || c.refs_in_text ? "" : " " + markers(c.refs)); }
+  std::string sentence(const Cited& c) const {
+    if (c.refs_in_text && !html_) return md_keeping_markers(c.text);
+    return esc(c.text) + (c.refs.empty() || c.refs_in_text ? "" : " " + markers(c.refs));
+  }
   std::string esc(const std::string& s) const { return html_ ? h(s) : md(s); }
   std::string strong(const std::string& s) const { return html_ ? "<strong>" + h(s) + "</strong>" : "**" + md(s) + "**"; }
-  std::string code(const std::string& s) const { return html_ ? "<code>" + h(s) + "</code>" : "`" + s + "`"; }
+  std::string code(const std::string& s) const {
+    if (html_) return "<code>" + h(s) + "</code>";
+    return s.find('`') == std::string::npos && s.find('\n') == std::string::npos ? "`" + s + "`" : md(s);
+  }
   void close_list() {
     if (!in_list_) return;
     html_ ? out_ << "</ul>\n" : out_ << "\n";
@@ -289,7 +325,10 @@ void references(Writer& w, const Dossier& d) {
   for (const auto& s : d.sources) {
     std::string line = "[" + std::to_string(s.ref) + "] " + w.esc(s.outlet.empty() ? "(outlet not stated)" : s.outlet) + ", \"" +
                        w.esc(s.title) + "\"" + (s.published.empty() ? "" : ", " + s.published.substr(0, 10));
-    if (!s.url.empty()) line += w.html() ? ", <a href=\"" + h(s.url) + "\">" + h(s.url) + "</a>" : ", <" + s.url + ">";
+    if (!s.url.empty()) {
+      if (!linkable_url(s.url)) line += ", " + w.esc(s.url);
+      else line += w.html() ? ", <a href=\"" + h(s.url) + "\">" + h(s.url) + "</a>" : ", <" + s.url + ">";
+    }
     if (!s.copies.empty()) {
       std::string c;
       for (const auto& x : s.copies) c += (c.empty() ? "" : ", ") + w.esc(x);
