@@ -1,3 +1,4 @@
+#include "dossier/ingest/document.h"
 #include "dossier/ingest/source.h"
 #include "dossier/pipeline/pipeline.h"
 
@@ -133,6 +134,34 @@ TEST(Ingest, BackoffDoublesWithFailures) {
   EXPECT_LT(due(0), due(1));
   EXPECT_LT(due(1), due(3));
   EXPECT_EQ(due(10), due(12));  // capped
+}
+
+}  // namespace
+}  // namespace dossier
+
+namespace dossier {
+namespace {
+
+// When nothing names the outlet, the site the article is on stands for it (the registrable domain
+// of its URL); a named outlet is kept.
+TEST(Ingest, OutletFallsBackToTheUrlsSite) {
+  FetchInfo info;
+  info.source = "item.txt";
+  auto unnamed = parse_document(
+      "---\ntitle: \"Port operator restores booking system\"\nurl: https://news.harbourwire.co.uk/2024/05/port-booking\n---\n\n"
+      "The port operator said its booking system was back after a week offline.\n",
+      info);
+  ASSERT_TRUE(unnamed.ok()) << unnamed.error();
+  EXPECT_EQ(unnamed->article.outlet, "harbourwire.co.uk");
+  auto named = parse_document(
+      "---\ntitle: \"Port operator restores booking system\"\noutlet: Harbour Wire\nurl: https://news.harbourwire.co.uk/a\n---\n\n"
+      "The port operator said its booking system was back after a week offline.\n",
+      info);
+  ASSERT_TRUE(named.ok());
+  EXPECT_EQ(named->article.outlet, "Harbour Wire");
+  auto nowhere = parse_document("The port operator said its booking system was back after a week offline.\n", info);
+  ASSERT_TRUE(nowhere.ok());
+  EXPECT_EQ(nowhere->article.outlet, "");
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "dossier/extract/indicators.h"
-#include "dossier/extract/public_suffix.h"
+#include "dossier/util/public_suffix.h"
 
 namespace dossier::indicator_values {
 

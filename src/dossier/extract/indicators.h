@@ -25,7 +25,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dossier/extract/public_suffix.h"
+#include "dossier/util/public_suffix.h"
 #include "dossier/util/result.h"
 
 namespace dossier {

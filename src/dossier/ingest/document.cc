@@ -5,7 +5,9 @@
 #include "dossier/ingest/language.h"
 #include "dossier/ingest/plaintext.h"
 #include "dossier/util/ascii.h"
+#include "dossier/ingest/fetch.h"
 #include "dossier/util/hash.h"
+#include "dossier/util/public_suffix.h"
 #include "dossier/util/text.h"
 
 namespace dossier {
@@ -67,10 +69,27 @@ std::string normalize_url(std::string_view url_in) {
   return base + kept;
 }
 
+// The registrable domain of an http(s) URL's host ("bbc.co.uk" for https://www.bbc.co.uk/news/x),
+// else its host; empty when there is none.
+std::string outlet_domain(const std::string& url) {
+  std::string origin = url_origin(url);
+  size_t scheme = origin.find("://");
+  if (scheme == std::string::npos) return {};
+  std::string host = origin.substr(scheme + 3);
+  if (size_t colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos) host.resize(colon);
+  static const Result<PublicSuffixList> psl = PublicSuffixList::load();
+  if (psl.ok())
+    if (std::string d = psl->registrable_domain(host); !d.empty()) return d;
+  if (host.rfind("www.", 0) == 0) host.erase(0, 4);
+  return host;
+}
+
 void finalize_article(Article& a) {
   if (a.canonical_url.empty()) a.canonical_url = !a.url.empty() ? a.url : (is_http_url(a.fetch.final_url) ? a.fetch.final_url : "");
   if (!a.canonical_url.empty()) a.canonical_url = normalize_url(a.canonical_url);
   if (a.url.empty()) a.url = a.canonical_url;
+  // No source named the outlet: the site the article is on stands for it.
+  if (trim(a.outlet).empty()) a.outlet = outlet_domain(!a.url.empty() ? a.url : a.canonical_url);
   a.id = hex_id(!a.canonical_url.empty() ? a.canonical_url : a.text);
   if (a.language.empty()) a.language = detect_language(a.text);
 }

@@ -1,4 +1,4 @@
-#include "dossier/extract/public_suffix.h"
+#include "dossier/util/public_suffix.h"
 
 #include <fstream>
 
