@@ -48,6 +48,7 @@ struct Incident {
     KeyKind kind = KeyKind::Name;
     bool subject = false;  // named in a headline, or a victim
     bool lexical = false;  // only ever a capitalised word of a language that capitalises nouns
+    bool far = false;      // a key incidents are looked up by beyond the window (far_lookup_key)
   };
   std::string id;
   int32_t window_first = 0, window_last = 0;       // every member's day (anchors of undated ones included)
@@ -62,6 +63,8 @@ struct Incident {
   std::string title;
   std::string created_at;
   std::vector<uint64_t> indexed;  // posting keys it is listed under, sorted
+  std::vector<uint64_t> written_keys;   // far keys last written to the store (this session)
+  int32_t written_last_day = kNoDay;
   uint64_t created_order = 0;     // when it entered memory (posting lists follow this order)
   bool dirty = false;
   bool alive = true;
@@ -95,7 +98,14 @@ inline bool subject_kind(KeyKind k) { return k == KeyKind::Victim || k == KeyKin
 // who did it, with what, through which flaw. Countries and government bodies recur across
 // unrelated incidents.
 inline bool far_key_kind(KeyKind k) { return k != KeyKind::Country && k != KeyKind::Agency; }
-inline constexpr size_t kFarKeys = 24;     // keys an incident is listed under for far look-ups
+// Of those, the ones an article looks incidents up by beyond the window: one-word names and
+// malware recur across many unrelated stories.
+inline bool far_lookup_key(const ProfileKey& k) {
+  if (k.kind == KeyKind::Software) return false;
+  if (k.kind == KeyKind::Name) return k.key.find(' ') != std::string::npos;
+  return far_key_kind(k.kind);
+}
+inline constexpr size_t kFarKeys = 16;     // keys an incident is listed under for far look-ups
 inline constexpr size_t kFarPerKey = 16;   // incidents read per key in a far look-up (the latest seen)
 std::vector<uint64_t> far_keys(const Incident& in);
 

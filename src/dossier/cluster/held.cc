@@ -72,7 +72,7 @@ void Clusterer::Impl::load(const IncidentRecord& r) {
 Status Clusterer::Impl::ensure_far_loaded(const EntityVec& ev) {
   std::vector<uint64_t> keys;
   for (const auto& k : ev.keys)
-    if (far_key_kind(k.key->kind) && salient(*k.key) && far_looked.insert(k.hash).second) keys.push_back(k.hash);
+    if (far_lookup_key(*k.key) && salient(*k.key) && far_looked.insert(k.hash).second) keys.push_back(k.hash);
   if (keys.empty()) return {};
   auto rows = store.incidents_with_keys(keys, kFarPerKey);
   if (!rows.ok()) return Error{rows.error()};

@@ -59,6 +59,7 @@ void Clusterer::Impl::add_member(Incident& in, const ArticleProfile& p, const Sp
       fresh = false;
     }
     bool lexical = lexical_key(*k.key, p.language);
+    e.far = far_lookup_key(*k.key);
     e.lexical = fresh ? lexical : e.lexical && lexical;
     e.hash = k.hash;
     e.kind = k.key->kind;
@@ -205,7 +206,7 @@ void Clusterer::Impl::count_document(const ArticleProfile& p, const EntityVec& e
 std::vector<uint64_t> far_keys(const Incident& in) {
   std::vector<std::pair<double, uint64_t>> core;
   for (const auto& e : in.entities)
-    if (far_key_kind(e.kind) && in.share(e) >= 0.5) core.emplace_back(e.weight * in.share(e), e.hash);
+    if (e.far && in.share(e) >= 0.5) core.emplace_back(e.weight * in.share(e), e.hash);
   std::sort(core.begin(), core.end(), [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
   if (core.size() > kFarKeys) core.resize(kFarKeys);
   std::vector<uint64_t> out;
@@ -233,7 +234,15 @@ IncidentRecord Clusterer::Impl::record_of(const Incident& in) const {
 Status Clusterer::Impl::commit() {
   for (auto& in : incidents)
     if (in->alive && in->dirty) {
-      pending.upserts.push_back(record_of(*in));
+      IncidentRecord r = record_of(*in);
+      // The far keys are rewritten when they change, or when the incident has moved on a month
+      // (they are read latest first).
+      r.keys_changed = r.keys != in->written_keys || in->written_last_day == kNoDay || r.last_day > in->written_last_day + 30;
+      if (r.keys_changed) {
+        in->written_keys = r.keys;
+        in->written_last_day = r.last_day;
+      }
+      pending.upserts.push_back(std::move(r));
       in->dirty = false;
     }
   for (const auto& [k, d] : df_delta) pending.df_deltas.emplace_back(k, d);

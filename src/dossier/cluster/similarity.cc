@@ -179,7 +179,7 @@ std::vector<size_t> Clusterer::Impl::candidates(const ArticleProfile& p, const S
   };
   std::vector<LookupKey> keys;
   for (const auto& k : ev.keys)
-    if (far_key_kind(k.key->kind) && salient(*k.key)) keys.push_back({k.hash, k.idf, true});
+    if (far_key_kind(k.key->kind) && salient(*k.key)) keys.push_back({k.hash, k.idf, far_lookup_key(*k.key)});
   std::vector<std::pair<float, uint64_t>> top;
   for (const auto& [k, v] : tv) top.emplace_back(v, k);
   size_t n = std::min<size_t>(16, top.size());

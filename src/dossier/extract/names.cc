@@ -1,5 +1,6 @@
 #include "dossier/extract/names.h"
 
+#include <absl/container/flat_hash_set.h>
 #include <utf8proc.h>
 
 #include <algorithm>
@@ -68,7 +69,7 @@ std::vector<ProperName> proper_name_mentions(std::string_view text, const std::v
     bool sentence_initial;
   };
   std::vector<Run> runs;
-  std::unordered_set<std::string> lowercase;     // words the text also writes in lower case: common nouns ("ransomware")
+  std::vector<std::string_view> lower_words;  // words written in lower case (views into the text)
   std::unordered_set<std::string> mid_sentence;  // folded words seen capitalised away from a sentence start
   std::vector<char> mask(text.size() + 1, 0);  // bytes inside KB entity mentions and excluded spans
   auto mark = [&](size_t b, size_t e) { std::fill(mask.begin() + static_cast<long>(std::min(b, text.size())), mask.begin() + static_cast<long>(std::min(e, text.size())), 1); };
@@ -91,7 +92,7 @@ std::vector<ProperName> proper_name_mentions(std::string_view text, const std::v
     // A word that can be part of a name: capitalised, not a KB entity, indicator or date.
     std::vector<char> nameable(words.size());
     for (size_t j = 0; j < words.size(); ++j) {
-      if (!words[j].text.empty() && ascii::is_lower(static_cast<unsigned char>(words[j].text[0]))) lowercase.insert(std::string(words[j].text));
+      if (!words[j].text.empty() && ascii::is_lower(static_cast<unsigned char>(words[j].text[0]))) lower_words.push_back(words[j].text);
       if (!capitalised(words[j].text) || covered(words[j])) continue;
       std::string f = fold_name(words[j].text);
       nameable[j] = !calendar_word(f) && !(digits_follow(j) && kb.is_common_word(f));  // "May 2023", "Version 5"
@@ -137,6 +138,20 @@ std::vector<ProperName> proper_name_mentions(std::string_view text, const std::v
       i = j;
     }
   }
+  // Which name words the text also writes in lower case: common nouns ("Ransomware" in a headline,
+  // "ransomware" below). Only the runs' words are looked for, behind a cheap length and initial test.
+  absl::flat_hash_set<std::string_view> candidates, lowercase;
+  uint64_t lengths = 0;
+  uint32_t initials = 0;
+  for (const auto& r : runs)
+    for (const auto& f : r.folded)
+      if (!f.empty() && f.size() < 64 && ascii::is_lower(static_cast<unsigned char>(f[0]))) {
+        candidates.insert(f);
+        lengths |= uint64_t{1} << f.size();
+        initials |= 1u << (f[0] - 'a');
+      }
+  for (std::string_view w : lower_words)
+    if (w.size() < 64 && (lengths >> w.size() & 1) && (initials >> (w[0] - 'a') & 1) && candidates.contains(w)) lowercase.insert(w);
   std::vector<ProperName> out;
   for (const auto& r : runs) {
     // A single capitalised ordinary word opening a sentence is just that ("Investigators"); so is

@@ -103,6 +103,7 @@ Status SqliteStore::commit_clustering(const ClusterCommit& c) {
       up.bind(1, r.id).bind(2, r.title).bind(3, static_cast<int64_t>(r.first_day)).bind(4, static_cast<int64_t>(r.last_day));
       up.bind(5, actors_column(r.actors)).bind_blob(6, r.state).bind(7, r.created_at.empty() ? now : r.created_at).bind(8, now);
       if (up.step() != SQLITE_DONE) return fail("save incident " + r.id);
+      if (!r.keys_changed) continue;
       unkey.reset();
       unkey.bind(1, r.id);
       if (unkey.step() != SQLITE_DONE) return fail("save incident " + r.id);

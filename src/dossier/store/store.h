@@ -45,6 +45,7 @@ struct IncidentRecord {
   // The specific entities (victims, actors, CVEs, indicators, malware, names) it is found by when
   // an article is further from it in time than the clusterer's window; written with the state.
   std::vector<uint64_t> keys;
+  bool keys_changed = true;  // false: the keys stored for it stand (they are rewritten only when this is true)
   std::string created_at, updated_at;
   int64_t version = 0;   // increases whenever its membership changes
 };
