@@ -107,3 +107,23 @@ TEST(PlainText, BoilerplateLineClassifier) {
 
 }  // namespace
 }  // namespace dossier
+
+namespace dossier {
+namespace {
+
+// Look-alikes of furniture that are content: a headline opening with "By the", and an advisory's
+// "Recommended" section of bullets that do not end like sentences.
+TEST(PlainText, HeadlinesAndSectionsThatLookLikeFurnitureAreKept) {
+  ParsedText ex = parse_plain_text(
+      "By the numbers: ransomware payments in the first quarter\n\n"
+      "Payments to ransomware groups fell in the first quarter, according to figures from two negotiators.\n\n"
+      "Recommended\n\n- Patch the file gateway to version 9.1\n- Rotate service account passwords\n\n"
+      "The negotiators said fewer victims paid at all, and those who did paid less.\n");
+  EXPECT_EQ(ex.title, "By the numbers: ransomware payments in the first quarter");
+  EXPECT_EQ(ex.author, "");
+  EXPECT_NE(ex.text.find("- Patch the file gateway to version 9.1"), std::string::npos) << ex.text;
+  EXPECT_NE(ex.text.find("- Rotate service account passwords"), std::string::npos) << ex.text;
+}
+
+}  // namespace
+}  // namespace dossier

@@ -147,7 +147,10 @@ bool parse_header_line(std::string_view line, HeaderLine* out) {
         if (auto t = find_date_in_line(name.substr(cut + 1)); t && h.published.empty()) h.published = format_iso8601(*t);
         name = trim(name.substr(0, cut));
       }
-      if (name.empty() || count_words(name) > 5 || ends_sentence(name) || !h.author.empty()) return false;
+      // A name starts with a capital ("By the numbers: ..." is a headline).
+      if (name.empty() || count_words(name) > 5 || ends_sentence(name) || !h.author.empty() ||
+          ascii::is_lower(static_cast<unsigned char>(name[0])))
+        return false;
       h.author = name;
       continue;
     }
@@ -415,8 +418,8 @@ bool is_item_bar(const Para& p) {
 bool is_link_list_heading(std::string_view line) {
   static const char* headings[] = {"related", "related articles", "related posts", "related stories", "related content",
                                    "related news", "read more", "read next", "more stories", "more news",
-                                   "you may also like", "you might also like", "recommended", "recommended for you",
-                                   "most popular", "most read", "popular", "trending", "latest", "latest news",
+                                   "you may also like", "you might also like", "recommended for you",
+                                   "most popular", "most read", "trending", "latest news",
                                    "more from this author", "editor's picks", "top stories"};
   std::string s = heading_key(line);
   for (const char* h : headings)
