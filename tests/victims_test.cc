@@ -42,6 +42,54 @@ TEST(Victims, WordingsThatMakeAnOrganisationAVictim) {
   EXPECT_TRUE(has(victims("The City of Marlow was hit by ransomware on Tuesday, officials said, and council services stopped."), "City of Marlow"));
 }
 
+TEST(Victims, AppositivesConsequencesListsAndTheft) {
+  // The verb after an appositive is the name's; what the organisation had to do after the attack.
+  EXPECT_TRUE(has(victims("Tessaly Grain Company, which runs the largest silo network in the region, has halted deliveries after a "
+                          "ransomware attack on its scheduling servers."),
+                  "Tessaly Grain Company"));
+  EXPECT_TRUE(has(victims("Pellworth Clinic paid $30,000 to get its files back after the ransomware locked them."), "Pellworth Clinic"));
+  EXPECT_TRUE(has(victims("The Lindqvist Museum has been the victim of a coordinated hacking campaign, its director said."),
+                  "Lindqvist Museum"));
+  EXPECT_TRUE(has(victims("Among the best-known casualties of the wiper was turbine maker Haldor Energie, which lost its remote links."),
+                  "Haldor Energie"));
+  // Lists: a name listed after a victim is one too; "affected ... including".
+  auto list = victims("The gang claims to have stolen footage from Orvin Studios, Castell Media and Brightline Pictures.");
+  for (const char* v : {"Orvin Studios", "Castell Media", "Brightline Pictures"}) EXPECT_TRUE(has(list, v)) << v;
+  EXPECT_TRUE(has(victims("The worm hit thousands of machines, with affected institutions including Varden Rail and the Tolmo Port "
+                          "Authority."),
+                  "Tolmo Port Authority"));
+  // Customers of the organisation; a possessive with a count between.
+  EXPECT_TRUE(has(victims("Around 9,000 affected customers of Skarvik Net lost their connection in the attack."), "Skarvik Net"));
+  EXPECT_TRUE(has(victims("The phishing e-mail asked for the tax forms of Morrow Solar's nearly 4,000 employees."), "Morrow Solar"));
+  // "after" following the name does not make the sentence about an earlier incident.
+  EXPECT_TRUE(has(victims("Ferrant Bank shut down its online banking after a cyberattack on Sunday."), "Ferrant Bank"));
+}
+
+TEST(Victims, TheStorysSubjectByItsShortNameAndTheOwnerOfAFlawedProduct) {
+  // The headline and the body use a short form of the name the lead gives in full.
+  auto v = victims(
+      "Galloway Pipeline Company, which moves fuel across four states, said a cyberattack forced it to stop its network. "
+      "Galloway said it had hired incident responders. "
+      "Galloway has not said whether ransomware was involved in the attack. "
+      "Fuel prices rose as Galloway kept the lines closed.",
+      "Galloway Pipeline shuts fuel network after cyberattack");
+  EXPECT_TRUE(has(v, "Galloway Pipeline Company"));
+  // "a flaw in Orbis's updater": Orbis owns the product, it is not the product.
+  auto owner = victims(
+      "Attackers abused a flaw in Orbis's updater to push malware to customers. "
+      "Orbis said the attack began in March. "
+      "Orbis confirmed that its build servers were compromised in the attack.",
+      "Orbis confirms supply-chain attack");
+  EXPECT_TRUE(has(owner, "Orbis"));
+}
+
+TEST(Victims, AdjectivesAndSoftwareInsideANameAreHandled) {
+  // "China-based" is no name; a ransomware brand's word opening a longer name is part of it.
+  auto v = victims("China-based hackers attacked Royal Mail last week, and the attack disrupted exports.");
+  EXPECT_FALSE(has(v, "China-based"));
+  EXPECT_TRUE(has(v, "Royal Mail"));
+}
+
 TEST(Victims, RolesThatAreNotVictims) {
   // A firm that investigates, a vendor that patches, a product, the outlet, a person, an operation.
   auto v = victims(

@@ -230,10 +230,11 @@ int cmd_eval_techniques(const Globals& g, const std::string& path, bool as_json)
 }
 
 // Per-field precision and recall of extraction against a labelled set (the devset's gold schema).
-int cmd_eval_extraction(const Globals& g, const std::string& gold, bool as_json, bool verbose) {
+int cmd_eval_extraction(const Globals& g, const std::string& gold, const std::string& casie, bool as_json, bool verbose) {
+  if (gold.empty() == casie.empty()) return report_error("eval extraction: give a gold file or --casie DIR (one of them)");
   auto ctx = extraction_context(g, true);
   if (!ctx) return kExitSomeFailed;
-  auto ev = evaluate_extraction(gold, *ctx->extractor);
+  auto ev = casie.empty() ? evaluate_extraction(gold, *ctx->extractor) : evaluate_casie(casie, *ctx->extractor);
   if (!ev.ok()) return report_error(ev.error());
   for (const auto& u : ev->unreadable) report_error(u);
   if (as_json) {
@@ -431,7 +432,7 @@ struct Cli {
   bool as_json = false, no_pages = false, raw = false, no_dups = false, jsonl = false, rebuild = false, explain = false,
        verbose = false;
   size_t limit = 0;
-  std::string since, id, every = "15m", title, actor, inc_a, inc_b, format = "md";
+  std::string since, id, every = "15m", title, actor, inc_a, inc_b, format = "md", casie;
   int rounds = 0;
   std::function<int()> action;  // set by the callback of the subcommand given
   // Runs `fn` when `sub` is the command given (and none of its own subcommands is).
@@ -534,10 +535,11 @@ void add_incident_commands(CLI::App& app, Cli& c) {
   eval_tech->add_flag("--json", c.as_json, "JSON output");
   c.on(eval_tech, [&c] { return cmd_eval_techniques(c.g, c.id, c.as_json); });
   auto* eval_extract = eval->add_subcommand("extraction", "Per-field precision and recall of extraction against labelled articles (the devset's gold.json)");
-  eval_extract->add_option("gold", c.id, "Gold file: a JSON object of labelled articles")->required();
+  eval_extract->add_option("gold", c.id, "Gold file: a JSON object of labelled articles");
+  eval_extract->add_option("--casie", c.casie, "Score against CASIE's annotations instead: DIR holds annotation/ and articles/");
   eval_extract->add_flag("--json", c.as_json, "JSON output");
   eval_extract->add_flag("-v,--verbose", c.verbose, "List each article's misses and false positives");
-  c.on(eval_extract, [&c] { return cmd_eval_extraction(c.g, c.id, c.as_json, c.verbose); });
+  c.on(eval_extract, [&c] { return cmd_eval_extraction(c.g, c.id, c.casie, c.as_json, c.verbose); });
   auto* eval_cluster = eval->add_subcommand("clustering", "B-cubed and pairwise precision, recall and F1 against labels (ARTICLE<TAB>LABEL lines)");
   eval_cluster->add_option("labels", c.id, "Labels file: article id, URL or ingested path, a tab, the incident label")->required();
   eval_cluster->add_flag("--json", c.as_json, "JSON output");

@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -25,6 +26,7 @@ struct Word {
   bool covered = false;  // inside a KB actor, software or agency mention
   bool country = false;  // inside a country mention ("British", "Australia")
   bool word = true;      // false for a punctuation mark
+  bool software = false; // inside a KB software mention only ("Royal" of "Royal Mail")
 };
 
 bool capitalised(std::string_view w) {
@@ -55,24 +57,53 @@ const char* const kHarming[] = {"breached", "hacked", "hit", "attacked", "compro
                                 "compromising", "targeting", "infiltrating", "striking", "crippling", "disrupting", "penetrated"};
 // The harm as a noun: "an attack on <Org>", "the <Org> breach".
 const char* const kHarmNouns[] = {"attack", "attacks", "cyberattack", "cyber-attack", "breach", "breaches", "intrusion", "hack",
-                                  "incident", "compromise", "ransomware", "outage", "extortion", "infection", "cyberattacks"};
+                                  "incident", "compromise", "ransomware", "outage", "extortion", "infection", "cyberattacks",
+                                  "ransom"};
 const char* const kAuxiliaries[] = {"was", "were", "is", "are", "has", "have", "had", "been", "being", "also", "reportedly",
-                                    "itself", "later", "allegedly", "recently", "then", "first"};
+                                    "itself", "later", "allegedly", "recently", "then", "first", "getting", "got", "particularly",
+                                    "badly", "severely", "hard", "seriously", "heavily", "apparently", "possibly"};
 const char* const kDisclosed[] = {"disclosed", "confirmed", "reported", "suffered", "experienced", "detected", "discovered",
                                   "announced", "revealed", "acknowledged", "admitted", "notified", "identified", "fell"};
+const char* const kFindings[] = {"reported", "detected", "discovered", "revealed", "identified", "announced"};
 const char* const kSaid[] = {"said", "says", "told"};
+// Words opening an appositive after a name: "<Org>, which ...", "<Org>, a subsidiary of ...".
+const char* const kAppositive[] = {"which", "a", "an", "the", "one", "whose", "who"};
+// What a harmed organisation had to do: "shut down", "halted", "lost", "took ... offline".
+const char* const kConsequences[] = {"shut", "halted", "halts", "closed", "suspended", "lost", "took", "taken", "pulled",
+                                     "paid", "pays", "refused", "forced", "declined",
+                                     "isolated", "disconnected", "postponed", "cancelled", "canceled", "diverted",
+                                     "struggled", "struggling", "restored", "restoring", "recovering", "recovered"};
+// Taking data away: "stolen from <Org>".
+const char* const kTaken[] = {"stole", "stolen", "stealing", "exfiltrated", "leaked", "dumped", "took", "taken", "downloaded",
+                              "siphoned", "swiped", "copied", "obtained"};
+// Words between a possessive and the asset: "<Org>'s nearly 4,000 employees".
+const char* const kAssetModifiers[] = {"nearly", "about", "some", "more", "than", "over", "around", "own", "entire",
+                                       "internal", "corporate", "computer", "it", "payroll", "customer", "online"};
+// The organisation's own people: "customers of <Org>".
+const char* const kPeopleOf[] = {"customers", "users", "clients", "subscribers", "employees", "staff", "patients",
+                                 "members", "students", "policyholders", "passengers", "account"};
+// Nouns that list victims, and the verbs that join the list to them.
+const char* const kVictimNouns[] = {"victim", "victims", "casualty", "casualties", "targets", "target"};
+const char* const kBeOrInclude[] = {"was", "were", "is", "are", "include", "included", "includes", "including", "among"};
 const char* const kAssets[] = {"network", "networks", "systems", "system", "servers", "data", "customers", "employees",
                                "infrastructure", "email", "website", "services", "operations", "stores", "databases",
                                "database", "accounts", "records", "computers", "pipeline", "it", "environment", "staff"};
 // Sentence cues of harm, for possessives ("<Org>'s systems" in a sentence about the attack).
 const char* const kHarmCues[] = {"attack", "breach", "ransomware", "hack", "compromis", "intrusion", "encrypt", "stolen",
-                                 "exfiltrat", "leak", "outage", "offline", "incident", "malicious", "malware"};
+                                 "exfiltrat", "leak", "outage", "offline", "incident", "malicious", "malware", "disrupt",
+                                 "knocked out", "wiper", "extort", "stole", "theft", "sabotage", "tamper", "phish",
+                                 "scam", "fraud",
+                                 // the same in the other languages of the news: de, fr, es, it, pt, nl, cs, pl
+                                 "angriff", "störung", "erpress", "attaque", "piratage", "rançongiciel", "ataque",
+                                 "ciber", "attacco", "aanval", "útok", "napaden", "atak", "włam"};
 // Sentence cues of an earlier, other incident.
 const char* const kBackground[] = {" after ", "earlier", "previous", "last year", "recent", "similar", " comes ", "follows",
                                    "following", " like ", "prior", "months ago", "years ago", " also "};
 // Firms and agencies that investigate and report: a victim only when the text says they were hit.
 const char* const kResponders[] = {"mandiant", "crowdstrike", "huntress", "sophos", "eset", "kaspersky", "symantec",
-                                   "sentinelone", "palo alto networks", "unit 42", "recorded future", "check point",
+                                   "sentinelone", "bitdefender", "advintel", "group-ib", "ioactive", "trendmicro",
+                                   "positive technologies", "virustotal", "akamai", "malwarebytes", "avast", "mcafee", "f-secure",
+                                   "fortinet", "zscaler", "lookout", "netscout", "arbor networks", "imperva", "radware", "palo alto networks", "unit 42", "recorded future", "check point",
                                    "trend micro", "talos", "secureworks", "proofpoint", "dragos", "emsisoft", "darktrace",
                                    "volexity", "rapid7", "tenable", "trellix", "bleepingcomputer", "reuters", "fbi", "cisa",
                                    "ncsc", "europol", "interpol", "police"};
@@ -90,14 +121,23 @@ const char* const kNotOrganisationBefore[] = {"ambassador", "minister", "preside
                                               "chief", "ceo", "director", "officer", "secretary", "commissioner", "envoy",
                                               "researcher", "analyst", "operation", "flaw", "flaws", "vulnerability",
                                               "vulnerabilities", "bug", "bugs", "zero-day", "exploit", "exploited",
-                                              "exploiting", "through", "via", "founder", "professor", "mr", "ms", "dr"};
+                                              "exploiting", "through", "via", "founder", "professor", "mr", "ms", "dr",
+                                              "citizen", "national", "suspect", "resident", "hacker"};
 // Words before a name that make it the product a flaw is in ("a vulnerability in MOVEit").
 const char* const kFlawWords[] = {"flaw", "flaws", "vulnerability", "vulnerabilities", "bug", "bugs", "zero-day",
                                   "exploit", "exploited", "exploiting"};
 // Words a capitalised run may start with that are not part of a name.
 const char* const kLeading[] = {"the", "a", "an", "in", "on", "at", "after", "for", "when", "while", "by", "as", "but",
                                 "and", "since", "before", "during", "with", "from", "meanwhile", "however", "both", "its",
-                                "their", "his", "her", "our", "this", "that", "these", "those", "some", "all"};
+                                "their", "his", "her", "our", "this", "that", "these", "those", "some", "all",
+                                // articles and prepositions of the other languages of the news
+                                "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "im", "am", "beim",
+                                "le", "la", "les", "l", "un", "une", "du", "au", "aux", "el", "los", "las", "una", "del",
+                                "il", "lo", "gli", "het", "een", "o", "os", "em", "na", "no", "ve", "v", "z"};
+// Days and months, which a run of capitals may start with ("On 30 March Viasat said").
+const char* const kDateWords[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                                  "february", "march", "april", "june", "july", "august", "september", "october",
+                                  "november", "december", "beyond", "run"};
 // Words that are never a victim's name on their own.
 const char* const kNotNames[] = {"ceo", "cto", "ciso", "mr", "ms", "mrs", "dr", "chief", "president", "minister",
                                  "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
@@ -127,7 +167,8 @@ std::vector<Word> words_of(std::string_view text, const Sentence& s, const std::
     for (const auto* m : here)
       if (t.begin >= m->begin && t.end <= m->end) {
         if (m->kind == EntityKind::Country) w.country = true;
-        else if (m->kind != EntityKind::Sector) w.covered = true;
+        else if (m->kind == EntityKind::Software && !w.covered) w.covered = w.software = true;
+        else if (m->kind != EntityKind::Sector) w.covered = true, w.software = false;
       }
     for (auto it = first_excluded; it != excluded.spans.end() && it->first < t.end; ++it)
       if (t.begin < it->second) w.covered = true;
@@ -165,12 +206,24 @@ bool product_like(const Word& w, const KnowledgeBase& kb) {
   return all_caps && !has_digit && (t.size() <= 3 || kb.is_common_word(w.lower));
 }
 
+// "China-based", "state-backed": a compound adjective, no name.
+bool adjective(std::string_view lower) {
+  for (std::string_view tail : {"-based", "-linked", "-backed", "-sponsored", "-affiliated", "-speaking", "-style", "-owned"})
+    if (lower.size() > tail.size() && lower.substr(lower.size() - tail.size()) == tail) return true;
+  return false;
+}
+
 std::vector<Candidate> organisations(std::string_view text, const std::vector<Word>& w, const KnowledgeBase& kb,
                                      const std::set<std::string>& people) {
   std::vector<Candidate> out;
   size_t i = 0;
+  // A software name that opens a longer name is part of it ("Royal Mail", "Conti Group").
+  auto usable = [&](size_t k) {
+    if (!w[k].covered) return true;
+    return w[k].software && k + 1 < w.size() && w[k + 1].cap && !w[k + 1].covered && adjacent(text, w[k], w[k + 1]);
+  };
   while (i < w.size()) {
-    if (!w[i].cap || w[i].covered) {
+    if (!w[i].cap || !usable(i)) {
       ++i;
       continue;
     }
@@ -180,7 +233,9 @@ std::vector<Candidate> organisations(std::string_view text, const std::vector<Wo
         ++e;
         continue;
       }
-      bool connector = w[e].lower == "of" || w[e].lower == "&" || w[e].lower == "and" || w[e].lower == "for";
+      // "A, B and C" is a list, not one name.
+      bool listed = b > 0 && w[b - 1].lower == ",";
+      bool connector = w[e].lower == "of" || w[e].lower == "&" || (w[e].lower == "and" && !listed) || w[e].lower == "for";
       if (connector && e + 1 < w.size() && w[e + 1].cap && !w[e + 1].covered && adjacent(text, w[e], w[e + 1])) {
         e += 2;
         continue;
@@ -188,11 +243,12 @@ std::vector<Candidate> organisations(std::string_view text, const std::vector<Wo
       break;
     }
     i = e;
-    while (b < e && one_of<kLeading>(w[b].lower)) ++b;
+    while (b < e && (one_of<kLeading>(w[b].lower) || one_of<kDateWords>(w[b].lower))) ++b;
     if (b == e || e - b > 6) continue;
     // A country word alone is a place ("Australia"); before a name it is part of it ("British Library").
     if (w[e - 1].country || (e - b == 1 && w[b].country)) continue;
-    if (e - b == 1 && (one_of<kNotNames>(w[b].lower) || w[b].lower.size() < 2 || product_like(w[b], kb))) continue;
+    if (e - b == 1 && (one_of<kNotNames>(w[b].lower) || w[b].lower.size() < 2 || product_like(w[b], kb) || adjective(w[b].lower)))
+      continue;
     // A single ordinary word opening the sentence is just that ("Problems began ...").
     if (e - b == 1 && b == 0 && kb.is_common_word(fold_name(w[b].text))) continue;
     if (std::all_of(w.begin() + static_cast<long>(b), w.begin() + static_cast<long>(e),
@@ -205,7 +261,10 @@ std::vector<Candidate> organisations(std::string_view text, const std::vector<Wo
     }
     if (excluded_before || one_of<kNotOrganisationBefore>(w[b].lower)) continue;
     // A product, not its vendor: "Exchange Server", "VSA servers".
-    if (one_of<kProductNext>(w[e - 1].lower) || (e < w.size() && one_of<kProductNext>(w[e].lower))) continue;
+    // "3CX's desktop app" names the vendor, which owns the product.
+    if (one_of<kProductNext>(w[e - 1].lower) ||
+        (e < w.size() && one_of<kProductNext>(w[e].lower) && !possessive_after(text, w[e - 1].end)))
+      continue;
     std::string name(text.substr(w[b].begin, w[e - 1].end - w[b].begin));
     std::string folded = fold_name(name);
     if (people.count(folded)) continue;
@@ -220,18 +279,36 @@ bool harmed(const std::vector<Word>& w, size_t b, size_t e, const std::string& l
     static const std::string none;
     return k < w.size() ? w[k].lower : none;
   };
+  // "<Org>, which runs ..., was hit": the verb after an appositive is the name's.
+  size_t after = e;
+  if (word(e) == "," && e + 1 < w.size() && (one_of<kAppositive>(word(e + 1)))) {
+    for (size_t j = e + 2; j < e + 30 && j < w.size(); ++j)
+      if (word(j) == ",") {
+        after = j + 1;
+        break;
+      }
+  }
   // "<Org> was breached", "<Org> hit by".
-  size_t k = e;
-  while (k < e + 3 && one_of<kAuxiliaries>(word(k))) ++k;
-  if (one_of<kHarmed>(word(k)) && (k > e || word(k + 1) == "by" || word(k + 1) == "in")) return true;
+  size_t k = after;
+  while (k < after + 3 && one_of<kAuxiliaries>(word(k))) ++k;
+  // "<Org> shut down its lines after a cyberattack", "<Org> lost remote monitoring in the attack":
+  // what the organisation had to do, in a sentence whose harm follows.
+  if (one_of<kConsequences>(word(k)) && !responder)
+    for (size_t j = k + 1; j < k + 25 && j < w.size(); ++j)
+      if (one_of<kHarmNouns>(word(j)) || word(j) == "cyber") return true;
+  if (one_of<kHarmed>(word(k)) && (k > after || word(k + 1) == "by" || word(k + 1) == "in")) return true;
+  // "<Org> has been the victim of", "<Org> was the target of".
+  if (k > after && (word(k) == "the" || word(k) == "a") && (word(k + 1) == "victim" || word(k + 1) == "target")) return true;
   // "<Org> disclosed a breach", "<Org> suffered a ransomware attack".
-  if (one_of<kDisclosed>(word(k)) || (k > e && word(k) == "fell")) {
+  // A firm that investigates "reported" or "detected" ransomware on others' systems, not its own.
+  bool reports_on_others = responder && one_of<kFindings>(word(k));
+  if ((one_of<kDisclosed>(word(k)) && !reports_on_others) || (k > e && word(k) == "fell")) {
     for (size_t j = k + 1; j < k + 5 && j < w.size(); ++j)
       if (one_of<kHarmNouns>(word(j)) || word(j) == "unauthorized" || word(j) == "unauthorised" || word(j) == "victim") return true;
   }
   // "<Org> says a cyberattack ...": a firm that reports on others is not the victim of what it reports.
-  if (!responder && one_of<kSaid>(word(e))) {
-    for (size_t j = e + 1; j < e + 5 && j < w.size(); ++j)
+  if (!responder && one_of<kSaid>(word(after))) {
+    for (size_t j = after + 1; j < after + 5 && j < w.size(); ++j)
       if (one_of<kHarmNouns>(word(j))) return true;
   }
   // "the <Org> breach", "the Colonial Pipeline attack" (not "<Org>'s breaches editor").
@@ -239,8 +316,12 @@ bool harmed(const std::vector<Word>& w, size_t b, size_t e, const std::string& l
   } else if (one_of<kHarmNouns>(word(e)) || (word(e) == "data" && word(e + 1) == "breach") ||
       (word(e) == "cyber" && (word(e + 1) == "attack" || word(e + 1) == "incident")))
     return true;
-  // "<Org>'s networks" in a sentence about the attack.
-  if (possessive_after(text, w[e - 1].end) && one_of<kAssets>(word(e)) &&
+  // "<Org>'s networks", "<Org>'s nearly 4,000 employees" in a sentence about the attack.
+  size_t asset = e;
+  while (asset < e + 5 && asset < w.size() && !one_of<kAssets>(word(asset)) &&
+         (one_of<kAssetModifiers>(word(asset)) || ascii::is_digit(static_cast<unsigned char>(word(asset)[0])) || word(asset) == ","))
+    ++asset;
+  if (possessive_after(text, w[e - 1].end) && one_of<kAssets>(word(asset)) &&
       std::any_of(std::begin(kHarmCues), std::end(kHarmCues), [&](const char* c) { return lower_sentence.find(c) != std::string::npos; }))
     return true;
   if (b == 0) return false;
@@ -249,6 +330,45 @@ bool harmed(const std::vector<Word>& w, size_t b, size_t e, const std::string& l
   if (p1 == "on" || p1 == "at" || p1 == "against" || p1 == "of" || p1 == "targeting" || p1 == "affecting" || p1 == "hitting") {
     for (size_t j = b - 1; j-- > 0 && j + 4 >= b;)
       if (one_of<kHarmNouns>(word(j)) || (word(j) == "incident")) return true;
+    // "files encrypted at <Org>", "the systems of <Org>" in a sentence about the attack.
+    bool harm_here = std::any_of(std::begin(kHarmCues), std::end(kHarmCues), [&](const char* c) { return lower_sentence.find(c) != std::string::npos; });
+    if (harm_here && (p1 == "at" || p1 == "of"))
+      for (size_t j = b - 1; j-- > 0 && j + 3 >= b;)
+        if (one_of<kAssets>(word(j)) || word(j) == "files") return true;
+  }
+  // "stole data from <Org>", "files taken from <Org>".
+  if (p1 == "from")
+    for (size_t j = b - 1; j-- > 0 && j + 7 >= b;) {
+      if (word(j) == "." || word(j) == ";") break;
+      if (one_of<kTaken>(word(j))) return true;
+    }
+  // "hit hospitality chains <Org>": a harming verb, then only a common noun or two.
+  for (size_t j = b - 1, n = 0; j-- > 0 && n < 2; ++n) {
+    if (!w[j].word || w[j].cap) break;
+    if (one_of<kHarming>(word(j))) return n > 0;
+  }
+  // "customers of <Org>" in a sentence about the attack: the organisation's own people were hit.
+  if (p1 == "of" && b >= 2 && one_of<kPeopleOf>(word(b - 2)) &&
+      std::any_of(std::begin(kHarmCues), std::end(kHarmCues), [&](const char* c) { return lower_sentence.find(c) != std::string::npos; }))
+    return true;
+  // "Among the casualties was <Org>", "the victims include <Org>", "targets included <Org>".
+  for (size_t j = b; j-- > 0 && j + 8 >= b;) {
+    if (!w[j].word && word(j) != ",") break;
+    if (one_of<kVictimNouns>(word(j))) {
+      for (size_t v = j + 1; v < b; ++v)
+        if (one_of<kBeOrInclude>(word(v))) return true;
+      break;
+    }
+  }
+  // "affected institutions including A, B and <Org>", "victims such as <Org>".
+  for (size_t j = b; j-- > 0 && j + 16 >= b;) {
+    if (word(j) == "." || word(j) == ";") break;
+    bool trigger = word(j) == "including" || word(j) == "include" || word(j) == "included" ||
+                   (word(j) == "as" && j > 0 && word(j - 1) == "such");
+    if (!trigger) continue;
+    for (size_t k2 = j; k2-- > 0 && k2 + 8 >= j;)
+      if (one_of<kHarmed>(word(k2)) || one_of<kVictimNouns>(word(k2)) || one_of<kHarmNouns>(word(k2))) return true;
+    break;
   }
   // "hackers breached <Org>", "compromising <Org>'s networks".
   if (one_of<kHarming>(p1) || (p1 == "the" && b >= 2 && one_of<kHarming>(word(b - 2)))) return true;
@@ -258,7 +378,7 @@ bool harmed(const std::vector<Word>& w, size_t b, size_t e, const std::string& l
 // A line about the author or the outlet ("X is Y's breaches editor", "covers security for Y"):
 // page furniture, whatever it names.
 const char* const kAboutTheAuthor[] = {" editor", "correspondent", "reporter", " covers ", "columnist", " writes about",
-                                       "contributor", "privacy", "all rights reserved", "newsletter"};
+                                       "contributor", "all rights reserved", "newsletter"};
 
 // The cue groups of every sentence, found by one scan of the text.
 enum Cue : uint32_t { kCueHarm, kCueFlaw, kCueProduct, kCueVendor, kCueBio, kCueBackground, kCueHitTargeted };
@@ -328,7 +448,7 @@ class Analyser {
 std::set<std::string> products_of(Analyser& an) {
   std::string_view text = an.text;
   const auto& sentences = an.sentences;
-  std::set<std::string> out;
+  std::map<std::string, std::pair<std::string, size_t>> uses;  // folded name -> (a written form, uses as a product)
   for (size_t si = 0; si < sentences.size(); ++si) {
     if (sentences[si].heading || !(an.has(si, kCueFlaw) || an.has(si, kCueProduct))) continue;
     const auto& w = an.words(si);
@@ -341,18 +461,34 @@ std::set<std::string> products_of(Analyser& an) {
       size_t b = i;
       while (i < w.size() && w[i].cap && (i == b || adjacent(text, w[i - 1], w[i]))) ++i;
       bool after_flaw = false;
-      for (size_t k = b; k-- > 0 && k + 3 >= b;) after_flaw |= one_of<kFlawWords>(w[k].lower) || (w[k].lower == "in" && k > 0 && one_of<kFlawWords>(w[k - 1].lower));
+      for (size_t k = b; k-- > 0 && k + 3 >= b && w[k].word;)  // a comma or a semicolon ends the phrase
+        after_flaw |= one_of<kFlawWords>(w[k].lower) || (w[k].lower == "in" && k > 0 && one_of<kFlawWords>(w[k - 1].lower));
       for (size_t e = b + 1; e <= i; ++e) {
         bool product_word_next = e < w.size() && one_of<kProductNext>(w[e].lower);
         bool last_is_product = one_of<kProductNext>(w[e - 1].lower);
         // A single name before a product word may be the vendor ("3CX desktop app"): only a flaw
         // before it, or a product word closing a longer name ("Exchange Server"), makes it a product.
-        if ((product_word_next && e - b >= 2) || (after_flaw && e == i) || (last_is_product && e - b >= 2)) {
+        // "a flaw in Kaseya's VSA": the owner of the product, not the product.
+        bool owner = e == i && possessive_after(text, w[e - 1].end);
+        if ((product_word_next && e - b >= 2) || (after_flaw && e == i && !owner) || (last_is_product && e - b >= 2)) {
           size_t end = last_is_product && !product_word_next ? e - 1 : e;
-          if (end > b) out.insert(fold_name(text.substr(w[b].begin, w[end - 1].end - w[b].begin)));
+          if (end > b) {
+            std::string_view name = text.substr(w[b].begin, w[end - 1].end - w[b].begin);
+            auto& u = uses[fold_name(name)];
+            u.first = std::string(name);
+            ++u.second;
+          }
         }
       }
     }
+  }
+  // A name written as a product at least as often as it is written otherwise: "Kaseya VSA" once
+  // does not make the Kaseya of ten other sentences a product.
+  std::set<std::string> out;
+  for (const auto& [folded, u] : uses) {
+    size_t written = 0;
+    for (size_t at = text.find(u.first); at != std::string_view::npos; at = text.find(u.first, at + u.first.size())) ++written;
+    if (u.second > 0 && written > 0) out.insert(folded);
   }
   return out;
 }
@@ -383,6 +519,38 @@ std::set<std::string> vendors_of(Analyser& an) {
   return out;
 }
 
+// How often a name occurs in the text as whole words.
+size_t count_words(std::string_view text, std::string_view name) {
+  size_t n = 0;
+  for (size_t at = text.find(name); at != std::string_view::npos; at = text.find(name, at + name.size())) {
+    size_t end = at + name.size();
+    bool starts = at == 0 || !word_char_at(text, at - 1);
+    bool ends = end >= text.size() || !word_char_at(text, end) || text.substr(end, 2) == "'s";
+    n += starts && ends;
+  }
+  return n;
+}
+
+// The short form a story calls an organisation by after naming it in full: the name without its
+// corporate suffix ("Colonial Pipeline" for "Colonial Pipeline Company"), else its first word
+// when that is a name and no ordinary word ("Barracuda" for "Barracuda Networks"). Empty if none.
+std::string_view short_name(std::string_view name, const KnowledgeBase& kb) {
+  static const char* const suffixes[] = {" Company", " Inc", " Inc.", " Corp", " Corp.", " Corporation", " Ltd", " Ltd.",
+                                         " Limited", " plc", " PLC", " LLC", " Co.", " Group", " Holdings", " AG", " SA",
+                                         " GmbH", " Networks", " Technologies"};
+  for (const char* suffix : suffixes) {
+    std::string_view x(suffix);
+    if (name.size() > x.size() && name.substr(name.size() - x.size()) == x) {
+      return name.substr(0, name.size() - x.size());
+    }
+  }
+  size_t space = name.find(' ');
+  if (space == std::string_view::npos) return {};
+  std::string_view first = name.substr(0, space);
+  if (first.size() < 3 || kb.is_common_word(fold_name(first)) || kb.is_common_word(ascii_lower(first))) return {};
+  return first;
+}
+
 struct Found {
   std::string name;
   size_t sentence, begin, end;
@@ -399,13 +567,14 @@ std::set<std::string> found_names(const std::vector<Found>& found) {
 // again in the body, in a sentence about the attack, and neither a product ("Exchange servers"),
 // nor a vendor whose product was used ("patched", "released a fix"), nor a firm that responds.
 void add_story_subject(Analyser& an, std::string_view title, const std::set<std::string>& already,
-                       const std::set<std::string>& products, std::vector<Found>& found) {
+                       const std::set<std::string>& products, const std::set<std::string>& vendors, const KnowledgeBase& kb,
+                       std::string_view language, std::vector<Found>& found) {
   std::string_view text = an.text;
   const auto& sentences = an.sentences;
   struct Seen {
     std::string name, folded;
-    size_t count = 0, harm_sentence = SIZE_MAX;
-    bool lead = false, product = false, vendor = false;
+    size_t count = 0, harm_sentence = SIZE_MAX, product_uses = 0;
+    bool lead = false, vendor = false;
   };
   std::vector<Seen> seen;
   std::unordered_map<std::string, size_t> index;  // folded name -> seen
@@ -426,8 +595,8 @@ void add_story_subject(Analyser& an, std::string_view title, const std::set<std:
       auto it = seen.begin() + static_cast<long>(slot->second);
       ++it->count;
       if (body == 0) it->lead = true;
-      if (c.e < w.size() && one_of<kProductNext>(w[c.e].lower)) it->product = true;
-      if (c.b > 0 && possessive_after(text, w[c.b - 1].end)) it->product = true;  // "Kaseya's VSA"
+      if (c.e < w.size() && one_of<kProductNext>(w[c.e].lower) && !possessive_after(text, w[c.e - 1].end)) ++it->product_uses;
+      if (c.b > 0 && possessive_after(text, w[c.b - 1].end)) ++it->product_uses;  // "Kaseya's VSA"
       if (fixes_its_product(w, c)) it->vendor = true;
       if (harm && it->harm_sentence == SIZE_MAX) it->harm_sentence = si;
     }
@@ -435,22 +604,66 @@ void add_story_subject(Analyser& an, std::string_view title, const std::set<std:
   }
   if (harm_sentences < 2) return;
   std::string folded_title = " " + fold_name(title) + " ";
+  const bool english = language.empty() || language == "en" || language == "und";
   const Seen* best = nullptr;
   for (const auto& x : seen) {
     const std::string& folded = x.folded;
     bool in_title = !title.empty() && folded_title.find(" " + folded + " ") != std::string::npos;
     bool responder = std::any_of(std::begin(kResponders), std::end(kResponders), [&](const char* r) { return folded == r; });
     if (products.count(folded)) continue;
-    // Named again anywhere in the body, not only in the sentences read above.
-    size_t named = 0;
-    for (size_t at = text.find(x.name); at != std::string_view::npos && named < 2; at = text.find(x.name, at + 1)) ++named;
-    if (!(in_title || x.lead) || std::max(x.count, named) + in_title < 2 || x.harm_sentence == SIZE_MAX || x.product || x.vendor || responder)
+    // Named again anywhere in the body, not only in the sentences read above, also in its short
+    // form ("Barracuda" for "Barracuda Networks", "Colonial" for "Colonial Pipeline Company").
+    std::string_view short_form = short_name(x.name, kb);
+    size_t named = std::max(count_words(text, x.name), short_form.empty() ? 0 : count_words(text, short_form));
+    if (!in_title && !short_form.empty())
+      in_title = folded_title.find(" " + fold_name(short_form) + " ") != std::string::npos;
+    bool product = 2 * x.product_uses > x.count;
+    // A single ordinary word ("Exchange", "Java") is too weak to stand for the story's subject alone.
+    bool ordinary = x.name.find(' ') == std::string::npos && kb.is_common_word(folded);
+    if (ordinary) continue;
+    // The lead or the headline names the subject; a name repeated through the story may be it too.
+    // In another language the rules read more capitalised words as names (German nouns): only
+    // the headline's names qualify there.
+    bool prominent = in_title || ((x.lead || named >= 4) && english);
+    if (!prominent || std::max(x.count, named) + in_title < 2 || x.harm_sentence == SIZE_MAX || product || x.vendor || responder)
       continue;
     if (!best || x.count > best->count) best = &x;
   }
-  if (!best || already.count(best->folded)) return;
-  const Sentence& s = sentences[best->harm_sentence];
-  found.push_back(Found{best->name, best->harm_sentence, s.begin, s.end, false});
+  if (best && !already.count(best->folded)) {
+    const Sentence& s = sentences[best->harm_sentence];
+    found.push_back(Found{best->name, best->harm_sentence, s.begin, s.end, false});
+    return;
+  }
+  // In languages that capitalise their nouns, or whose runs of capitals the rules above misread,
+  // the subject is the name of the headline the story repeats most, in a sentence about the harm.
+  if (best || english || title.empty()) return;
+  static constexpr TokenRules rules{"&.-", false, false, true, false, true};
+  std::string_view pick;
+  size_t pick_count = 0, pick_sentence = SIZE_MAX;
+  for (const Token& t : tokenize(title, rules)) {
+    std::string lower = ascii_lower(t.text);
+    if (t.text.size() < 3 || !capitalised(t.text) || one_of<kLeading>(lower) || one_of<kNotNames>(lower) ||
+        products.count(fold_name(t.text)) || kb.is_common_word(fold_name(t.text)))
+      continue;
+    size_t n = count_words(text, t.text);
+    if (n < 3 || n <= pick_count) continue;
+    size_t harm_sentence = SIZE_MAX;
+    for (size_t si = 0; si < sentences.size() && harm_sentence == SIZE_MAX; ++si)
+      if (!sentences[si].heading && an.has(si, kCueHarm) &&
+          count_words(text.substr(sentences[si].begin, sentences[si].end - sentences[si].begin), t.text) > 0)
+        harm_sentence = si;
+    if (harm_sentence == SIZE_MAX) continue;
+    pick = t.text, pick_count = n, pick_sentence = harm_sentence;
+  }
+  if (pick.empty() || already.count(fold_name(pick))) return;
+  // A name the rules above read inside a longer run ("Windenergieanlagenhersteller Enercon") or
+  // as a country or an actor is not a fresh organisation.
+  for (const auto& x : seen)
+    if (x.folded != fold_name(pick) && (" " + x.folded + " ").find(" " + fold_name(pick) + " ") != std::string::npos &&
+        products.count(x.folded))
+      return;
+  const Sentence& s = sentences[pick_sentence];
+  found.push_back(Found{std::string(pick), pick_sentence, s.begin, s.end, false});
 }
 
 }  // namespace
@@ -469,7 +682,12 @@ void find_organization_victims(const Article& article, const std::vector<Sentenc
   for (const auto& m : mentions)
     if (m.sentence < by_sentence.size()) by_sentence[m.sentence].push_back(&m);
   std::set<std::string> people;  // and the outlet: a source is no victim of what it reports
-  for (const auto& p : events.people) people.insert(fold_name(p.name));
+  for (const auto& p : events.people) {
+    std::string folded = fold_name(p.name);
+    people.insert(folded);
+    // "Ermakov" after "Aleksandr Ermakov": the surname alone is the same person.
+    if (size_t space = folded.rfind(' '); space != std::string::npos) people.insert(folded.substr(space + 1));
+  }
   if (!article.outlet.empty()) people.insert(fold_name(article.outlet));
   Analyser an(text, sentences, by_sentence, excluded, kb, people);
   const std::set<std::string> vendors = vendors_of(an);
@@ -481,17 +699,35 @@ void find_organization_victims(const Article& article, const std::vector<Sentenc
     if (!(an.has(si, kCueHarm) || an.has(si, kCueHitTargeted)) || an.has(si, kCueBio)) continue;
     const std::string& lower = an.lower(si);
     const auto& w = an.words(si);
+    size_t last_harmed = SIZE_MAX;  // the end of the last victim named in the sentence
     for (const auto& c : an.candidates(si)) {
       const std::string& folded = c.folded;
       if (products.count(folded)) continue;
       bool responder = std::any_of(std::begin(kResponders), std::end(kResponders), [&](const char* r) { return folded == r; }) ||
                        vendors.count(folded);
-      if (!harmed(w, c.b, c.e, lower, responder, text)) continue;
-      bool background = an.has(si, kCueBackground);
+      // "from ABC, Fox, National Geographic and IFC": a name listed after a victim is one too.
+      bool listed = false;
+      if (last_harmed != SIZE_MAX && last_harmed <= c.b) {
+        listed = true;
+        for (size_t k = last_harmed; k < c.b; ++k)
+          if (!(w[k].lower == "," || w[k].lower == "and" || w[k].lower == "or" || w[k].lower == "&")) listed = false;
+      }
+      if (!listed && !harmed(w, c.b, c.e, lower, responder, text)) continue;
+      last_harmed = c.e;
+      // About an earlier incident only when the cue comes before the name ("... follows a breach at
+      // <Org>"), not when it follows it ("<Org> shut down after an attack").
+      bool background = false;
+      if (an.has(si, kCueBackground)) {
+        size_t at = w[c.b].begin - s.begin + 1;  // in " sentence "
+        for (const char* cue : kBackground) {
+          size_t f = lower.find(cue);
+          if (f != std::string::npos && f < at) background = true;
+        }
+      }
       found.push_back(Found{c.name, si, s.begin, s.end, background});
     }
   }
-  add_story_subject(an, title, found_names(found), products, found);
+  add_story_subject(an, title, found_names(found), products, vendors, kb, article.language, found);
   std::string folded_text;  // the title and the body, folded: only to count a background victim's names
   if (std::any_of(found.begin(), found.end(), [](const Found& f) { return f.background; })) {
     folded_text = " " + fold_name(title) + " ";

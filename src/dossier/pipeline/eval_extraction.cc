@@ -8,6 +8,7 @@
 #include <set>
 
 #include "dossier/ingest/source.h"
+#include "dossier/util/ascii.h"
 #include "dossier/util/fold.h"
 #include "dossier/util/terms.h"
 #include "dossier/util/text.h"
@@ -276,6 +277,106 @@ Result<ExtractionEval> evaluate_extraction(const std::string& gold_path, const E
     if (!err.missed.empty() || !err.spurious.empty()) ev.errors.push_back(std::move(err));
   }
   if (ev.articles == 0) return Error{gold_path + ": no labelled article could be read"};
+  return ev;
+}
+
+namespace {
+
+// A CASIE argument that names its entity: a capitalised word that is not a pronoun or an article
+// opening the phrase ("the company" and "We" name nobody; "city of Atlanta" and "Equifax" do).
+bool names_someone(const KnowledgeBase& kb, const std::string& phrase) {
+  static const std::set<std::string> openers = {"the", "a", "an", "we", "it", "they", "our", "its", "their", "this", "that",
+                                                "these", "those", "he", "she", "i", "you", "us", "some", "many", "all"};
+  bool opening = true;  // at the phrase's first word, after any opener
+  for (auto w : split_words(phrase)) {
+    std::string word(w);
+    if (opening && openers.count(ascii_lower(word))) continue;
+    bool first = opening;
+    opening = false;
+    if (word.empty() || !ascii::is_upper(static_cast<unsigned char>(word[0]))) continue;
+    // A sentence's first word ("Officials", "Companies") and a place ("Japanese firms", "UK-based
+    // companies") name nobody.
+    std::string bare = word.substr(0, word.find('-'));
+    if ((first && kb.is_common_word(fold_name(word))) || !kb.find_countries(bare).empty()) continue;
+    return true;
+  }
+  return false;
+}
+
+void add_name(std::vector<std::string>& names, const std::string& name) {
+  for (const auto& n : names)
+    if (same_name(n, name)) return;
+  names.push_back(name);
+}
+
+}  // namespace
+
+Result<ExtractionEval> evaluate_casie(const std::string& dir, const Extractor& extractor) {
+  namespace fs = std::filesystem;
+  const fs::path root(dir), annotations = root / "annotation", articles = root / "articles";
+  std::error_code ec;
+  if (!fs::is_directory(annotations, ec)) return Error{dir + ": no annotation/ directory (CASIE's layout: annotation/*.json, articles/*.txt)"};
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(annotations, ec))
+    if (e.path().extension() == ".json") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  const KnowledgeBase& kb = extractor.kb();
+  ExtractionEval ev;
+  for (const auto& path : files) {
+    std::string key = path.stem().string();
+    std::ifstream f(path);
+    json a = json::parse(f, nullptr, false);
+    if (a.is_discarded() || !a.is_object()) {
+      ev.unreadable.push_back(key + ": not a JSON object");
+      continue;
+    }
+    std::vector<std::string> victims, attackers, cves;
+    const json& hoppers = a.value("cyberevent", json::object()).value("hopper", json::array());
+    for (const auto& h : hoppers)
+      for (const auto& e : h.value("events", json::array()))
+        for (const auto& arg : e.value("argument", json::array())) {
+          std::string role = arg.value("role", json::object()).value("type", std::string());
+          std::string type = arg.value("type", std::string()), text = arg.value("text", std::string());
+          if (role == "Victim" && type == "Organization" && names_someone(kb, text)) add_name(victims, text);
+          // Attackers the KB knows: the only ones an extractor of known actors can name.
+          if (role == "Attacker" && names_someone(kb, text) && !actor_ids(kb, text).empty()) add_name(attackers, text);
+          if (role == "CVE") {
+            std::string id = text;
+            for (auto& ch : id) ch = static_cast<char>(ascii::to_upper(static_cast<unsigned char>(ch)));
+            if (id.rfind("CVE-", 0) == 0 && std::find(cves.begin(), cves.end(), id) == cves.end()) cves.push_back(id);
+          }
+        }
+    std::string file = (articles / a.value("sourcefile", key + ".txt")).string();
+    auto doc = read_local_document(file, 64u << 20);
+    if (!doc.ok()) {
+      ev.unreadable.push_back(key + ": " + doc.error());
+      continue;
+    }
+    auto parsed = document_articles(doc->bytes, doc->info);
+    if (!parsed.ok() || parsed->articles.empty()) {
+      ev.unreadable.push_back(key + ": " + (parsed.ok() ? std::string("no article") : parsed.error()));
+      continue;
+    }
+    Extraction x = extractor.extract(parsed->articles.front());
+    Predicted p = predictions(x, kb);
+    ++ev.articles;
+    ArticleErrors err{key, file, {}, {}};
+    auto field = [&](const char* name, const std::vector<std::string>& gold_values, const std::vector<std::string>& predicted,
+                     auto match, auto label) {
+      std::vector<std::string> missed, spurious;
+      score(ev.fields[name], gold_values, predicted, match, missed, spurious);
+      for (auto& sp : spurious) sp = label(sp);
+      if (!missed.empty()) err.missed[name] = missed;
+      if (!spurious.empty()) err.spurious[name] = spurious;
+    };
+    auto as_is = [](const std::string& v) { return v; };
+    field("victims", victims, p.victims, same_name, as_is);
+    field("attackers", attackers, p.responsible, [&](const std::string& g, const std::string& id) { return same_actor(kb, g, id); },
+          [&](const std::string& id) { return actor_label(kb, id); });
+    field("cves", cves, p.cves, [](const std::string& x1, const std::string& x2) { return iequals(x1, x2); }, as_is);
+    if (!err.missed.empty() || !err.spurious.empty()) ev.errors.push_back(std::move(err));
+  }
+  if (ev.articles == 0) return Error{dir + ": no annotated article could be read"};
   return ev;
 }
 

@@ -51,4 +51,9 @@ struct ExtractionEval {
 
 Result<ExtractionEval> evaluate_extraction(const std::string& gold_path, const Extractor& extractor);
 
+// The same against CASIE's annotations (DIR/annotation/*.json beside DIR/articles/*.txt): the
+// victims its events name (organisations with a name: "Equifax", "city of Atlanta"; not "the
+// company"), the attackers it names that the KB knows, as the responsible actors, and the CVE ids.
+Result<ExtractionEval> evaluate_casie(const std::string& dir, const Extractor& extractor);
+
 }  // namespace dossier
