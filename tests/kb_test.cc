@@ -246,6 +246,29 @@ TEST_F(ShippedKb, EveryAliasOfEveryActiveAttackGroupResolvesToItsGroup) {
   EXPECT_GE(aliases, 500u);
 }
 
+TEST_F(ShippedKb, AnAttackGroupsOwnNameIsNoOtherGroupsAlias) {
+  // MISP lists some ATT&CK names among another cluster's synonyms; the name stays with its group,
+  // and no other ATT&CK group answers to it.
+  size_t checked = 0;
+  for (const auto& a : kb_->actors) {
+    if (a.attack_id.empty()) continue;
+    auto f = kb_->find_actors(a.attack_name);
+    for (const Actor* other : f) {
+      if (other == &a) continue;
+      // Unless ATT&CK itself gives the other group that name too (a group it has merged).
+      bool attack_says_so = std::any_of(other->aliases.begin(), other->aliases.end(), [&](const Alias& al) {
+        return (al.sources & kFromAttack) && fold_name(al.name) == fold_name(a.attack_name);
+      });
+      if (!attack_says_so) EXPECT_TRUE(other->attack_id.empty()) << a.attack_name << " also names " << other->id;
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 170u);
+  auto apt41 = kb_->find_actors("APT41");
+  ASSERT_EQ(apt41.size(), 1u);
+  EXPECT_EQ(apt41[0]->id, "G0096");
+}
+
 TEST_F(ShippedKb, TechniquesAgenciesCountries) {
   const Technique* t = kb_->technique("T1566.001");
   ASSERT_NE(t, nullptr);

@@ -210,6 +210,38 @@ TEST(EvalExtraction, ScoresEachFieldOnALabelledSetWrittenForTheTest) {
   EXPECT_FALSE(evaluate_extraction((dir / "nothing.json").string(), *shared().extractor).ok());
 }
 
+TEST(EvalExtraction, CasieAnnotationsGiveNamedVictimsAttackersAndCves) {
+  TempDir tmp;
+  auto dir = tmp.path();
+  std::filesystem::create_directories(dir / "annotation");
+  std::filesystem::create_directories(dir / "articles");
+  write_file(dir / "articles" / "7.txt",
+             "Hackers breached Dunmore Savings Bank and stole customer records, the bank said on Monday. The LockBit gang "
+             "claimed the attack. The intruders exploited CVE-2023-4966 in an unpatched gateway.\n");
+  // Victims named ("Dunmore Savings Bank") and unnamed ("the bank", "customers"), an attacker the KB
+  // knows, one it does not, and a CVE.
+  write_file(dir / "annotation" / "7.json", R"({"sourcefile": "7.txt", "cyberevent": {"hopper": [{"events": [
+    {"argument": [
+      {"role": {"type": "Victim"}, "type": "Organization", "text": "Dunmore Savings Bank"},
+      {"role": {"type": "Victim"}, "type": "Organization", "text": "the bank"},
+      {"role": {"type": "Victim"}, "type": "Person", "text": "customers"},
+      {"role": {"type": "Attacker"}, "type": "Organization", "text": "The LockBit gang"},
+      {"role": {"type": "Attacker"}, "type": "Person", "text": "Hackers"},
+      {"role": {"type": "CVE"}, "type": "CVE", "text": "CVE-2023-4966"}]}]}]}})");
+  write_file(dir / "annotation" / "8.json", "{not json");
+  auto ev = evaluate_casie(dir.string(), *shared().extractor);
+  ASSERT_TRUE(ev.ok()) << ev.error();
+  EXPECT_EQ(ev->articles, 1u);
+  EXPECT_EQ(ev->unreadable.size(), 1u);
+  auto f = [&](const char* name) { return ev->fields[name]; };
+  EXPECT_EQ(f("victims").tp, 1u);
+  EXPECT_EQ(f("victims").fn, 0u);  // "the bank" and "customers" name nobody
+  EXPECT_EQ(f("attackers").tp, 1u);
+  EXPECT_EQ(f("attackers").fn, 0u);  // "Hackers" is no known actor
+  EXPECT_EQ(f("cves").tp, 1u);
+  EXPECT_FALSE(evaluate_casie((dir / "none").string(), *shared().extractor).ok());
+}
+
 TEST(EvalExtraction, TheDevsetWhenPresent) {
   auto gold = shared_dir() / "devset" / "a" / "gold.json";
   if (!std::filesystem::exists(gold)) GTEST_SKIP() << "../shared/devset not present";

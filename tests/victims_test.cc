@@ -168,6 +168,51 @@ TEST(Responsibility, TheSponsorStateFromTheKbWhenTheTextNamesIt) {
   EXPECT_TRUE(f.sponsor_states.empty());
 }
 
+TEST(Responsibility, TheStateHeldResponsibleInTheTextsOwnWords) {
+  auto has_state = [](const Events& e, const char* code) {
+    return std::find(e.sponsor_states.begin(), e.sponsor_states.end(), code) != e.sponsor_states.end();
+  };
+  // No group named at all: the state is still the one held responsible.
+  EXPECT_TRUE(has_state(events_of("Three governments on Tuesday blamed Russia for the wiper attack on the satellite network."), "RU"));
+  EXPECT_TRUE(has_state(events_of("Investigators said an intruder, likely Russian in origin, was behind the breach of the agency."), "RU"));
+  EXPECT_TRUE(has_state(events_of("Mandiant tracks the operator as a cluster with a North Korean nexus that planted the backdoor."), "KP"));
+  // The state attributing and the state attacked are neither.
+  Events e = events_of("The United Kingdom blamed Iran for the attack on Albanian government servers last week.");
+  EXPECT_TRUE(has_state(e, "IR"));
+  EXPECT_FALSE(has_state(e, "GB"));
+  EXPECT_FALSE(has_state(e, "AL"));
+  // A list of states after one held responsible, with the groups in brackets.
+  Events l = events_of("Microsoft reported state-linked exploitation from China (Hafnium) and Iran (Phosphorus), as well as from "
+                       "unnamed groups in Turkey.");
+  EXPECT_TRUE(has_state(l, "CN"));
+  EXPECT_TRUE(has_state(l, "IR"));
+  EXPECT_TRUE(has_state(l, "TR"));
+  // A company based somewhere, in a sentence about crime, gives no sponsor.
+  EXPECT_TRUE(events_of("The Russia-based ransomware crew encrypted the clinic's servers.").sponsor_states.empty());
+}
+
+TEST(Responsibility, AProgramNamedLikeAWordNeedsItsKindBesideIt) {
+  // "Play" is a ransomware brand and an ordinary word: only "the Play ransomware gang" names it.
+  auto named = [](const std::string& text) {
+    Article a;
+    a.id = "n";
+    a.text = text;
+    std::vector<std::string> out;
+    for (const auto& m : extractor().extract(a).mentions)
+      if (m.kind == EntityKind::Software || m.kind == EntityKind::Actor) out.push_back(fold_name(m.text));
+    return out;
+  };
+  auto play = [](const std::vector<std::string>& v) {
+    return std::any_of(v.begin(), v.end(), [](const std::string& n) { return n.rfind("play", 0) == 0; });
+  };
+  EXPECT_FALSE(play(named("Staff were told to play it safe after the ransomware attack on the council.")));
+  EXPECT_FALSE(play(named("Play resumed on Saturday after the stadium's ticketing systems recovered from the attack.")));
+  EXPECT_TRUE(play(named("The Play ransomware gang claimed the attack on the council on its leak site.")));
+  // Listed beside groups the text names unambiguously, it is one of them.
+  auto listed = named("Exploitation by APT41, Kimsuky and Play was reported within days of the patch.");
+  EXPECT_TRUE(play(listed));
+}
+
 TEST(Responsibility, AProductNameIsNoMalware) {
   Events e = events_of(
       "Attackers planted a backdoor in updates for Northwind's Orion platform, the vendor said after the breach. "

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "dossier/util/ascii.h"
+#include "dossier/util/fold.h"
 #include "dossier/util/text.h"
 #include "dossier/util/vectorscan.h"
 
@@ -42,6 +43,43 @@ bool short_acronym(const std::string& name) {
     if (ascii::is_upper(c)) upper = true;
   }
   return upper;
+}
+
+// Whether a word naming a kind of threat stands beside the name at [b, e): within two words after
+// it ("Play ransomware", "Lazarus hackers") or just before it ("ransomware Locker", "the group
+// Callisto").
+bool kind_beside(std::string_view text, size_t b, size_t e) {
+  static const char* const kinds[] = {"ransomware", "malware", "group", "gang", "apt", "actor", "actors", "hackers", "hacker",
+                                      "operators", "operator", "affiliate", "affiliates", "backdoor", "trojan", "loader",
+                                      "implant", "botnet", "wiper", "variant", "strain", "family", "crew", "team", "campaign",
+                                      "rat", "stealer", "infostealer", "worm", "spyware", "payload", "cartel", "syndicate",
+                                      "locker", "encryptor", "decryptor", "threat", "brand", "operation", "ransom", "groups",
+                                      "gangs", "families", "botnets", "miners", "miner", "trojans", "backdoors"};
+  auto is_kind = [&](std::string_view w) {
+    std::string l = ascii_lower(w);
+    return std::any_of(std::begin(kinds), std::end(kinds), [&](const char* k) { return l == k; });
+  };
+  // Words after the name.
+  size_t k = e;
+  for (int n = 0; n < 2; ++n) {
+    while (k < text.size() && (text[k] == ' ' || text[k] == '-' || text[k] == '\'' || text[k] == ',')) ++k;
+    size_t w = k;
+    while (w < text.size() && ascii::is_alnum(static_cast<unsigned char>(text[w]))) ++w;
+    if (w == k) break;
+    if (is_kind(text.substr(k, w - k))) return true;
+    k = w;
+  }
+  // Words before it.
+  size_t j = b;
+  for (int n = 0; n < 2; ++n) {
+    while (j > 0 && (text[j - 1] == ' ' || text[j - 1] == '-' || text[j - 1] == ',')) --j;  // "a second group, RansomHub"
+    size_t w = j;
+    while (w > 0 && ascii::is_alnum(static_cast<unsigned char>(text[w - 1]))) --w;
+    if (w == j) break;
+    if (is_kind(text.substr(w, j - w))) return true;
+    j = w;
+  }
+  return false;
 }
 
 }  // namespace
@@ -218,6 +256,15 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
         // Multi-word agency names are specific whatever their case ("ministry of state security");
         // which country's body is meant is decided below from the countries in the sentence.
         bool specific_agency = kind == EntityKind::Agency && original.find(' ') != std::string::npos;
+        // A program or group whose name is an ordinary word ("Play", "Locker", "Android") needs its
+        // kind written beside it ("the Play ransomware gang", "Locker malware"), not only somewhere
+        // in a sentence about attacks.
+        // Written in capitals ("HAFNIUM") the name is the vendor's label, not the word.
+        bool all_caps = std::none_of(original.begin(), original.end(), [](char c) { return ascii::is_lower(static_cast<unsigned char>(c)); });
+        // A program's ambiguous name (an ordinary word, a person's or a place's name, another
+        // program's) always; a group's when it is an ordinary word.
+        bool ordinary = kb_ && kb_->is_common_word(fold_name(original));
+        if (!all_caps && (kind == EntityKind::Software || (kind == EntityKind::Actor && ordinary))) cue = kind_beside(text, b, e);
         context = specific_agency || (capitalised && (cue || kind == EntityKind::Country || kind == EntityKind::Agency));
         if (place_name) context = false;  // "Czech" the malware needs an unambiguous mention elsewhere
       } else if (m.ids.size() == 1) {
@@ -230,6 +277,21 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
   std::unordered_map<size_t, std::unordered_set<std::string>> countries_in_sentence;
   for (const auto& p : pending)
     if (p.m.kind == EntityKind::Country) countries_in_sentence[p.m.sentence].insert(p.m.ids.begin(), p.m.ids.end());
+  // A name listed beside a sure one ("Tick, LuckyMouse, Calypso and the Winnti Group") is of its kind.
+  for (size_t i = 0; i < pending.size(); ++i) {
+    auto& p = pending[i];
+    if (!p.needs_context || p.has_context || (p.m.kind != EntityKind::Actor && p.m.kind != EntityKind::Software)) continue;
+    auto listed_with = [&](const Pending& o, size_t from, size_t to) {
+      if ((o.needs_context && !o.has_context) || o.m.sentence != p.m.sentence || (o.m.kind != EntityKind::Actor && o.m.kind != EntityKind::Software) ||
+          from > to)
+        return false;
+      std::string gap = ascii_lower(text.substr(from, to - from));
+      return gap == ", " || gap == " and " || gap == ", and " || gap == " or " || gap == " and the " || gap == ", the ";
+    };
+    for (size_t j = 0; j < pending.size() && !p.has_context; ++j)
+      if (j != i && (listed_with(pending[j], pending[j].m.end, p.m.begin) || listed_with(pending[j], p.m.end, pending[j].m.begin)))
+        p.has_context = true;
+  }
   for (auto& p : pending) {
     if (p.needs_context && !p.has_context) {
       bool confirmed = std::any_of(p.m.ids.begin(), p.m.ids.end(), [&](const std::string& id) { return sure.count(id) > 0; });

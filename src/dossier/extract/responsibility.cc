@@ -16,7 +16,7 @@ const char* const kResponsibility[] = {"attributed", "attribute", "blamed", "beh
                                        "carried out by", "conducted by", "linked to", "tied to", "tracked as", "known as",
                                        "accused", "deployed", "operated by", "affiliate", "was used", "used by", "gang",
                                        "group", "operators", "hackers", "threat actor", "crew", "cartel", "leak site",
-                                       "posted", "listed", "ransom"};
+                                       "posted", "listed", "ransom", "exploiting", "exploited", "demanded", "negotiat"};
 const char* const kHarm[] = {"attack", "breach", "ransomware", "hack", "compromis", "intrusion", "encrypt", "stole",
                              "exfiltrat", "leak", "extort", "target", "exploit", "backdoor", "malware", "wiper", "espionage"};
 const char* const kBackground[] = {" after ", "earlier", "previous", "last year", "successor", "predecessor", "rebrand",
@@ -61,6 +61,67 @@ std::string actor_id(const EntityMention& m, const KnowledgeBase& kb) {
   return {};
 }
 
+// States the text holds responsible in its own words, with or without a group's name: "blamed
+// Russia for", "Russia was responsible", "on behalf of the Chinese government", "a North Korean
+// nexus", "likely Russian in origin", "Russia's GRU", "PRC-sponsored", "Kremlin-backed"; and,
+// in a sentence about state activity, "a China-based espionage actor". A state named before an
+// attribution ("The UK blamed ...") is the one attributing, and one named as the place attacked
+// ("an attack on Ukrainian ...") is neither.
+std::vector<std::string> states_held_responsible(std::string_view text, const std::vector<Sentence>& sentences,
+                                                 const std::vector<EntityMention>& mentions, const std::vector<std::string>& lower) {
+  static const char* const strong_after[] = {"-sponsored", "-backed", "-nexus", " nexus", "-affiliated", " state-sponsored",
+                                             " state hackers", " state actor", " state-backed", " government hackers",
+                                             " government-backed", " military intelligence", " intelligence service",
+                                             "'s gru", "'s svr", "'s fsb", "'s mss", "'s military", "'s foreign intelligence",
+                                             "\xe2\x80\x99s gru", "\xe2\x80\x99s svr", "\xe2\x80\x99s fsb", "\xe2\x80\x99s mss",
+                                             " was responsible", " was behind", " is behind", " were behind", " in origin",
+                                             " state-linked", "-linked state", " nation-state", " hackers working for",
+                                             " government-linked", " government-sponsored", " intelligence services"};
+  static const char* const weak_after[] = {"-based", "-linked", " linked", "-aligned", " hackers", " actor", " actors",
+                                           " threat actor", " apt", " espionage", " cyberespionage", " spies"};
+  static const char* const before[] = {"blamed ", "attributed to ", "attributed it to ", "attributes it to ", "attributed the attack to ",
+                                       "on behalf of ", "on behalf of the ", "working for ", "working for the ", "sponsored by ",
+                                       "sponsored by the ", "backed by ", "backed by the ", "accused ", "responsibility to ",
+                                       "pointed the finger at "};
+  static const char* const weak_before[] = {" from ", "groups in ", "actors in ", "hackers in ", "operators in "};
+  static const char* const state_context[] = {"state", "espionage", "government", "nation", "military", "intelligence", "apt",
+                                              "nexus", "spy", "spies", "sponsor"};
+  std::vector<std::string> out;
+  const EntityMention* last = nullptr;  // the last state held responsible
+  for (const auto& m : mentions) {
+    if (m.kind != EntityKind::Country || m.ids.size() != 1 || m.sentence >= sentences.size() || sentences[m.sentence].heading) continue;
+    std::string after = ascii_lower(text.substr(m.end, std::min<size_t>(40, text.size() - m.end)));
+    size_t from = m.begin >= 40 ? m.begin - 40 : 0;
+    std::string prior = ascii_lower(text.substr(from, m.begin - from));
+    auto starts = [&](const char* c) { return after.rfind(c, 0) == 0; };
+    auto ends = [&](const char* c) {
+      std::string_view cv(c);
+      return prior.size() >= cv.size() && prior.compare(prior.size() - cv.size(), cv.size(), cv) == 0;
+    };
+    bool strong = std::any_of(std::begin(strong_after), std::end(strong_after), starts) ||
+                  std::any_of(std::begin(before), std::end(before), ends);
+    bool weak = (std::any_of(std::begin(weak_after), std::end(weak_after), starts) ||
+                 std::any_of(std::begin(weak_before), std::end(weak_before), ends)) &&
+                any_of(lower[m.sentence], state_context);
+    // Listed after a state already held responsible: "from China (HAFNIUM) and Iran".
+    bool listed = false;
+    if (last && last->sentence == m.sentence && last->end <= m.begin) {
+      std::string gap;
+      int depth = 0;
+      for (char c : ascii_lower(text.substr(last->end, m.begin - last->end))) {
+        if (c == '(') ++depth;
+        else if (c == ')') --depth;
+        else if (depth == 0) gap += c;
+      }
+      listed = gap == " and " || gap == ", " || gap == ", and " || gap == " or " || gap == "  and " || gap == " as well as ";
+    }
+    if (!(strong || weak || listed) || any_of(lower[m.sentence], kBackground)) continue;
+    last = &m;
+    if (std::find(out.begin(), out.end(), m.ids.front()) == out.end()) out.push_back(m.ids.front());
+  }
+  return out;
+}
+
 }  // namespace
 
 void find_responsibility(std::string_view text, const std::vector<Sentence>& sentences, const std::vector<EntityMention>& mentions,
@@ -84,7 +145,14 @@ void find_responsibility(std::string_view text, const std::vector<Sentence>& sen
     if (std::find(order.begin(), order.end(), id) == order.end()) order.push_back(id);
     const std::string& l = lower[m.sentence];
     double w = 0.5;  // named in passing
-    if (any_of(l, kBackground)) w = 0;
+    // About another incident when the cue comes before the name ("after an attack by X last
+    // year"), not after it ("X demanded a ransom after the company declined").
+    size_t at = m.begin - sentences[m.sentence].begin + 1;  // in " sentence "
+    bool background = std::any_of(std::begin(kBackground), std::end(kBackground), [&](const char* c) {
+      size_t f = l.find(c);
+      return f != std::string::npos && f < at;
+    });
+    if (background) w = 0;
     else if (attributing.count(m.sentence) || any_of(l, kResponsibility)) w = 3;
     else if (any_of(l, kHarm)) w = 2;
     if (sentences[m.sentence].heading && w > 0) w = std::max(w, 1.0);
@@ -104,6 +172,7 @@ void find_responsibility(std::string_view text, const std::vector<Sentence>& sen
   for (const auto& m : mentions)
     if (m.kind == EntityKind::Country && m.ids.size() == 1) named_countries.insert(m.ids.front());
   std::vector<std::string> states;
+  for (const auto& code : states_held_responsible(text, sentences, mentions, lower)) states.push_back(code);
   for (const auto& a : events.attributions)
     if (!a.sponsor_state.empty() && std::find(states.begin(), states.end(), a.sponsor_state) == states.end()) states.push_back(a.sponsor_state);
   for (const auto& id : responsible)

@@ -113,7 +113,10 @@ const char* const kProductNext[] = {"server", "servers", "software", "appliance"
                                     "flaws", "bug", "instance", "instances", "product", "products", "agent", "update",
                                     "updates", "devices", "device", "framework", "plugin", "module", "desktop"};
 // What a vendor does about its product: "<Org> patched", "<Org> released a fix".
-const char* const kVendorNext[] = {"patched", "fixed", "released", "issued", "shipped", "published", "pushed"};
+const char* const kVendorNext[] = {"patched", "fixed", "released", "issued", "shipped", "published", "pushed", "patches",
+                                   "fixes", "releases", "issues", "ships", "publishes", "pushes", "addresses", "addressed",
+                                   "warns", "warned", "urges", "urged", "plugs", "plugged"};
+const char* const kFixVerbs[] = {"patched", "fixed", "patches", "fixes", "plugs", "plugged"};
 const char* const kFixes[] = {"patch", "patches", "fix", "fixes", "update", "updates", "hotfix", "advisory", "mitigations"};
 // Words just before a name that make it a person ("ambassador Feng Biao"), an operation
 // ("Operation Cronos") or a product ("a flaw in MOVEit Transfer", "pushed through Kaseya VSA").
@@ -497,9 +500,9 @@ std::set<std::string> products_of(Analyser& an) {
 bool fixes_its_product(const std::vector<Word>& w, const Candidate& c) {
   for (size_t k = c.e; k < c.e + 3 && k < w.size(); ++k) {
     if (!one_of<kVendorNext>(w[k].lower)) continue;
-    if (w[k].lower == "patched" || w[k].lower == "fixed") return true;
+    if (one_of<kFixVerbs>(w[k].lower)) return true;
     for (size_t j = k + 1; j < k + 6 && j < w.size(); ++j)
-      if (one_of<kFixes>(w[j].lower)) return true;
+      if (one_of<kFixes>(w[j].lower) || one_of<kFlawWords>(w[j].lower)) return true;
   }
   return false;
 }
@@ -604,6 +607,29 @@ void add_story_subject(Analyser& an, std::string_view title, const std::set<std:
   }
   if (harm_sentences < 2) return;
   std::string folded_title = " " + fold_name(title) + " ";
+  std::set<std::string> title_vendors;
+  {
+    static constexpr TokenRules rules{"&.-", false, false, true, true, true};
+    std::vector<Token> t = tokenize(title, rules);
+    for (size_t i = 0; i < t.size(); ++i) {
+      if (!t[i].word || !capitalised(t[i].text)) continue;
+      size_t e = i;
+      while (e < t.size() && t[e].word && capitalised(t[e].text)) ++e;
+      // The verb may be capitalised too in title case ("Oracle Fixes 301 Flaws").
+      for (size_t v = i + 1; v <= e && v < t.size(); ++v) {
+        if (!one_of<kVendorNext>(ascii_lower(t[v].text))) continue;
+        bool object = false;
+        for (size_t j = v + 1; j < v + 6 && j < t.size(); ++j) {
+          std::string l = ascii_lower(t[j].text);
+          object |= one_of<kFixes>(l) || one_of<kFlawWords>(l) || ascii::is_digit(static_cast<unsigned char>(l[0]));
+        }
+        if (one_of<kFixVerbs>(ascii_lower(t[v].text)) || object)
+          title_vendors.insert(fold_name(title.substr(t[i].begin, t[v - 1].end - t[i].begin)));
+        break;
+      }
+      i = e;
+    }
+  }
   const bool english = language.empty() || language == "en" || language == "und";
   const Seen* best = nullptr;
   for (const auto& x : seen) {
@@ -625,6 +651,9 @@ void add_story_subject(Analyser& an, std::string_view title, const std::set<std:
     // In another language the rules read more capitalised words as names (German nouns): only
     // the headline's names qualify there.
     bool prominent = in_title || ((x.lead || named >= 4) && english);
+    // A headline that has the organisation fix or warn of flaws ("Oracle fixes 301 flaws") is
+    // about its product, not about an attack on it.
+    if (title_vendors.count(folded)) continue;
     if (!prominent || std::max(x.count, named) + in_title < 2 || x.harm_sentence == SIZE_MAX || product || x.vendor || responder)
       continue;
     if (!best || x.count > best->count) best = &x;

@@ -656,16 +656,33 @@ struct Builder {
   }
 
   void mark_ambiguous(const std::string& dictionary_path) {
-    std::unordered_set<std::string> words;
+    std::unordered_set<std::string> words, proper;  // ordinary words; names of people, places and things
     std::ifstream f(dictionary_path);
     std::string w;
-    while (std::getline(f, w))
-      if (!w.empty() && ascii::is_lower(static_cast<unsigned char>(w[0])) && w.find('\'') == std::string::npos) words.insert(w);
+    while (std::getline(f, w)) {
+      if (w.empty() || w.find('\'') != std::string::npos) continue;
+      if (ascii::is_lower(static_cast<unsigned char>(w[0]))) words.insert(w);
+      else proper.insert(fold_name(w));
+    }
     if (words.empty()) warn("no word list at " + dictionary_path + " (install Debian's wamerican)");
     std::vector<std::string> sorted(words.begin(), words.end());
     std::sort(sorted.begin(), sorted.end());
     kb.common_words.clear();
     for (const auto& w : sorted) kb.common_words += fold_name(w) + "\n";
+    // A group's ATT&CK name or alias that another group's MISP cluster also lists ("APT41" among
+    // APT17's synonyms) belongs to the ATT&CK group alone.
+    std::unordered_map<std::string, int> attack_owners;
+    for (const auto& a : kb.actors) {
+      std::set<std::string> mine;
+      for (const auto& al : a.aliases)
+        if (al.sources & kFromAttack) mine.insert(fold_name(al.name));
+      for (const auto& n : mine) ++attack_owners[n];
+    }
+    for (auto& a : kb.actors)
+      std::erase_if(a.aliases, [&](const Alias& al) {
+        std::string f = fold_name(al.name);
+        return !(al.sources & kFromAttack) && attack_owners[f] == 1 && fold_name(a.name) != f;
+      });
     std::unordered_map<std::string, int> owners;  // folded name -> number of actors and software using it
     for (const auto& a : kb.actors) {
       std::set<std::string> mine;
@@ -699,6 +716,11 @@ struct Builder {
           al.ambiguous = al.ambiguous || words.count(f) > 0 || f.size() <= 3 || country_names[f] > 1;
         }
     for (auto& s : kb.software) for (auto& al : s.aliases) judge(al);
+    // A program named like a person, a place or a holiday ("Christmas", "Orion", "Phobos") needs
+    // its kind beside it too; groups keep such names ("Lazarus") as names.
+    for (auto& s : kb.software)
+      for (auto& al : s.aliases)
+        if (proper.count(fold_name(al.name))) al.ambiguous = true;
     // Agencies: an acronym or name used by bodies of several countries needs context (NCSC, NCA).
     std::unordered_map<std::string, std::set<std::string>> agency_owners;
     for (const auto& g : kb.agencies) {

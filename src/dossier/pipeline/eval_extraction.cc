@@ -303,6 +303,21 @@ bool names_someone(const KnowledgeBase& kb, const std::string& phrase) {
   return false;
 }
 
+// The actor's name in an annotated phrase: "The LockBit gang" is "LockBit".
+std::string actor_phrase_name(const std::string& phrase) {
+  static const std::set<std::string> openers = {"the", "a", "an"};
+  static const std::set<std::string> heads = {"gang", "group", "hackers", "hacker", "operators", "ransomware", "crew", "team",
+                                              "actors", "actor", "threat", "apt", "hacking", "cybercriminals", "members"};
+  std::vector<std::string> words;
+  for (auto w : split_words(phrase)) words.emplace_back(w);
+  size_t b = 0, e = words.size();
+  while (b < e && openers.count(ascii_lower(words[b]))) ++b;
+  while (e > b + 1 && heads.count(ascii_lower(words[e - 1]))) --e;
+  std::string out;
+  for (size_t k = b; k < e; ++k) out += (out.empty() ? "" : " ") + words[k];
+  return out;
+}
+
 void add_name(std::vector<std::string>& names, const std::string& name) {
   for (const auto& n : names)
     if (same_name(n, name)) return;
@@ -339,7 +354,8 @@ Result<ExtractionEval> evaluate_casie(const std::string& dir, const Extractor& e
           std::string type = arg.value("type", std::string()), text = arg.value("text", std::string());
           if (role == "Victim" && type == "Organization" && names_someone(kb, text)) add_name(victims, text);
           // Attackers the KB knows: the only ones an extractor of known actors can name.
-          if (role == "Attacker" && names_someone(kb, text) && !actor_ids(kb, text).empty()) add_name(attackers, text);
+          if (role == "Attacker" && names_someone(kb, text))
+            if (std::string name = actor_phrase_name(text); !actor_ids(kb, name).empty()) add_name(attackers, name);
           if (role == "CVE") {
             std::string id = text;
             for (auto& ch : id) ch = static_cast<char>(ascii::to_upper(static_cast<unsigned char>(ch)));
