@@ -114,6 +114,36 @@ TEST(Pipeline, ClusteringStoredArticlesExtractsThoseStoredWithoutExtraction) {
   EXPECT_TRUE((*(*store)->unclustered_articles()).empty());
 }
 
+TEST(Pipeline, StoriesThatReportNoIncidentStayBrowsableArticles) {
+  ASSERT_TRUE(shared().extractor);
+  TempDir dir;
+  write_file(dir / "in" / "tips.txt",
+             "Five ways to make your backups survive ransomware\n\nBackups are the last line of defence. Here are tips "
+             "that any team can apply this week, from offline copies to restore drills.\n");
+  write_file(dir / "in" / "breach.txt",
+             "Harbourline Freight says hackers stole customer records\n\nHarbourline Freight was breached in March, the "
+             "company said on Friday. The intruders copied customer records before they were found.\n");
+  auto store = SqliteStore::open((dir / "db").string());
+  ASSERT_TRUE(store.ok());
+  ingest(**store, {(dir / "in").string()});
+  auto all = (*store)->list_articles(ArticleQuery{});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  for (const auto& a : *all) {
+    auto m = (*store)->membership(a.id);
+    ASSERT_TRUE(m.ok());
+    if (a.title.rfind("Five ways", 0) == 0) {
+      EXPECT_EQ(a.kind, "opinion");
+      EXPECT_FALSE(*m);  // in no incident
+    } else {
+      EXPECT_EQ(a.kind, "incident");
+      EXPECT_TRUE(*m);
+    }
+  }
+  // Not waiting to be clustered either: a later `cluster` leaves it alone.
+  EXPECT_TRUE((*(*store)->unclustered_articles()).empty());
+}
+
 // Incident of every article, by article id.
 std::map<std::string, std::string> grouping(Store& store) {
   std::map<std::string, std::string> out;

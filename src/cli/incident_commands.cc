@@ -245,8 +245,11 @@ int cmd_eval_clustering(const Globals& g, const std::string& labels_path, bool a
   const auto& truth = labels->truth;
   const auto& unmatched = labels->unmatched;
   std::map<std::string, std::string> predicted = stored_assignments(*store, truth);
-  ClusteringScores s = evaluate_clustering(truth, predicted);
   size_t unclustered = truth.size() - predicted.size();
+  // An article in no incident (a kind of story that forms none, or not clustered yet) stands alone.
+  for (const auto& [item, label] : truth)
+    if (!predicted.count(item)) predicted[item] = "(alone) " + item;
+  ClusteringScores s = evaluate_clustering(truth, predicted);
   if (as_json) {
     std::cout << json{{"labelled", truth.size() + unmatched.size()},
                       {"matched", truth.size()},

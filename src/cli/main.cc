@@ -165,6 +165,19 @@ int cmd_extract(const Globals& g, const std::string& target, bool as_json, bool 
     return kExitOk;
   }
   for (const auto& x : all) {
+    std::printf("kind: %s%s\n", x["kind"]["kind"].get<std::string>().c_str(),
+                x["kind"]["cue"].get<std::string>().empty() ? "" : (" (" + x["kind"]["cue"].get<std::string>() + ")").c_str());
+    for (const auto& key : {"responsible", "victims"}) {
+      if (x[key].empty()) continue;
+      std::printf("%s:", key);
+      for (const auto& item : x[key]) std::printf(" %s;", item.value("name", std::string()).c_str());
+      std::printf("\n");
+    }
+    if (!x["sponsor_states"].empty()) {
+      std::printf("sponsor_states:");
+      for (const auto& c : x["sponsor_states"]) std::printf(" %s;", c.get<std::string>().c_str());
+      std::printf("\n");
+    }
     for (const char* key : {"actors", "software", "countries", "organizations", "sectors", "vulnerabilities", "techniques"}) {
       if (x[key].empty()) continue;
       std::printf("%s:", key);
@@ -281,6 +294,7 @@ int cmd_parse(const Globals& g, const std::string& target, bool as_json) {
       j.erase("ingested_at");
       j.erase("duplicate_of");
       j.erase("duplicate_similarity");
+      j.erase("kind");
       return j;
     };
     if (is_feed) {

@@ -22,6 +22,7 @@ json article_json(const Article& a, bool full) {
             {"duplicate_of", a.duplicate_of.empty() ? json(nullptr) : json(a.duplicate_of)},
             {"duplicate_similarity", a.duplicate_of.empty() ? json(nullptr) : json(a.duplicate_similarity)},
             {"feed_url", a.feed_url},
+            {"kind", a.kind.empty() ? json(nullptr) : json(a.kind)},
             {"ingested_at", a.ingested_at}};
   if (full) {
     j["text"] = a.text;
@@ -60,12 +61,13 @@ std::string pad(const std::string& s, size_t width) {
 }  // namespace
 
 void print_articles_table(const std::vector<Article>& articles) {
-  std::printf("%-16s  %-10s  %-22s  %s\n", "ID", "PUBLISHED", "OUTLET", "TITLE");
+  std::printf("%-16s  %-10s  %-15s  %-22s  %s\n", "ID", "PUBLISHED", "KIND", "OUTLET", "TITLE");
   for (const auto& a : articles) {
     std::string date = a.published.size() >= 10 ? a.published.substr(0, 10) : "-";
     std::string title = a.title;
     if (!a.duplicate_of.empty()) title += "  [copy of " + a.duplicate_of.substr(0, 8) + "]";
-    std::printf("%s  %-10s  %s  %s\n", a.id.c_str(), date.c_str(), pad(a.outlet.empty() ? "-" : a.outlet, 22).c_str(),
+    std::printf("%s  %-10s  %-15s  %s  %s\n", a.id.c_str(), date.c_str(), a.kind.empty() ? "-" : a.kind.c_str(),
+                pad(a.outlet.empty() ? "-" : a.outlet, 22).c_str(),
                 truncate_words(title, 100).c_str());
   }
   std::printf("%zu article%s\n", articles.size(), articles.size() == 1 ? "" : "s");
@@ -81,6 +83,7 @@ void print_article(const Article& a) {
   line("author", a.author);
   line("published", a.published);
   line("language", a.language);
+  line("kind", a.kind);
   line("url", a.url);
   if (a.canonical_url != a.url) line("canonical", a.canonical_url);
   line("source", a.fetch.source);

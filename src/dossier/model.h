@@ -40,6 +40,7 @@ struct Article {
   std::string duplicate_of;   // id of the first stored copy when this is a near-duplicate
   double duplicate_similarity = 0;  // estimated Jaccard similarity to duplicate_of
   std::string ingested_at;    // set by the store
+  std::string kind;           // what kind of story (extract/kind.h), set by the store once extracted; "" before
 };
 
 // A registered feed and its polling state.

@@ -98,7 +98,13 @@ Result<ClusterDecision> Clusterer::Impl::place(const ArticleProfile& p, bool exp
         d.candidates.back().incident_id = incidents[scored[k].second]->id;
         d.candidates.back().shared = shared_entities(ev, *incidents[scored[k].second]);
       }
-    if (!scored.empty() && scored.front().first.score >= opt.join_threshold) {
+    // Time cannot separate an undated article (or incident) from another story that merely
+    // resembles it: without a subject in common it joins on stronger evidence.
+    auto threshold = [&](const ClusterDecision::Candidate& c, size_t slot) {
+      bool undated = !p.dated() || !incidents[slot]->dated();
+      return opt.join_threshold + (undated && !c.follow_up ? opt.undated_margin : 0.0);
+    };
+    if (!scored.empty() && scored.front().first.score >= threshold(scored.front().first, scored.front().second)) {
       size_t s = scored.front().second;
       // Other incidents the article fits as well were one incident reported apart (an early
       // article in another language, a first report that named no one): the article bridges them.
@@ -161,6 +167,7 @@ Result<std::unique_ptr<Clusterer>> Clusterer::open(Store& store, const Knowledge
 size_t Clusterer::loaded_incidents() const { return impl_->live; }
 
 Status Clusterer::add(ArticleProfile profile) {
+  if (!profile.forms_incidents) return {};  // an opinion piece, product news or policy: a browsable article only
   impl_->queue.push_back(std::move(profile));
   if (impl_->queue.size() >= impl_->opt.batch) return flush();
   return {};

@@ -51,6 +51,8 @@ namespace dossier {
 
 struct ClusterOptions {
   double join_threshold = 0.24;    // similarity at or above which an article joins an incident
+  double undated_margin = 0.06;    // added to the threshold when the article or the incident is undated and
+                                   // they share no subject
   int32_t window_days = 120;       // incidents further than this from an article are not candidates
   double grace_days = 7;           // no decay within this many days of the incident's span
   double term_half_life = 21;      // days: content similarity halves every so many days beyond the grace

@@ -68,6 +68,7 @@ float sublinear(float count) { return count <= 0 ? 0 : count < 1 ? count : 1.0f 
 ArticleProfile profile_article(const Article& a, const Extraction& x, const KnowledgeBase& kb) {
   ArticleProfile p;
   p.article_id = a.id;
+  p.forms_incidents = forms_incidents(x.kind.kind);
   p.duplicate_of = a.duplicate_of;
   p.title = a.title;
   p.outlet = a.outlet;

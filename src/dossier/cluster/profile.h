@@ -52,6 +52,7 @@ struct ArticleProfile {
   std::vector<uint64_t> title_terms;               // term keys of the headline, sorted, unique
   std::vector<std::string> actors;                 // actor ids named (unambiguously)
   std::string language;
+  bool forms_incidents = true;  // false for kinds of story that report no incident (extract/kind.h)
 
   bool dated() const { return day != kNoDay; }
   int32_t when() const { return dated() ? day : anchor_day; }

@@ -5,7 +5,7 @@
 namespace dossier {
 namespace {
 
-constexpr uint8_t kFormat = 1;
+constexpr uint8_t kFormat = 2;  // 2: the article's kind
 
 // One function per struct, shared by the writer and the reader (as the KB file does), so the two
 // cannot drift. `Io` is Out or In below.
@@ -198,6 +198,10 @@ void visit(Io& io, Extraction& x) {
   io.strings(x.events.responsible);
   io.strings(x.events.sponsor_states);
   io.list(x.techniques, each);
+  std::string kind(article_kind_name(x.kind.kind));
+  io(kind);
+  x.kind.kind = article_kind_from_name(kind);
+  io(x.kind.cue);
 }
 
 }  // namespace

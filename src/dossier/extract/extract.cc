@@ -53,6 +53,7 @@ Extraction Extractor::extract(const Article& a) const {
       if (const Technique* t = kb_->technique(tid))
         x.techniques.push_back(TechniqueMention{t->id, std::round(static_cast<double>(score) * 1000) / 1000, s.begin, s.end, false});
   }
+  x.kind = classify_article(a, x);
   return x;
 }
 
@@ -243,6 +244,7 @@ json extraction_json(const Extraction& x, const Article& article, const Knowledg
   out["people"] = people;
   out["dates"] = dates;
   out["victims"] = victims;
+  out["kind"] = {{"kind", article_kind_name(x.kind.kind)}, {"cue", x.kind.cue}};
   out["attributions"] = attributions;
   out["denials"] = denials;
   return out;

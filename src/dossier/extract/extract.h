@@ -23,6 +23,7 @@
 #include "dossier/extract/entities.h"
 #include "dossier/extract/events.h"
 #include "dossier/extract/indicators.h"
+#include "dossier/extract/kind.h"
 #include "dossier/extract/sentences.h"
 #include "dossier/extract/warninglists.h"
 #include "dossier/kb/kb.h"
@@ -50,6 +51,7 @@ struct Extraction {
   std::vector<DateMention> dates;
   Events events;
   std::vector<TechniqueMention> techniques;
+  KindDecision kind;  // what kind of story the article is (kind.h)
 };
 
 class Extractor {

@@ -27,6 +27,7 @@ struct Prepared {
   std::optional<MinHash> signature;
   std::string raw_zstd;
   std::string extraction;  // encoded (extract/codec.h); empty when not extracted
+  std::string kind;        // the article's kind, when extracted
   std::optional<ArticleProfile> profile;
   bool known = false;  // the store already held it when it was prepared (nothing else was computed)
 };
@@ -269,6 +270,7 @@ Prepared Pipeline::Impl::prepare(Article a, Store* reader) const {
     Extraction x = ex.extract(a);
     if (options.cluster) p.profile = profile_article(a, x, ex.kb());
     p.extraction = encode_extraction(x);
+    p.kind = article_kind_name(x.kind.kind);
   }
   p.article = std::move(a);
   return p;
@@ -362,7 +364,7 @@ void Pipeline::Impl::store_prepared(Prepared p) {
         ++counts.duplicates;  // the former original is now known to be a copy
     }
     if (!p.extraction.empty()) {
-      if (auto st = store.put_extraction(a.id, StoredExtraction{extraction_version, std::move(p.extraction)}); !st.ok())
+      if (auto st = store.put_extraction(a.id, StoredExtraction{extraction_version, std::move(p.extraction), p.kind}); !st.ok())
         warn(a.fetch.source, "store: extraction not saved: " + st.error());
       if (clusterer && p.profile) {
         p.profile->duplicate_of = a.duplicate_of;

@@ -15,7 +15,7 @@ Result<std::optional<Extraction>> read_stored_extraction(Store& store, const Kno
 }
 
 Status store_extraction(Store& store, const KnowledgeBase& kb, const Extraction& extraction) {
-  return store.put_extraction(extraction.article_id, StoredExtraction{extractor_version(kb), encode_extraction(extraction)});
+  return store.put_extraction(extraction.article_id, StoredExtraction{extractor_version(kb), encode_extraction(extraction), std::string(article_kind_name(extraction.kind.kind))});
 }
 
 Result<Extraction> stored_extraction(Store& store, const Extractor& extractor, const Article& article) {

@@ -390,7 +390,8 @@ Result<std::optional<IncidentMembership>> SqliteStore::membership(const std::str
 }
 
 Result<std::vector<std::string>> SqliteStore::unclustered_articles() {
-  Stmt q(*cache_, db_, "SELECT a.id FROM articles a LEFT JOIN incident_articles ia ON ia.article_seq = a.seq WHERE ia.article_seq IS NULL ORDER BY a.seq");
+  Stmt q(*cache_, db_, "SELECT a.id FROM articles a LEFT JOIN incident_articles ia ON ia.article_seq = a.seq WHERE ia.article_seq IS NULL "
+                       "AND a.kind NOT IN ('policy', 'opinion', 'product-news') ORDER BY a.seq");
   std::vector<std::string> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(0));

@@ -142,7 +142,7 @@ class WriteScope {
 inline constexpr const char* kArticleColumns =
     "id, url, canonical_url, outlet, title, author, published, language, source, final_url, http_status, "
     "content_type, charset, etag, last_modified, fetched_at, feed_url, duplicate_of, duplicate_similarity, "
-    "ingested_at";
+    "ingested_at, kind";
 
 inline Article read_article_row(const Stmt& s, bool with_text, bool with_raw) {
   Article a;
@@ -166,9 +166,10 @@ inline Article read_article_row(const Stmt& s, bool with_text, bool with_raw) {
   a.duplicate_of = s.text(17);
   a.duplicate_similarity = s.dbl(18);
   a.ingested_at = s.text(19);
-  if (with_text) a.text = s.text(20);
+  a.kind = s.text(20);
+  if (with_text) a.text = s.text(21);
   if (with_raw) {
-    std::string z = s.blob(21);
+    std::string z = s.blob(22);
     if (!z.empty()) {
       auto raw = zstd_decompress(z);
       if (raw.ok()) a.raw = std::move(raw).value();

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <string>
 
 #include "dossier/store/sqlite_internal.h"
@@ -215,9 +216,30 @@ CREATE TABLE IF NOT EXISTS incident_keys (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS incident_keys_incident ON incident_keys(incident_seq);
 )sql",
+    // 10: each article's kind of story (extract/kind.h), written with its extraction. Articles of
+    // kinds that form no incident (policy, opinion, product news) are not waiting to be clustered.
+    R"sql(
+ALTER TABLE articles ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
+// Migrations that add a column: skipped when the column is there already (a store an older
+// binary rolled back, or one a concurrent process migrated), since SQLite has no ADD COLUMN IF
+// NOT EXISTS.
+struct AddedColumn {
+  int version;
+  const char* table;
+  const char* column;
+};
+constexpr AddedColumn kAddedColumns[] = {{10, "articles", "kind"}};
+
 }  // namespace
+
+bool SqliteStore::has_column(const char* table, const char* column) {
+  Stmt q(*cache_, db_, (std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?").c_str());
+  q.bind(1, std::string(column));
+  return q.ok() && q.step() == SQLITE_ROW;
+}
 
 int SqliteStore::latest_schema_version() { return static_cast<int>(std::size(kMigrations)); }
 
@@ -235,7 +257,9 @@ Status SqliteStore::migrate() {
                  std::to_string(latest) + "); upgrade dossier"};
   for (int v = schema_version_ + 1; v <= latest; ++v) {
     if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
-    Status st = exec(kMigrations[v - 1]);
+    bool present = std::any_of(std::begin(kAddedColumns), std::end(kAddedColumns),
+                               [&](const AddedColumn& c) { return c.version == v && has_column(c.table, c.column); });
+    Status st = present ? Status{} : exec(kMigrations[v - 1]);
     if (st.ok()) {
       Stmt ins(*cache_, db_, "INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)");
       ins.bind(1, static_cast<int64_t>(v)).bind(2, now_iso8601());

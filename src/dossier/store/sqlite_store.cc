@@ -253,6 +253,11 @@ Status SqliteStore::put_extraction(const std::string& article_id, const StoredEx
           "extracted_at = excluded.extracted_at");
   up.bind(1, article_id).bind(2, x.version).bind_blob(3, x.data).bind(4, now_iso8601());
   if (up.step() != SQLITE_DONE) return Error{errmsg()};
+  if (!x.kind.empty()) {
+    Stmt k(*cache_, db_, "UPDATE articles SET kind = ? WHERE id = ?");
+    k.bind(1, x.kind).bind(2, article_id);
+    if (k.step() != SQLITE_DONE) return Error{errmsg()};
+  }
   return {};
 }
 

@@ -63,6 +63,7 @@ class SqliteStore final : public Store {
   struct StatementCache;
   SqliteStore(sqlite3* db, std::string path);
   Status migrate();
+  bool has_column(const char* table, const char* column);
   Status exec(const char* sql);
   Status recount_incident(const std::string& incident_id);
   Status fold_df_log();

@@ -101,6 +101,7 @@ struct StoredDossier {
 struct StoredExtraction {
   std::string version;
   std::string data;
+  std::string kind;  // the article's kind (extract/kind.h), kept with the article for listing and clustering
 };
 
 struct DuplicateMatch {
