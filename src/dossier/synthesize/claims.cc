@@ -407,6 +407,9 @@ std::vector<Claim> claims_of(const std::vector<Group>& groups, const Units& in, 
       for (const auto& [k, w] : units[m].vec) centroid[k] += w;
     double cn = norm(centroid);
     c.centrality = incident_norm > 0 && cn > 0 ? dot(centroid, incident) / (cn * incident_norm) : 0;
+    // Hash maps sum in a per-process order: the last bits differ between runs. Rounded, equal
+    // claims tie, and the tie is broken by the text below, never by chance.
+    c.centrality = std::round(c.centrality * 1e9) / 1e9;
     claims.push_back(std::move(c));
   }
   return claims;
@@ -455,7 +458,11 @@ std::vector<Claim> group_claims(const std::vector<const DossierArticle*>& source
   claims = merge_alike(std::move(claims));
   std::stable_sort(claims.begin(), claims.end(), [](const Claim& a, const Claim& b) {
     if (a.refs.size() != b.refs.size()) return a.refs.size() > b.refs.size();
-    return a.centrality > b.centrality;
+    if (a.centrality != b.centrality) return a.centrality > b.centrality;
+    auto first = [](const Claim& c) {
+      return c.evidence.empty() ? std::make_pair(0, size_t{0}) : std::make_pair(c.evidence.front().ref, c.evidence.front().sentence);
+    };
+    return first(a) < first(b);
   });
   (void)kb;
   return claims;
