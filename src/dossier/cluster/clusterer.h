@@ -62,6 +62,8 @@ struct ClusterOptions {
   double content_weight = 0.4;     // weights of content, entity and headline-subject agreement
   double entity_weight = 0.4;
   double subject_weight = 0.2;
+  double subject_support_content = 0.15;   // the headline subject counts in full from this content similarity
+  double subject_support_entities = 0.25;  // ... or this entity agreement (half otherwise)
   double content_alone = 1.0;      // the text alone counts at this weight when that is the stronger evidence
   double conflict_penalty = 0.5;   // factor applied when the article's subjects are foreign to the incident
   double bridge_threshold = 0.3;   // an article this similar to two incidents shows they are one: they merge (0: never)

@@ -238,6 +238,9 @@ struct Clusterer::Impl {
     double subject = 0;   // headline agreement in [0, 1]
     bool conflict = false;
     bool shared_subject = false;  // a victim or headline subject of the article is one of the incident's own
+    bool cves_shared = false;     // a CVE of the article is one of the incident's
+    bool specific_shared = false; // an actor, victim, CVE, indicator or malware of the article is the incident's
+    int names_shared = 0;         // salient keys of the article the incident names too
   };
 
   // Entity agreement: how much of each side's core the other names, weighted by kind and rarity,

@@ -65,10 +65,29 @@ float sublinear(float count) { return count <= 0 ? 0 : count < 1 ? count : 1.0f 
 
 }  // namespace
 
+// "mgm resorts international" and "mgm resorts" name one victim: corporate suffixes dropped.
+static std::string without_corporate_suffix(std::string folded) {
+  static const char* const suffixes[] = {" inc", " incorporated", " corp", " corporation", " ltd", " limited", " plc", " llc",
+                                         " co", " company", " group", " holdings", " international", " ag", " sa", " gmbh",
+                                         " nv", " bv", " ab", " as", " oy", " spa"};
+  for (bool again = true; again;) {
+    again = false;
+    for (const char* s : suffixes) {
+      std::string_view x(s);
+      if (folded.size() > x.size() + 1 && folded.compare(folded.size() - x.size(), x.size(), x) == 0) {
+        folded.resize(folded.size() - x.size());
+        again = true;
+      }
+    }
+  }
+  return folded;
+}
+
 ArticleProfile profile_article(const Article& a, const Extraction& x, const KnowledgeBase& kb) {
   ArticleProfile p;
   p.article_id = a.id;
   p.forms_incidents = forms_incidents(x.kind.kind);
+  p.disclosure = x.kind.kind == ArticleKind::Vulnerability;
   p.duplicate_of = a.duplicate_of;
   p.title = a.title;
   p.outlet = a.outlet;
@@ -124,7 +143,8 @@ ArticleProfile profile_article(const Article& a, const Extraction& x, const Know
     if (listed || i.role == "reference" || i.role == "example") continue;
     if (i.malicious || i.confidence >= 0.6) add(KeyKind::Indicator, "indicator:" + i.value, 1, {});
   }
-  for (const auto& v : x.events.victims) add(KeyKind::Victim, "victim:" + ascii_lower(v.country) + ":" + fold_name(v.name), 1, {});
+  for (const auto& v : x.events.victims)
+    add(KeyKind::Victim, "victim:" + ascii_lower(v.country) + ":" + without_corporate_suffix(fold_name(v.name)), 1, {});
   for (const auto& o : x.events.organizations) {
     if (o.kind == "government") continue;  // "the government" is every country's
     add(KeyKind::Organization, "organization:" + ascii_lower(o.country) + ":" + fold_name(o.name) + (o.located.empty() ? "" : "@" + ascii_lower(o.located)), 1, {});

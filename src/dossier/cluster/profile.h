@@ -53,6 +53,7 @@ struct ArticleProfile {
   std::vector<std::string> actors;                 // actor ids named (unambiguously)
   std::string language;
   bool forms_incidents = true;  // false for kinds of story that report no incident (extract/kind.h)
+  bool disclosure = false;      // a vulnerability or patch disclosure
 
   bool dated() const { return day != kNoDay; }
   int32_t when() const { return dated() ? day : anchor_day; }

@@ -79,6 +79,10 @@ Clusterer::Impl::Agreement Clusterer::Impl::agreement(const EntityVec& ev, const
     if (a) {
       const ProfileKey& k = *a->key;
       double hit = e ? std::min(1.0, 2.0 * in.share(*e)) : 0.0;
+      if (e && (k.kind == KeyKind::Actor || k.kind == KeyKind::Victim || k.kind == KeyKind::Cve ||
+                k.kind == KeyKind::Indicator || k.kind == KeyKind::Software))
+        out.specific_shared = true;
+      if (e && salient(k)) ++out.names_shared;
       a_all += a->weight;
       a_all_hit += a->weight * hit;
       if (salient(k)) {
@@ -120,6 +124,7 @@ Clusterer::Impl::Agreement Clusterer::Impl::agreement(const EntityVec& ev, const
   out.conflict = article_subjects && !article_shared && incident_subjects && !incident_shared;
   // A vendor's name heads the coverage of each of its flaws: other flaws, another story.
   if (article_cves && incident_cves && !cves_shared) out.shared_subject = false;
+  out.cves_shared = cves_shared;
   return out;
 }
 
@@ -139,26 +144,36 @@ ClusterDecision::Candidate Clusterer::Impl::score(const ArticleProfile& p, const
   ClusterDecision::Candidate c;  // its incident_id is set by the caller, for the few it reports
   c.content = in.centroid_norm > 0 ? dot(tv, in.centroid) / in.centroid_norm : 0;
   Agreement g = agreement(ev, in, capitalises_nouns(p.language));
+  // A disclosure (a flaw, a patch release) is the same story later only through the same flaw: a
+  // vendor's next monthly update names the vendor again, not the same CVEs.
+  if (p.disclosure && !g.cves_shared) g.shared_subject = false;
   c.entities = g.entities;
   c.subject = g.subject;
   double ft = 1, fe = 1;
+  // Evidence beyond one common name: an actor, victim, CVE, indicator or malware in common, or two
+  // salient names. One name alone (a vendor, a platform) heads many unrelated stories.
+  bool specific = g.specific_shared || g.names_shared >= 2;
+  bool follow_up = g.shared_subject && !g.conflict && specific;
   if (p.dated() && in.dated()) {
     int32_t d = distance(p.day, in.dated_first, in.dated_last);
     double beyond = std::max(0.0, d - opt.grace_days);
     // Coverage of the same victim or headline subject months later (an indictment, a review, a
-    // notification count) is still the incident: evidence that specific decays slowly.
-    bool follow_up = g.shared_subject && !g.conflict;
+    // notification count) is still the incident: evidence that specific decays slowly; a name
+    // alone decays like the text.
     ft = std::pow(0.5, beyond / (follow_up ? opt.follow_up_term_half_life : opt.term_half_life));
-    fe = std::pow(0.5, beyond / (follow_up ? opt.follow_up_half_life : opt.entity_half_life));
+    fe = std::pow(0.5, beyond / (follow_up ? opt.follow_up_half_life : specific ? opt.entity_half_life : opt.term_half_life));
   }
   c.time = fe;
-  c.follow_up = g.shared_subject && !g.conflict;
+  c.follow_up = follow_up;
   // Either the evidence combined, or the text alone when it is similar enough by itself (an
   // article need not name any entity the extractor knows to report the same incident).
   // Across languages stems never match: the entities carry the content's weight as well.
   bool foreign = in.foreign_to(p.language);
   double content_w = foreign ? 0 : opt.content_weight, entity_w = opt.entity_weight + (foreign ? opt.content_weight : 0);
-  c.score = std::max(content_w * c.content * ft + entity_w * c.entities * fe + opt.subject_weight * c.subject * fe,
+  // A headline subject in common (a platform such as Google or Netflix heads many unrelated
+  // stories) counts in full only when the text or the entities agree as well.
+  double subject = c.subject * (c.content >= opt.subject_support_content || (specific && c.entities >= opt.subject_support_entities) ? 1.0 : 0.5);
+  c.score = std::max(content_w * c.content * ft + entity_w * c.entities * fe + opt.subject_weight * subject * fe,
                      opt.content_alone * c.content * ft);
   if (g.conflict) {
     c.conflict = true;

@@ -15,7 +15,7 @@ namespace {
 const char* const kIncidentCues[] = {
     " breach", " breached ", " hack ", " hacked ", " hackers ", " hacker ", " hacking ", " cyberattack", " cyber attack",
     " cyber-attack", " ransomware attack", " ransomware gang", " attack on ", " attacked ", " data leak", " leaked ",
-    " stolen ", " stole ", " theft ", " compromised ", " compromise of ", " intrusion", " outage", " ddos ", " extortion ",
+    " stolen ", " stole ", " steal ", " steals ", " phishing ", " theft ", " compromised ", " compromise of ", " intrusion", " outage", " ddos ", " extortion ",
     " extort", " espionage", " spying ", " phishing campaign", " scam ", " scams ", " fraud ", " exposed ", " exposes ",
     " exposure ", " infected ", " wiper ", " disrupted ", " disruption ", " shut down ", " knocked offline", " ransom ",
     " hit by ", " victims ", " victim ", " targeted ", " targeting ", " cyber incident", " security incident",
