@@ -102,9 +102,10 @@ TEST_F(Indicators, HashesCvesAndIds) {
       {IndicatorType::Asn, "AS13335"},
       {IndicatorType::RegistryKey, "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\Updater"},
   };
-  for (const auto& [type, value] : want) {
-    bool found = std::any_of(got.begin(), got.end(), [&](const Indicator& i) { return i.type == type && i.value == value; });
-    EXPECT_TRUE(found) << indicator_type_name(type) << " " << value;
+  for (const auto& w : want) {
+    // Not a structured binding: C++20 lambdas may not capture those before clang 16.
+    bool found = std::any_of(got.begin(), got.end(), [&](const Indicator& i) { return i.type == w.first && i.value == w.second; });
+    EXPECT_TRUE(found) << indicator_type_name(w.first) << " " << w.second;
   }
 }
 
