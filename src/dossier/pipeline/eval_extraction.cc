@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include "dossier/ingest/source.h"
@@ -202,6 +203,43 @@ Predicted predictions(const Extraction& x, const KnowledgeBase& kb) {
   return p;
 }
 
+// The extraction of a labelled article's file (its first article), or a line in `ev.unreadable`.
+std::optional<Extraction> extract_file(const std::string& file, const std::string& key, const Extractor& extractor,
+                                       ExtractionEval& ev) {
+  auto doc = read_local_document(file, 64u << 20);
+  if (!doc.ok()) {
+    ev.unreadable.push_back(key + ": " + doc.error());
+    return std::nullopt;
+  }
+  auto parsed = document_articles(doc->bytes, doc->info);
+  if (!parsed.ok() || parsed->articles.empty()) {
+    ev.unreadable.push_back(key + ": " + (parsed.ok() ? std::string("no article") : parsed.error()));
+    return std::nullopt;
+  }
+  ++ev.articles;
+  return extractor.extract(parsed->articles.front());
+}
+
+// Scores one article field by field into the totals, keeping its misses and false positives.
+struct ArticleScorer {
+  ExtractionEval& ev;
+  ArticleErrors err;
+  template <typename Match, typename Label>
+  void field(const char* name, const std::vector<std::string>& gold, const std::vector<std::string>& predicted, Match match,
+             Label label) {
+    std::vector<std::string> missed, spurious;
+    score(ev.fields[name], gold, predicted, match, missed, spurious);
+    for (auto& v : spurious) v = label(v);
+    if (!missed.empty()) err.missed[name] = missed;
+    if (!spurious.empty()) err.spurious[name] = spurious;
+  }
+  void finish() {
+    if (!err.missed.empty() || !err.spurious.empty()) ev.errors.push_back(std::move(err));
+  }
+};
+
+std::string as_is(const std::string& v) { return v; }
+
 }  // namespace
 
 Result<ExtractionEval> evaluate_extraction(const std::string& gold_path, const Extractor& extractor) {
@@ -218,30 +256,13 @@ Result<ExtractionEval> evaluate_extraction(const std::string& gold_path, const E
       continue;
     }
     std::string file = (dir / g["formats"]["txt"].get<std::string>()).string();
-    auto doc = read_local_document(file, 64u << 20);
-    if (!doc.ok()) {
-      ev.unreadable.push_back(key + ": " + doc.error());
-      continue;
-    }
-    auto parsed = document_articles(doc->bytes, doc->info);
-    if (!parsed.ok() || parsed->articles.empty()) {
-      ev.unreadable.push_back(key + ": " + (parsed.ok() ? std::string("no article") : parsed.error()));
-      continue;
-    }
-    const Article& a = parsed->articles.front();
-    Extraction x = extractor.extract(a);
-    Predicted p = predictions(x, kb);
-    ++ev.articles;
-    ArticleErrors err{key, file, {}, {}};
+    auto x = extract_file(file, key, extractor, ev);
+    if (!x) continue;
+    Predicted p = predictions(*x, kb);
+    ArticleScorer scorer{ev, ArticleErrors{key, file, {}, {}}};
     auto field = [&](const char* name, const std::vector<std::string>& gold_values, const std::vector<std::string>& predicted,
-                     auto match, auto label) {
-      std::vector<std::string> missed, spurious;
-      score(ev.fields[name], gold_values, predicted, match, missed, spurious);
-      for (auto& s : spurious) s = label(s);
-      if (!missed.empty()) err.missed[name] = missed;
-      if (!spurious.empty()) err.spurious[name] = spurious;
-    };
-    auto as_is = [](const std::string& s) { return s; };
+                     auto match, auto label) { scorer.field(name, gold_values, predicted, match, label); };
+    auto& err = scorer.err;
     auto actor = [&](const std::string& g, const std::string& id) { return same_actor(kb, g, id); };
     auto actor_name = [&](const std::string& id) { return actor_label(kb, id); };
     auto country = [&](const std::string& g, const std::string& code) { return country_code(kb, g) == code; };
@@ -274,7 +295,7 @@ Result<ExtractionEval> evaluate_extraction(const std::string& gold_path, const E
     field("indicators", iocs, p.indicators, same_indicator, as_is);
     field("techniques", strings_of(g.value("attack_techniques", json())), p.techniques,
           [](const std::string& t, const std::string& id) { return t == id || parent_technique(t) == parent_technique(id); }, as_is);
-    if (!err.missed.empty() || !err.spurious.empty()) ev.errors.push_back(std::move(err));
+    scorer.finish();
   }
   if (ev.articles == 0) return Error{gold_path + ": no labelled article could be read"};
   return ev;
@@ -363,34 +384,15 @@ Result<ExtractionEval> evaluate_casie(const std::string& dir, const Extractor& e
           }
         }
     std::string file = (articles / a.value("sourcefile", key + ".txt")).string();
-    auto doc = read_local_document(file, 64u << 20);
-    if (!doc.ok()) {
-      ev.unreadable.push_back(key + ": " + doc.error());
-      continue;
-    }
-    auto parsed = document_articles(doc->bytes, doc->info);
-    if (!parsed.ok() || parsed->articles.empty()) {
-      ev.unreadable.push_back(key + ": " + (parsed.ok() ? std::string("no article") : parsed.error()));
-      continue;
-    }
-    Extraction x = extractor.extract(parsed->articles.front());
-    Predicted p = predictions(x, kb);
-    ++ev.articles;
-    ArticleErrors err{key, file, {}, {}};
-    auto field = [&](const char* name, const std::vector<std::string>& gold_values, const std::vector<std::string>& predicted,
-                     auto match, auto label) {
-      std::vector<std::string> missed, spurious;
-      score(ev.fields[name], gold_values, predicted, match, missed, spurious);
-      for (auto& sp : spurious) sp = label(sp);
-      if (!missed.empty()) err.missed[name] = missed;
-      if (!spurious.empty()) err.spurious[name] = spurious;
-    };
-    auto as_is = [](const std::string& v) { return v; };
-    field("victims", victims, p.victims, same_name, as_is);
-    field("attackers", attackers, p.responsible, [&](const std::string& g, const std::string& id) { return same_actor(kb, g, id); },
+    auto x = extract_file(file, key, extractor, ev);
+    if (!x) continue;
+    Predicted p = predictions(*x, kb);
+    ArticleScorer scorer{ev, ArticleErrors{key, file, {}, {}}};
+    scorer.field("victims", victims, p.victims, same_name, as_is);
+    scorer.field("attackers", attackers, p.responsible, [&](const std::string& g, const std::string& id) { return same_actor(kb, g, id); },
           [&](const std::string& id) { return actor_label(kb, id); });
-    field("cves", cves, p.cves, [](const std::string& x1, const std::string& x2) { return iequals(x1, x2); }, as_is);
-    if (!err.missed.empty() || !err.spurious.empty()) ev.errors.push_back(std::move(err));
+    scorer.field("cves", cves, p.cves, [](const std::string& x1, const std::string& x2) { return iequals(x1, x2); }, as_is);
+    scorer.finish();
   }
   if (ev.articles == 0) return Error{dir + ": no annotated article could be read"};
   return ev;
