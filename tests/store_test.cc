@@ -416,6 +416,27 @@ TEST(Store, NearDuplicateLookupAndRelinking) {
   EXPECT_EQ((*list)[0].id, original.id);
 }
 
+TEST(Store, ManyCopiesOfOneTextAllFindTheOriginal) {
+  // More copies than a look-up reads per band or compares: each still finds the original.
+  TempDir dir;
+  auto s = SqliteStore::open((dir / "db.sqlite").string());
+  ASSERT_TRUE(s.ok());
+  Article original = make_article("aaaa000000000000", kText, "2024-01-01T00:00:00Z");
+  ASSERT_TRUE((*s)->put_article(original, minhash_signature(original.text)).ok());
+  for (int i = 1; i <= 150; ++i) {
+    char id[17];
+    std::snprintf(id, sizeof id, "aaaa%012d", i);
+    Article copy = make_article(id, std::string(kText) + " Item " + std::to_string(i) + ".", "2024-01-02T00:00:00Z");
+    auto sig = minhash_signature(copy.text);
+    auto m = (*s)->find_near_duplicate(*sig, kDefaultDuplicateThreshold);
+    ASSERT_TRUE(m.ok() && *m) << i;
+    EXPECT_EQ((*m)->id, original.id) << i;
+    copy.duplicate_of = (*m)->id;
+    copy.duplicate_similarity = (*m)->similarity;
+    ASSERT_TRUE((*s)->put_article(copy, sig).ok());
+  }
+}
+
 TEST(Store, ListSinceUsesPublishedElseIngested) {
   TempDir dir;
   auto s = SqliteStore::open((dir / "db.sqlite").string());

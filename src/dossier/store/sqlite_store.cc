@@ -188,11 +188,19 @@ Result<size_t> SqliteStore::count_articles() {
   return static_cast<size_t>(q.i64(0));
 }
 
+constexpr size_t kBandCandidates = 32;  // rows read per band
+constexpr size_t kCompared = 64;        // signatures compared per look-up
+
 Result<std::optional<DuplicateMatch>> SqliteStore::find_near_duplicate(const MinHash& sig, double threshold) {
   auto keys = minhash_bands(sig);
   std::unordered_map<std::string, int> candidates;
   {
-    Stmt q(*cache_, db_, "SELECT article_id FROM article_bands WHERE band = ? AND key = ?");
+    // A band shared by thousands of copies of one text would make every look-up read them all
+    // (quadratic in the copies): the first stored are read, and they include the original, which
+    // every later copy links to.
+    static const std::string sql =
+        "SELECT article_id FROM article_bands WHERE band = ? AND key = ? LIMIT " + std::to_string(kBandCandidates);
+    Stmt q(*cache_, db_, sql.c_str());
     for (size_t b = 0; b < keys.size(); ++b) {
       q.reset();
       q.bind(1, static_cast<int64_t>(b)).bind(2, static_cast<int64_t>(keys[b]));
@@ -201,9 +209,17 @@ Result<std::optional<DuplicateMatch>> SqliteStore::find_near_duplicate(const Min
       if (rc != SQLITE_DONE) return Error{errmsg()};
     }
   }
+  // The candidates sharing most bands are compared, at most kCompared of them.
+  std::vector<std::pair<int, std::string>> ranked;
+  ranked.reserve(candidates.size());
+  for (auto& [id, hits] : candidates) ranked.emplace_back(hits, id);
+  size_t keep = std::min(ranked.size(), kCompared);
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(keep), ranked.end(),
+                    [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  ranked.resize(keep);
   std::optional<DuplicateMatch> best;
   Stmt q(*cache_, db_, "SELECT minhash, duplicate_of FROM articles WHERE id = ?");
-  for (const auto& [id, hits] : candidates) {
+  for (const auto& [hits, id] : ranked) {
     q.reset();
     q.bind(1, id);
     if (q.step() != SQLITE_ROW) continue;
