@@ -93,6 +93,11 @@ TEST(Feed, LooksLikeFeedSkipsProlog) {
   EXPECT_TRUE(looks_like_feed("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
   EXPECT_TRUE(looks_like_feed("<rdf:RDF xmlns:rdf=\"x\">"));
   EXPECT_FALSE(looks_like_feed("<!DOCTYPE html><html>"));
+  // A comment holding markup, a long prolog, a doctype with an internal subset.
+  EXPECT_TRUE(looks_like_feed("<?xml version=\"1.0\"?>\n<!-- see <a href=\"x\">the spec</a> -->\n<rss version=\"2.0\">"));
+  EXPECT_TRUE(looks_like_feed("<!--" + std::string(10000, 'x') + "-->\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+  EXPECT_TRUE(looks_like_feed("<!DOCTYPE rss [<!ENTITY a \"<b>\">]>\n<rss version=\"2.0\">"));
+  EXPECT_FALSE(looks_like_feed("<!-- never closed <rss>"));
 }
 
 }  // namespace

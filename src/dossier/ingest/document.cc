@@ -159,7 +159,7 @@ Result<ParsedDocument> parse_document(std::string_view bytes, const FetchInfo& f
   FetchInfo info = fetch;
   info.charset = dec.charset;
 
-  if (looks_like_feed(head)) {
+  if (looks_like_feed(dec.text)) {
     auto feed = parse_feed(dec.text, page_url);
     if (!feed.ok()) return Error{feed.error()};
     doc.kind = DocumentKind::Feed;

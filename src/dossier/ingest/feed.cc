@@ -201,20 +201,36 @@ struct DocDeleter {
 
 }  // namespace
 
-bool looks_like_feed(std::string_view head) {
-  std::string h(head.substr(0, std::min<size_t>(head.size(), 4096)));
-  // Skip the prolog: declaration, comments, processing instructions, doctype.
+bool looks_like_feed(std::string_view text) {
+  // Read past the prolog as XML defines it: the declaration and processing instructions (to "?>"),
+  // comments (to "-->", whatever "<" they hold) and the doctype (to its ">", past an internal
+  // subset in brackets), however long it runs, up to a bound.
+  constexpr size_t kMaxProlog = 1u << 20;
+  std::string_view h = text.substr(0, std::min(text.size(), kMaxProlog));
   size_t p = 0;
   while (true) {
     p = h.find('<', p);
-    if (p == std::string::npos || p + 1 >= h.size()) return false;
-    if (h[p + 1] == '?' || h[p + 1] == '!') { ++p; continue; }
-    break;
+    if (p == std::string_view::npos || p + 1 >= h.size()) return false;
+    std::string_view rest = h.substr(p);
+    size_t end;
+    if (rest.rfind("<!--", 0) == 0) end = h.find("-->", p + 4), end = end == std::string_view::npos ? end : end + 3;
+    else if (rest.rfind("<?", 0) == 0) end = h.find("?>", p + 2), end = end == std::string_view::npos ? end : end + 2;
+    else if (rest.rfind("<!", 0) == 0) {
+      // <!DOCTYPE name [ internal subset ]>: the subset may hold ">" of its own declarations.
+      size_t bracket = h.find_first_of("[>", p + 2);
+      if (bracket != std::string_view::npos && h[bracket] == '[') bracket = h.find(']', bracket);
+      end = bracket == std::string_view::npos ? bracket : h.find('>', bracket);
+      if (end != std::string_view::npos) ++end;
+    } else {
+      break;
+    }
+    if (end == std::string_view::npos) return false;
+    p = end;
   }
   size_t e = h.find_first_of(" \t\r\n>/", p + 1);
-  std::string name = h.substr(p + 1, e == std::string::npos ? std::string::npos : e - p - 1);
+  std::string_view name = h.substr(p + 1, e == std::string_view::npos ? std::string_view::npos : e - p - 1);
   size_t colon = name.find(':');
-  if (colon != std::string::npos) name = name.substr(colon + 1);
+  if (colon != std::string_view::npos) name = name.substr(colon + 1);
   return name == "rss" || name == "RDF" || name == "feed" || name == "opml";
 }
 

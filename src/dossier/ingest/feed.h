@@ -41,7 +41,9 @@ struct ParsedFeed {
 // own address, used to resolve relative links; may be empty.
 Result<ParsedFeed> parse_feed(std::string_view utf8, std::string_view url = {});
 
-// True when the document's root element is rss, RDF, feed or opml (looks at the first 4 KiB).
-bool looks_like_feed(std::string_view head);
+// True when the document's root element is rss, RDF, feed or opml: the prolog before it
+// (declaration, comments holding "<", processing instructions, a doctype with an internal subset)
+// is read as XML defines it, up to 1 MiB.
+bool looks_like_feed(std::string_view text);
 
 }  // namespace dossier
