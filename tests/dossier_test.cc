@@ -126,7 +126,11 @@ void expect_markdown_cited(const std::string& md) {
     bool quiet = line.find("Not reported in the sources") != std::string::npos || line.find("Not discussed in the sources") != std::string::npos ||
                  line.find("None reported in the sources") != std::string::npos || line == "- None." || line == "None." ||
                  line.find("No disagreement was found") != std::string::npos || line.find("No statement is made") != std::string::npos ||
-                 line.find("Generic advice") != std::string::npos || line.rfind("Nothing has changed", 0) == 0;
+                 line.find("Generic advice") != std::string::npos || line.rfind("Nothing has changed", 0) == 0 ||
+                 line.find(" above are made by several sources") != std::string::npos ||
+                 line.find(" above is made by several sources") != std::string::npos ||
+                 line.find(" above are hedged or a denial") != std::string::npos || line.find(" above is hedged or a denial") != std::string::npos ||
+                 line.find(" above rest on a single source") != std::string::npos || line.find(" above rests on a single source") != std::string::npos;
     if (quiet) continue;
     EXPECT_TRUE(std::regex_search(line, inline_marker)) << "uncited line: " << line;
   }
@@ -277,6 +281,16 @@ TEST_F(DossierTest, GoldenFilesForTheSampleCorpus) {
     Dossier d = dossier_of(*store, i.id);
     std::string md = render_markdown(d, DossierProduct::Full);
     std::string js = dossier_json(d).dump(2) + "\n";
+    // No sentence twice in the brief (its assessment counts what the description said).
+    std::set<std::string> said;
+    auto once = [&](const std::vector<Cited>& items) {
+      for (const auto& c : items) EXPECT_TRUE(said.insert(c.text).second) << name << ": stated twice in the brief: " << c.text;
+    };
+    once(d.brief.introduction);
+    for (const auto& [topic, items] : d.brief.description) once(items);
+    once(d.brief.confirmed);
+    once(d.brief.single_source);
+    once(d.brief.unverified);
     if (update) {
       write_file(dir / (name + ".md"), md);
       write_file(dir / (name + ".json"), js);

@@ -61,16 +61,30 @@ Dossier::Brief write_brief(const ClaimPicker& picker, const Gathered& g, const s
       }
       if (!items.empty()) brief.description.emplace_back(heading, std::move(items));
     }
+    // The assessment states no sentence the brief has stated above: it adds what the description
+    // left out, in one of its three groups, and counts what above was corroborated.
+    auto unverified = [](const Claim& c) { return c.hedged || c.topic == "denial"; };
     for (const auto& c : claims) {
-      if (c.refs.size() >= 2 && !c.hedged && c.topic != "background" && brief.confirmed.size() < 5) brief.confirmed.push_back(cite(c));
-    }
-    for (const auto& c : claims) {
+      if (used.count(c.id) || unverified(c)) {
+        if (used.count(c.id) && c.refs.size() >= 2 && !unverified(c)) ++brief.confirmed_above;
+        if (used.count(c.id) && unverified(c)) ++brief.unverified_above;
+        if (used.count(c.id) && c.refs.size() == 1 && !unverified(c)) ++brief.single_above;
+        continue;
+      }
       bool specific = std::any_of(c.text.begin(), c.text.end(), [](char ch) { return ascii::is_digit(static_cast<unsigned char>(ch)); });
-      if (c.refs.size() == 1 && !c.hedged && specific && c.topic != "background" && brief.single_source.size() < 5)
+      if (c.refs.size() >= 2 && c.topic != "background" && brief.confirmed.size() < 5) {
+        brief.confirmed.push_back(cite(c));
+        used.insert(c.id);
+      } else if (c.refs.size() == 1 && specific && c.topic != "background" && brief.single_source.size() < 5) {
         brief.single_source.push_back(cite(c));
+        used.insert(c.id);
+      }
     }
     for (const auto& c : claims)
-      if ((c.hedged || c.topic == "denial") && brief.unverified.size() < 5) brief.unverified.push_back(cite(c));
+      if (unverified(c) && !used.count(c.id) && brief.unverified.size() < 5) {
+        brief.unverified.push_back(cite(c));
+        used.insert(c.id);
+      }
     for (const auto& cf : conflicts) {
       Cited line;
       line.refs_in_text = true;

@@ -150,7 +150,10 @@ struct Dossier {
   struct Brief {
     std::vector<Cited> introduction;
     std::vector<std::pair<std::string, std::vector<Cited>>> description;  // topic heading -> sentences
-    std::vector<Cited> confirmed, single_source, unverified;
+    std::vector<Cited> confirmed, single_source, unverified;  // none of them a statement made above
+    size_t confirmed_above = 0;   // statements of the introduction and description made by several sources
+    size_t unverified_above = 0;  // ... hedged or denials
+    size_t single_above = 0;      // ... made by one source only
   } brief;
   struct Report {
     std::vector<Cited> executive_summary;

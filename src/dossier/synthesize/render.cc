@@ -110,7 +110,7 @@ class Writer {
   }
   void cited_items(const std::vector<Cited>& items, const char* empty = kNotReported) {
     if (items.empty()) {
-      para(empty);
+      if (*empty) para(empty);
       return;
     }
     for (const auto& c : items) item(sentence(c));
@@ -204,11 +204,23 @@ void brief(Writer& w, const Dossier& d) {
   }
   w.heading(3, "Assessment");
   w.heading(4, "Confirmed by several sources");
-  w.cited_items(d.brief.confirmed, "No statement is made by more than one source.");
+  const size_t above = d.brief.confirmed_above;
+  if (above > 0)
+    w.para(std::to_string(above) + (above == 1 ? " statement" : " statements") + " above " + (above == 1 ? "is" : "are") +
+           " made by several sources (see the citations)" + (d.brief.confirmed.empty() ? "." : "; besides:"));
+  w.cited_items(d.brief.confirmed, above > 0 ? "" : "No statement is made by more than one source.");
   w.heading(4, "Resting on a single source");
-  w.cited_items(d.brief.single_source, "None.");
+  const size_t single = d.brief.single_above;
+  if (single > 0)
+    w.para(std::to_string(single) + (single == 1 ? " statement" : " statements") + " above " + (single == 1 ? "rests" : "rest") +
+           " on a single source" + (d.brief.single_source.empty() ? "." : "; besides:"));
+  w.cited_items(d.brief.single_source, single > 0 ? "" : "None.");
   w.heading(4, "Unverified or disputed");
-  w.cited_items(d.brief.unverified, "None.");
+  const size_t hedged = d.brief.unverified_above;
+  if (hedged > 0)
+    w.para(std::to_string(hedged) + (hedged == 1 ? " statement" : " statements") + " above " + (hedged == 1 ? "is" : "are") +
+           " hedged or a denial" + (d.brief.unverified.empty() ? "." : "; besides:"));
+  w.cited_items(d.brief.unverified, hedged > 0 ? "" : "None.");
 }
 
 void report(Writer& w, const Dossier& d) {
