@@ -182,9 +182,9 @@ TEST(Responsibility, TheStateHeldResponsibleInTheTextsOwnWords) {
   EXPECT_FALSE(has_state(e, "GB"));
   EXPECT_FALSE(has_state(e, "AL"));
   // A list of states after one held responsible, with the groups in brackets.
-  Events l = events_of("Microsoft reported state-linked exploitation from China (Hafnium) and Iran (Phosphorus), as well as from "
-                       "unnamed groups in Turkey.");
-  EXPECT_TRUE(has_state(l, "CN"));
+  Events l = events_of("Analysts tied the state-sponsored scanning to operators from Vietnam (OceanLotus) and Iran (APT34) and "
+                       "to unnamed groups in Turkey.");
+  EXPECT_TRUE(has_state(l, "VN"));
   EXPECT_TRUE(has_state(l, "IR"));
   EXPECT_TRUE(has_state(l, "TR"));
   // A company based somewhere, in a sentence about crime, gives no sponsor.
