@@ -65,24 +65,6 @@ float sublinear(float count) { return count <= 0 ? 0 : count < 1 ? count : 1.0f 
 
 }  // namespace
 
-// "mgm resorts international" and "mgm resorts" name one victim: corporate suffixes dropped.
-static std::string without_corporate_suffix(std::string folded) {
-  static const char* const suffixes[] = {" inc", " incorporated", " corp", " corporation", " ltd", " limited", " plc", " llc",
-                                         " co", " company", " group", " holdings", " international", " ag", " sa", " gmbh",
-                                         " nv", " bv", " ab", " as", " oy", " spa"};
-  for (bool again = true; again;) {
-    again = false;
-    for (const char* s : suffixes) {
-      std::string_view x(s);
-      if (folded.size() > x.size() + 1 && folded.compare(folded.size() - x.size(), x.size(), x) == 0) {
-        folded.resize(folded.size() - x.size());
-        again = true;
-      }
-    }
-  }
-  return folded;
-}
-
 ArticleProfile profile_article(const Article& a, const Extraction& x, const KnowledgeBase& kb) {
   ArticleProfile p;
   p.article_id = a.id;

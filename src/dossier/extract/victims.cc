@@ -538,15 +538,8 @@ size_t count_words(std::string_view text, std::string_view name) {
 // corporate suffix ("Colonial Pipeline" for "Colonial Pipeline Company"), else its first word
 // when that is a name and no ordinary word ("Barracuda" for "Barracuda Networks"). Empty if none.
 std::string_view short_name(std::string_view name, const KnowledgeBase& kb) {
-  static const char* const suffixes[] = {" Company", " Inc", " Inc.", " Corp", " Corp.", " Corporation", " Ltd", " Ltd.",
-                                         " Limited", " plc", " PLC", " LLC", " Co.", " Group", " Holdings", " AG", " SA",
-                                         " GmbH", " Networks", " Technologies"};
-  for (const char* suffix : suffixes) {
-    std::string_view x(suffix);
-    if (name.size() > x.size() && name.substr(name.size() - x.size()) == x) {
-      return name.substr(0, name.size() - x.size());
-    }
-  }
+  if (size_t last = name.rfind(' '); last != std::string_view::npos && is_corporate_suffix(fold_name(name.substr(last + 1))))
+    return name.substr(0, last);
   size_t space = name.find(' ');
   if (space == std::string_view::npos) return {};
   std::string_view first = name.substr(0, space);

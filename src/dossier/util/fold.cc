@@ -148,4 +148,19 @@ FoldedText fold_with_offsets(std::string_view in) {
   return f;
 }
 
+bool is_corporate_suffix(std::string_view w) {
+  static constexpr std::string_view kSuffixes[] = {"inc", "incorporated", "corp", "corporation", "ltd", "limited", "plc", "llc",
+                                                   "co", "company", "group", "holdings", "international", "ag", "sa", "gmbh",
+                                                   "nv", "bv", "ab", "oy", "spa", "networks", "technologies"};
+  return std::find(std::begin(kSuffixes), std::end(kSuffixes), w) != std::end(kSuffixes);
+}
+
+std::string without_corporate_suffix(std::string folded) {
+  for (size_t space = folded.rfind(' '); space != std::string::npos && space > 0; space = folded.rfind(' ')) {
+    if (!is_corporate_suffix(std::string_view(folded).substr(space + 1))) break;
+    folded.resize(space);
+  }
+  return folded;
+}
+
 }  // namespace dossier

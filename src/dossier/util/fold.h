@@ -13,6 +13,13 @@ namespace dossier {
 // anything that is not a letter or digit become one space, trimmed.
 std::string fold_name(std::string_view s);
 
+// Whether a folded word is a corporate suffix or a generic last word of a company's name ("inc",
+// "plc", "gmbh", "group", "holdings", "international", "networks"): "MGM Resorts International"
+// and "MGM Resorts" name one company.
+bool is_corporate_suffix(std::string_view folded_word);
+// A folded name without its trailing corporate suffixes (never emptied).
+std::string without_corporate_suffix(std::string folded);
+
 // Case/accent-folded copy of `text` with, for every folded byte, the original byte offset where
 // its code point starts (one extra entry maps the end). Folding is the same as fold_name(), with
 // a space added at both ends.
