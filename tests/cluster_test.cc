@@ -233,6 +233,51 @@ TEST_F(ClusterTest, LaterRunsJoinStoredIncidents) {
   EXPECT_EQ(list->front().version, 2);  // created, then joined
 }
 
+// Two processes clustering into one store: each works on the incidents as the other committed
+// them, even when it holds an older state of the same incident in memory.
+TEST_F(ClusterTest, ClusterersOnOneStoreSeeEachOthersChanges) {
+  auto article = [&](const std::string& name, const std::string& title, const std::string& date, const std::string& body) {
+    write_file(dir_ / (name + ".txt"), "---\ntitle: \"" + title + "\"\noutlet: " + name + " News\nurl: https://" + name +
+                                           ".example/story\ndate: " + date + "\n---\n\n" + body + "\n");
+    return (dir_ / (name + ".txt")).string();
+  };
+  std::string first = article("healthwire", "Ransomware attack shuts down Kestrel Valley Medical Center systems", "2024-10-08T07:00:00Z",
+                              "Kestrel Valley Medical Center diverted ambulances on Tuesday after a ransomware attack encrypted "
+                              "its electronic health record servers. The hospital has not said who is behind the attack.");
+  std::string claimed = article("datawatch", "Akira ransomware gang claims Kestrel Valley Medical Center attack", "2024-10-09T11:00:00Z",
+                                "The Akira ransomware gang claimed the attack on Kestrel Valley Medical Center, which shut down "
+                                "its electronic health record servers this week, and listed the hospital on its leak site.");
+  std::string restored = article("valleytimes", "Kestrel Valley Medical Center restores health record servers after ransomware attack",
+                                 "2024-10-11T09:00:00Z",
+                                 "Kestrel Valley Medical Center said its electronic health record servers were restored on Friday, "
+                                 "three days after the ransomware attack, and ambulances were no longer diverted.");
+  auto second = SqliteStore::open((dir_ / "db").string());
+  ASSERT_TRUE(second.ok()) << second.error();
+  const Shared& s = shared();
+  PipelineOptions opts;
+  opts.fetch_linked_pages = false;
+  opts.extractor = s.extractor.get();
+  // One process founds the incident and keeps it in memory...
+  auto other = Pipeline::open(**second, opts, {});
+  ASSERT_TRUE(other.ok()) << other.error();
+  (*other)->ingest(first);
+  (*other)->finish();
+  // ...another adds the claim of responsibility...
+  ingest_and_cluster(*store_, {claimed});
+  // ...and the first adds a later report: the incident keeps the actor the claim named.
+  (*other)->ingest(restored);
+  (*other)->finish();
+  auto by_source = incidents_by_source(*store_);
+  ASSERT_EQ(by_source.size(), 3u);
+  EXPECT_EQ(by_source.at(first), by_source.at(claimed));
+  EXPECT_EQ(by_source.at(first), by_source.at(restored));
+  auto incident = store_->get_incident(by_source.at(first), false);
+  ASSERT_TRUE(incident.ok() && *incident);
+  EXPECT_NE(std::find((*incident)->actors.begin(), (*incident)->actors.end(), "G1024"), (*incident)->actors.end())
+      << "actors: " << ::testing::PrintToString((*incident)->actors);
+  EXPECT_EQ((*incident)->articles, 3);
+}
+
 TEST_F(ClusterTest, CorrectionsApplyAndSurviveARebuild) {
   fs::path c = golden_dir() / "cluster" / "same-actor-different-victims";
   ingest_and_cluster(*store_, {c.string()});

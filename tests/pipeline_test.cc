@@ -66,7 +66,7 @@ TEST(Pipeline, DossierReadsTheStoredExtractionAndExtractsAgainOnlyForAnotherVers
   auto x = decode_extraction((*stored)->data, (*article)->text.size());
   ASSERT_TRUE(x.ok()) << x.error();
   x->events.victims.insert(x->events.victims.begin(), Victim{"Zzyzx Widget Works", "", {}, "", Span{0, 0, 0}});
-  ASSERT_TRUE((*store)->put_extraction((*article)->id, StoredExtraction{extractor_version(kb), encode_extraction(*x)}).ok());
+  ASSERT_TRUE((*store)->put_extraction((*article)->id, StoredExtraction{extractor_version(kb), encode_extraction(*x), ""}).ok());
   auto incidents = (*store)->list_incidents({});
   ASSERT_TRUE(incidents.ok() && incidents->size() == 1);
   auto d = generate_dossier(**store, *shared().extractor, incidents->front().id);
@@ -74,7 +74,7 @@ TEST(Pipeline, DossierReadsTheStoredExtractionAndExtractsAgainOnlyForAnotherVers
   EXPECT_NE(affected(*d).find("Zzyzx Widget Works"), std::string::npos) << affected(*d);
 
   // Made by another version of the extractor: extracted again, and the fresh one stored.
-  ASSERT_TRUE((*store)->put_extraction((*article)->id, StoredExtraction{"r0-stale", encode_extraction(*x)}).ok());
+  ASSERT_TRUE((*store)->put_extraction((*article)->id, StoredExtraction{"r0-stale", encode_extraction(*x), ""}).ok());
   d = generate_dossier(**store, *shared().extractor, incidents->front().id);
   ASSERT_TRUE(d.ok()) << d.error();
   EXPECT_EQ(affected(*d).find("Zzyzx"), std::string::npos);
@@ -83,7 +83,7 @@ TEST(Pipeline, DossierReadsTheStoredExtractionAndExtractsAgainOnlyForAnotherVers
   EXPECT_EQ((*stored)->version, extractor_version(kb));
 
   // Bytes that do not decode are treated as absent, never trusted.
-  ASSERT_TRUE((*store)->put_extraction((*article)->id, StoredExtraction{extractor_version(kb), "\x01garbage"}).ok());
+  ASSERT_TRUE((*store)->put_extraction((*article)->id, StoredExtraction{extractor_version(kb), "\x01garbage", ""}).ok());
   auto again = stored_extraction(**store, *shared().extractor, **article);
   ASSERT_TRUE(again.ok()) << again.error();
   EXPECT_FALSE(again->sentences.empty());

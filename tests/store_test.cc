@@ -349,7 +349,7 @@ TEST(Store, MigrationsRunOnceAndDataSurvivesReopen) {
   ASSERT_TRUE(s.ok()) << s.error();
   EXPECT_EQ((*s)->schema_version(), latest);
   EXPECT_EQ(*(*s)->count_articles(), 1u);
-  ASSERT_TRUE((*s)->put_extraction("0000000000000001", StoredExtraction{"r1-test", std::string("\x01\x00bytes", 7)}).ok());
+  ASSERT_TRUE((*s)->put_extraction("0000000000000001", StoredExtraction{"r1-test", std::string("\x01\x00bytes", 7), ""}).ok());
   auto x = (*s)->get_extraction("0000000000000001");
   ASSERT_TRUE(x.ok() && *x);
   EXPECT_EQ((*x)->version, "r1-test");

@@ -147,9 +147,8 @@ Result<std::unique_ptr<Clusterer>> Clusterer::open(Store& store, const Knowledge
   auto impl = std::make_unique<Impl>(store, options);
   auto stats = store.term_stats();
   if (!stats.ok()) return Error{"cannot read clustering statistics: " + stats.error()};
-  impl->documents = stats->documents;
   impl->frequencies.reserve(stats->df.size() + 16384);
-  for (const auto& [k, df] : stats->df) impl->frequencies[k].store = static_cast<uint32_t>(std::clamp<int64_t>(df, 0, UINT32_MAX));
+  impl->load_stats(*stats);
   if (kb && !kb->technique_model.empty()) {
     // The model keeps idf = ln((1 + N) / (1 + df)) + 1 per feature; its single words are terms.
     const TechniqueModel& m = kb->technique_model;
@@ -173,9 +172,46 @@ Status Clusterer::add(ArticleProfile profile) {
   return {};
 }
 
+void Clusterer::Impl::load_stats(const TermStats& stats) {
+  for (auto& [k, f] : frequencies) f.store = 0;
+  for (const auto& [k, df] : stats.df) frequencies[k].store = static_cast<uint32_t>(std::clamp<int64_t>(df, 0, UINT32_MAX));
+  documents = stats.documents;
+  generation = stats.generation;
+}
+
 Status Clusterer::flush() {
   Impl& m = *impl_;
   if (m.queue.empty()) return {};
+  // One clusterer writes at a time: from reading the incidents to committing where the articles
+  // went, the store is held. Another process that clustered since this one last did changed
+  // incidents and counts this one holds, so memory is dropped and read again.
+  auto generation = m.store.lock_clustering();
+  if (!generation.ok()) return Error{generation.error()};
+  if (*generation != m.generation) {
+    m.forget();
+    auto stats = m.store.term_stats();
+    if (!stats.ok()) {
+      (void)m.store.unlock_clustering(false);
+      return Error{"cannot read clustering statistics: " + stats.error()};
+    }
+    m.load_stats(*stats);
+  }
+  Status st = m.flush_locked(decisions_, explain_);
+  if (st.ok()) {
+    st = m.store.unlock_clustering(true);
+    m.generation = *generation + 1;  // the commit's own
+  } else {
+    (void)m.store.unlock_clustering(false);
+  }
+  if (!st.ok()) {
+    m.forget();  // memory may be ahead of the store now, its counts too
+    m.generation = -1;
+  }
+  return st;
+}
+
+Status Clusterer::Impl::flush_locked(std::vector<ClusterDecision>& decisions, bool explain) {
+  Impl& m = *this;
   std::vector<ArticleProfile> queue = std::move(m.queue);
   m.queue.clear();
   // Dated articles in time order, then undated ones by their anchor day; ties by id.
@@ -203,19 +239,16 @@ Status Clusterer::flush() {
   int32_t lo = INT32_MAX, hi = INT32_MIN;
   for (const ArticleProfile* p : order) {
     auto t0 = std::chrono::steady_clock::now();
-    auto d = m.place(*p, explain_);
+    auto d = m.place(*p, explain);
     if (!d.ok()) return Error{"article " + p->article_id + ": " + d.error()};
     d->micros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
-    decisions_.push_back(std::move(d).value());
+    decisions.push_back(std::move(d).value());
     lo = std::min(lo, p->when());
     hi = std::max(hi, p->when());
   }
   Status st = m.commit();
   m.assigned.clear();
-  if (!st.ok()) {
-    m.forget();  // memory may be ahead of the store now
-    return st;
-  }
+  if (!st.ok()) return st;
   if (lo <= hi) m.evict(lo, hi);
   return {};
 }

@@ -188,6 +188,12 @@ struct Clusterer::Impl {
   std::unordered_map<std::string, std::string> assigned;  // article -> incident, this session
   size_t live = 0;
   uint64_t created_counter = 0;
+  int64_t generation = 0;  // the store's clustering generation this memory reflects
+
+  // Takes the document frequencies of `stats` as the store's (the prior's stay).
+  void load_stats(const TermStats& stats);
+  // Places the queued articles and commits, under the store's clustering lock.
+  Status flush_locked(std::vector<ClusterDecision>& decisions, bool explain);
 
   Impl(Store& s, ClusterOptions o) : store(s), opt(o) {}
 

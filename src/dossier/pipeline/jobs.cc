@@ -16,20 +16,10 @@ Result<ClusterRun> cluster_stored(Store& store, const Extractor& extractor, bool
   auto clusterer = Clusterer::open(store, &extractor.kb());
   if (!clusterer.ok()) return Error{clusterer.error()};
   (*clusterer)->set_explain(explain);
-  auto ids = store.unclustered_articles();
-  if (!ids.ok()) return Error{ids.error()};
   ClusterRun run;
-  for (const auto& id : *ids) {
-    auto a = store.get_article(id, false);
-    Result<Extraction> x = Error{a.ok() ? "not stored" : a.error()};
-    if (a.ok() && *a) x = stored_extraction(store, extractor, **a);
-    if (!x.ok()) {
-      ++run.failed;
-      if (events.on_error) events.on_error(id, x.error());
-      continue;
-    }
-    if (auto st = (*clusterer)->add(profile_article(**a, *x, extractor.kb())); !st.ok()) return Error{"clustering: " + st.error()};
-  }
+  auto queued = queue_unclustered(store, extractor, **clusterer, events.on_error);
+  if (!queued.ok()) return Error{queued.error()};
+  run.failed = queued->failed;
   if (auto st = (*clusterer)->flush(); !st.ok()) return Error{"clustering: " + st.error()};
   run.decisions = (*clusterer)->take_decisions();
   if (rebuild)

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "dossier/cluster/profile.h"
+#include "dossier/pipeline/stored.h"
 #include "dossier/extract/codec.h"
 #include "dossier/ingest/source.h"
 #include "dossier/pipeline/dossiers.h"
@@ -452,6 +453,11 @@ Result<std::unique_ptr<Pipeline>> Pipeline::open(Store& store, PipelineOptions o
     auto c = Clusterer::open(store, &impl->options.extractor->kb(), impl->options.clustering);
     if (!c.ok()) return Error{c.error()};
     impl->clusterer = std::move(c).value();
+    // Articles an earlier run stored but did not cluster (it was killed, or ran without
+    // clustering) join this run's queue, so that no stored article stays outside every incident.
+    auto queued = queue_unclustered(store, *impl->options.extractor, *impl->clusterer,
+                                    [&](const std::string& id, const std::string& why) { impl->fail(id, why); });
+    if (!queued.ok()) return Error{queued.error()};
   }
   impl->start_workers();
   return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));

@@ -39,4 +39,23 @@ ProfileSource stored_profiles(Store& store, const Extractor& extractor) {
   };
 }
 
+Result<UnclusteredQueued> queue_unclustered(Store& store, const Extractor& extractor, Clusterer& clusterer,
+                                            const std::function<void(const std::string&, const std::string&)>& on_error) {
+  auto ids = store.unclustered_articles();
+  if (!ids.ok()) return Error{ids.error()};
+  UnclusteredQueued out;
+  auto profiles = stored_profiles(store, extractor);
+  for (const auto& id : *ids) {
+    auto p = profiles(id);
+    if (!p.ok()) {
+      ++out.failed;
+      if (on_error) on_error(id, p.error());
+      continue;
+    }
+    if (auto st = clusterer.add(std::move(p).value()); !st.ok()) return Error{"clustering: " + st.error()};
+    ++out.queued;
+  }
+  return out;
+}
+
 }  // namespace dossier

@@ -7,6 +7,7 @@
 // improves old articles the first time a stage reads them. Nothing else re-runs extraction.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -30,5 +31,15 @@ Status store_extraction(Store& store, const KnowledgeBase& kb, const Extraction&
 
 // Profiles of stored articles from their stored extractions (corrections, rebuilds).
 ProfileSource stored_profiles(Store& store, const Extractor& extractor);
+
+// Queues every stored article that is in no incident yet: one a run stored but did not cluster
+// (killed before its clustering committed), or one stored without clustering. An article that
+// cannot be read is reported through `on_error` and skipped. Returns how many were queued.
+struct UnclusteredQueued {
+  size_t queued = 0;
+  size_t failed = 0;
+};
+Result<UnclusteredQueued> queue_unclustered(Store& store, const Extractor& extractor, Clusterer& clusterer,
+                                            const std::function<void(const std::string&, const std::string&)>& on_error);
 
 }  // namespace dossier

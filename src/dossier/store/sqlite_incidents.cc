@@ -81,6 +81,38 @@ IncidentRecord read_incident_row(const Stmt& s, bool with_state) {
 
 }  // namespace
 
+Result<int64_t> SqliteStore::lock_clustering() {
+  if (clustering_lock_) return Error{"the clustering lock is already held"};
+  auto lock = std::make_unique<WriteScope>(db_);
+  if (!lock->ok()) return Error{"cannot take the clustering lock: " + errmsg()};
+  Stmt q(*cache_, db_, "SELECT value FROM cluster_meta WHERE key = 'generation'");
+  int rc = q.step();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error{"cannot read the clustering generation: " + errmsg()};
+  int64_t generation = rc == SQLITE_ROW ? q.i64(0) : 0;
+  clustering_lock_ = std::move(lock);
+  return generation;
+}
+
+Status SqliteStore::unlock_clustering(bool commit) {
+  if (!clustering_lock_) return {};
+  auto lock = std::move(clustering_lock_);
+  if (!commit) {
+    lock->rollback();
+    return {};
+  }
+  if (!lock->commit()) {
+    std::string msg = errmsg();
+    lock->rollback();
+    return Error{"commit: " + msg};
+  }
+  return {};
+}
+
+namespace {
+constexpr const char* kBumpGeneration =
+    "INSERT INTO cluster_meta (key, value) VALUES ('generation', 1) ON CONFLICT(key) DO UPDATE SET value = value + 1";
+}
+
 Status SqliteStore::commit_clustering(const ClusterCommit& c) {
   WriteScope tx(db_);
   if (!tx.ok()) return Error{"begin: " + errmsg()};
@@ -169,6 +201,7 @@ Status SqliteStore::commit_clustering(const ClusterCommit& c) {
       if (docs.step() != SQLITE_DONE) return fail("save term statistics");
     }
   }
+  if (auto st = exec(kBumpGeneration); !st) return fail("save the clustering generation");
   if (!tx.commit()) return fail("commit");
   return {};
 }
@@ -410,10 +443,21 @@ Result<std::vector<std::string>> SqliteStore::copies_of(const std::string& artic
 }
 
 Result<TermStats> SqliteStore::term_stats() {
+  // One snapshot: the counts and the generation they belong to.
+  const bool own = sqlite3_get_autocommit(db_) != 0;
+  if (own)
+    if (auto st = exec("BEGIN"); !st) return Error{st.error()};
+  struct EndRead {
+    SqliteStore* s;
+    bool own;
+    ~EndRead() {
+      if (own) (void)s->exec("COMMIT");
+    }
+  } end_read{this, own};
   TermStats t;
   {
-    Stmt q(*cache_, db_, "SELECT value FROM cluster_meta WHERE key = 'documents'");
-    if (q.step() == SQLITE_ROW) t.documents = q.i64(0);
+    Stmt q(*cache_, db_, "SELECT key, value FROM cluster_meta WHERE key IN ('documents', 'generation')");
+    while (q.step() == SQLITE_ROW) (q.text(0) == "documents" ? t.documents : t.generation) = q.i64(1);
   }
   {
     Stmt q(*cache_, db_, "SELECT term, df FROM term_df");
@@ -448,7 +492,8 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::correction
 Status SqliteStore::clear_clustering() {
   WriteScope tx(db_);
   if (!tx.ok()) return Error{errmsg()};
-  Status st = exec("DELETE FROM incident_articles; DELETE FROM incident_keys; DELETE FROM incidents; DELETE FROM incident_aliases; DELETE FROM term_df; DELETE FROM term_df_log; DELETE FROM cluster_meta;");
+  Status st = exec("DELETE FROM incident_articles; DELETE FROM incident_keys; DELETE FROM incidents; DELETE FROM incident_aliases; DELETE FROM term_df; DELETE FROM term_df_log; DELETE FROM cluster_meta WHERE key <> 'generation';");
+  if (st) st = exec(kBumpGeneration);
   if (!st) return st;  // the scope rolls back
   if (!tx.commit()) return Error{errmsg()};
   return {};

@@ -257,6 +257,24 @@ Status SqliteStore::migrate() {
                  std::to_string(latest) + "); upgrade dossier"};
   for (int v = schema_version_ + 1; v <= latest; ++v) {
     if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
+    // Another process opening the store at the same time may have applied it while this one
+    // waited for the lock.
+    int rc;
+    {
+      Stmt q(*cache_, db_, "SELECT 1 FROM schema_migrations WHERE version = ?");
+      q.bind(1, static_cast<int64_t>(v));
+      rc = q.step();
+    }
+    if (rc == SQLITE_ROW) {
+      if (auto c = exec("COMMIT"); !c) return c;
+      schema_version_ = v;
+      continue;
+    }
+    if (rc != SQLITE_DONE) {
+      std::string msg = errmsg();
+      (void)exec("ROLLBACK");
+      return Error{"migration " + std::to_string(v) + ": " + msg};
+    }
     bool present = std::any_of(std::begin(kAddedColumns), std::end(kAddedColumns),
                                [&](const AddedColumn& c) { return c.version == v && has_column(c.table, c.column); });
     Status st = present ? Status{} : exec(kMigrations[v - 1]);

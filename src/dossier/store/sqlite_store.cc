@@ -7,7 +7,9 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -24,6 +26,12 @@ using sqlite::read_feed_row;
 using sqlite::kArticleColumns;
 using sqlite::kFeedColumns;
 
+namespace {
+// How long a writer waits for another (another process clustering, migrating or writing a batch)
+// before giving up with "database is locked".
+constexpr int kBusyTimeoutMs = 120'000;
+}  // namespace
+
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
   std::error_code ec;
   std::filesystem::path p(path);
@@ -36,7 +44,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
     return Error{"cannot open store " + path + ": " + msg};
   }
   std::unique_ptr<SqliteStore> s(new SqliteStore(db, path));
-  sqlite3_busy_timeout(db, 10'000);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
   // A 64 MiB page cache (the default is 2 MiB): the indexes that ingest reads (near-duplicate bands,
   // incident windows) stay in memory instead of being read back from the OS for every article.
   // Checkpoints every 16,384 pages (64 MiB of log; the default is 1,000): each clustering commit
@@ -44,7 +52,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   // page once however often the log holds it.
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-65536",
                              "PRAGMA wal_autocheckpoint=16384"}) {
+    // Switching a new file to WAL needs it to itself: a process creating the same store at the
+    // same moment can make the switch report "locked" at once, without the busy handler.
     Status st = s->exec(pragma);
+    for (int attempt = 0; !st.ok() && attempt < 200 && sqlite3_errcode(db) == SQLITE_BUSY; ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10 + attempt));
+      st = s->exec(pragma);
+    }
     if (!st.ok()) return Error{"cannot open store " + path + ": " + st.error()};
   }
   Status st = s->migrate();
@@ -56,6 +70,7 @@ SqliteStore::SqliteStore(sqlite3* db, std::string path)
     : db_(db), cache_(std::make_unique<StatementCache>()), path_(std::move(path)) {}
 
 SqliteStore::~SqliteStore() {
+  clustering_lock_.reset();  // rolls back what was written under a lock never released
   cache_.reset();  // finalized first: a database with live statements does not close
   sqlite3_close(db_);
 }
@@ -122,7 +137,7 @@ Result<std::unique_ptr<Store>> SqliteStore::open_reader() {
     sqlite3_close(db);
     return Error{"cannot open a reader on " + path_ + ": " + msg};
   }
-  sqlite3_busy_timeout(db, 10'000);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
   std::unique_ptr<SqliteStore> r(new SqliteStore(db, path_));
   r->schema_version_ = schema_version_;
   return std::unique_ptr<Store>(std::move(r));
@@ -281,7 +296,7 @@ Result<std::optional<StoredExtraction>> SqliteStore::get_extraction(const std::s
   Stmt q(*cache_, db_, "SELECT version, data FROM extractions WHERE article_id = ?");
   q.bind(1, article_id);
   int rc = q.step();
-  if (rc == SQLITE_ROW) return std::optional<StoredExtraction>(StoredExtraction{q.text(0), q.blob(1)});
+  if (rc == SQLITE_ROW) return std::optional<StoredExtraction>(StoredExtraction{q.text(0), q.blob(1), ""});
   if (rc == SQLITE_DONE) return std::optional<StoredExtraction>();
   return Error{errmsg()};
 }

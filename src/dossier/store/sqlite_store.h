@@ -15,6 +15,10 @@ struct sqlite3_stmt;
 
 namespace dossier {
 
+namespace sqlite {
+class WriteScope;
+}
+
 class SqliteStore final : public Store {
  public:
   static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
@@ -35,6 +39,8 @@ class SqliteStore final : public Store {
   Result<std::optional<Article>> article_header(const std::string& id) override;
   Status put_extraction(const std::string& article_id, const StoredExtraction& extraction) override;
   Result<std::optional<StoredExtraction>> get_extraction(const std::string& article_id) override;
+  Result<int64_t> lock_clustering() override;
+  Status unlock_clustering(bool commit) override;
   Status commit_clustering(const ClusterCommit& commit) override;
   Result<std::vector<IncidentRecord>> incidents_in_window(int32_t from_day, int32_t to_day) override;
   Result<std::vector<IncidentRecord>> incidents_with_keys(const std::vector<uint64_t>& keys, size_t per_key) override;
@@ -74,6 +80,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<StatementCache> cache_;  // prepared statements, reused (finalized before db_ closes)
   std::string path_;
   int schema_version_ = 0;
+  std::unique_ptr<sqlite::WriteScope> clustering_lock_;
 };
 
 }  // namespace dossier

@@ -85,6 +85,7 @@ struct IncidentQuery {
 struct TermStats {
   int64_t documents = 0;
   std::unordered_map<uint64_t, int64_t> df;
+  int64_t generation = 0;  // the clustering generation they were read at (lock_clustering)
 };
 
 // The last dossier generated for an incident (the synthesize stage's JSON), kept so that the next
@@ -151,6 +152,13 @@ class Store {
   virtual Result<std::optional<StoredExtraction>> get_extraction(const std::string& article_id) = 0;
 
   // Incidents (the cluster stage).
+  // Clustering is one writer at a time per store, across processes: lock_clustering() takes the
+  // store's write lock (waiting while another writer holds it) and returns the clustering
+  // generation, which every commit_clustering() and clear_clustering() changes, so that a
+  // clusterer can tell whether incidents it holds in memory were changed by another process.
+  // unlock_clustering(true) commits what was written under the lock; false rolls it back.
+  virtual Result<int64_t> lock_clustering() = 0;
+  virtual Status unlock_clustering(bool commit) = 0;
   virtual Status commit_clustering(const ClusterCommit& commit) = 0;
   // Incidents whose window [first_day, last_day] meets [from_day, to_day], with their state.
   virtual Result<std::vector<IncidentRecord>> incidents_in_window(int32_t from_day, int32_t to_day) = 0;
