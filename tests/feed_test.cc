@@ -36,6 +36,18 @@ TEST(FeedGolden, EveryFeed) {
       continue;
     }
     ASSERT_TRUE(feed.ok()) << feed.error();
+    if (want.contains("warning")) {
+      EXPECT_NE(feed->warning.find(want["warning"].get<std::string>()), std::string::npos) << feed->warning;
+    } else {
+      EXPECT_EQ(feed->warning, "");
+    }
+    if (want.contains("item_titles")) {
+      // The items after a bad one are kept.
+      std::vector<std::string> titles;
+      for (const auto& it : feed->items)
+        if (!it.title.empty() && it.title != "Boom") titles.push_back(it.title);
+      EXPECT_EQ(titles, want["item_titles"].get<std::vector<std::string>>());
+    }
     if (want.contains("max_field_bytes")) {
       // Entity bombs: parsing finishes and every field stays within the budget.
       size_t limit = want["max_field_bytes"].get<size_t>();

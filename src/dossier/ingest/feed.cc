@@ -4,6 +4,7 @@
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -234,25 +235,130 @@ bool looks_like_feed(std::string_view text) {
   return name == "rss" || name == "RDF" || name == "feed" || name == "opml";
 }
 
-Result<ParsedFeed> parse_feed(std::string_view utf8, std::string_view url) {
-  init_xml_library();
-  std::unique_ptr<xmlParserCtxt, CtxtDeleter> ctxt(xmlNewParserCtxt());
-  if (!ctxt) return Error{"out of memory"};
-  std::string base(url);
+namespace {
+
+std::string join(const std::vector<std::string>& parts, const char* sep) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
+// The document without its DOCTYPE declaration (internal subset included); "" when it has none.
+// Quoted strings and comments inside the subset may hold '>' and ']'.
+std::string without_doctype(std::string_view xml) {
+  size_t start = xml.find("<!DOCTYPE");
+  if (start == std::string_view::npos || start > (1u << 20)) return "";
+  bool subset = false;
+  char quote = 0;
+  for (size_t i = start + 9; i < xml.size(); ++i) {
+    char c = xml[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (subset && xml.compare(i, 4, "<!--") == 0) {
+      size_t end = xml.find("-->", i + 4);
+      if (end == std::string_view::npos) return "";
+      i = end + 2;
+    } else if (c == '[' && !subset) {
+      subset = true;
+    } else if (c == ']' && subset) {
+      subset = false;
+    } else if (c == '>' && !subset) {
+      // Its lines stay, empty, so that later errors name the lines of the original.
+      std::string out(xml.substr(0, start));
+      out.append(static_cast<size_t>(std::count(xml.begin() + start, xml.begin() + i, '\n')), '\n');
+      out += xml.substr(i + 1);
+      return out;
+    }
+  }
+  return "";
+}
+
+struct XmlParse {
+  std::unique_ptr<xmlParserCtxt, CtxtDeleter> ctxt;
+  std::unique_ptr<xmlDoc, DocDeleter> doc;
+  std::string error;  // the last error, with its line
+  int code = 0;
+};
+
+XmlParse parse_xml(std::string_view utf8, const std::string& base) {
+  XmlParse p;
+  p.ctxt.reset(xmlNewParserCtxt());
+  if (!p.ctxt) return p;
   // No XML_PARSE_NOENT (it would substitute external entities) and no DTD loading: entities stay
   // references and are expanded by text_of() within its budget.
   int opts = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
-  std::unique_ptr<xmlDoc, DocDeleter> doc(xmlCtxtReadMemory(ctxt.get(), utf8.data(),
-                                                            static_cast<int>(std::min<size_t>(utf8.size(), INT32_MAX)),
-                                                            base.empty() ? nullptr : base.c_str(), "UTF-8", opts));
-  std::string xml_error;
-  if (ctxt->lastError.code != XML_ERR_OK && ctxt->lastError.message) {
-    xml_error = collapse_whitespace(ctxt->lastError.message);
-    if (ctxt->lastError.line > 0) xml_error += " at line " + std::to_string(ctxt->lastError.line);
+  p.doc.reset(xmlCtxtReadMemory(p.ctxt.get(), utf8.data(), static_cast<int>(std::min<size_t>(utf8.size(), INT32_MAX)),
+                                base.empty() ? nullptr : base.c_str(), "UTF-8", opts));
+  p.code = p.ctxt->lastError.code;
+  if (p.code != XML_ERR_OK && p.ctxt->lastError.message) {
+    p.error = collapse_whitespace(p.ctxt->lastError.message);
+    if (p.ctxt->lastError.line > 0) p.error += " at line " + std::to_string(p.ctxt->lastError.line);
   }
+  return p;
+}
+
+// Entities the document declares that dossier never loads: external ones, parameter ones and an
+// external DTD. Named for the one warning a feed gets.
+std::string unloaded_declarations(xmlDoc* doc) {
+  std::vector<std::string> names;
+  bool external_dtd = doc->extSubset != nullptr;
+  if (xmlDtd* dtd = doc->intSubset) {
+    if (dtd->SystemID || dtd->ExternalID) external_dtd = true;
+    for (xmlNode* n = dtd->children; n; n = n->next) {
+      if (n->type != XML_ENTITY_DECL) continue;
+      auto* e = reinterpret_cast<xmlEntity*>(n);
+      bool external = e->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY || e->etype == XML_EXTERNAL_GENERAL_UNPARSED_ENTITY ||
+                      e->etype == XML_EXTERNAL_PARAMETER_ENTITY;
+      bool parameter = e->etype == XML_INTERNAL_PARAMETER_ENTITY || e->etype == XML_EXTERNAL_PARAMETER_ENTITY;
+      if ((external || parameter) && e->name && names.size() < 5)
+        names.push_back(std::string(parameter ? "%" : "") + reinterpret_cast<const char*>(e->name));
+    }
+  }
+  std::string out;
+  if (external_dtd) out = "an external DTD";
+  if (!names.empty()) {
+    if (!out.empty()) out += " and ";
+    out += "external or parameter entities (" + join(names, ", ") + ")";
+  }
+  return out;
+}
+
+bool entity_error(int code) {
+  return code == XML_ERR_ENTITY_LOOP || code == XML_ERR_ENTITY_BOUNDARY || code == XML_ERR_ENTITY_PE_INTERNAL ||
+         code == XML_ERR_ENTITY_IS_EXTERNAL || code == XML_ERR_ENTITY_IS_PARAMETER;
+}
+
+}  // namespace
+
+Result<ParsedFeed> parse_feed(std::string_view utf8, std::string_view url) {
+  init_xml_library();
+  std::string base(url);
+  XmlParse parsed = parse_xml(utf8, base);
+  if (!parsed.ctxt) return Error{"out of memory"};
+  std::vector<std::string> notes;
+  // An entity that loops or grows past libxml2's bounds stops the parser where it is referenced,
+  // and the items after it would be lost: the document is read again without its DOCTYPE, its
+  // entity references left out.
+  if (entity_error(parsed.code)) {
+    std::string stripped = without_doctype(utf8);
+    if (!stripped.empty()) {
+      XmlParse again = parse_xml(stripped, base);
+      if (again.doc && xmlDocGetRootElement(again.doc.get())) {
+        notes.push_back("entity declarations ignored (" + parsed.error + ")");
+        parsed = std::move(again);
+      }
+    }
+  }
+  xmlParserCtxt* ctxt = parsed.ctxt.get();
+  std::unique_ptr<xmlDoc, DocDeleter> doc = std::move(parsed.doc);
+  std::string xml_error = parsed.error;
   if (!doc) return Error{"malformed XML: " + (xml_error.empty() ? std::string("no document") : xml_error)};
   xmlNode* root = xmlDocGetRootElement(doc.get());
   if (!root) return Error{"malformed XML: no root element" + (xml_error.empty() ? "" : " (" + xml_error + ")")};
+  if (std::string unloaded = unloaded_declarations(doc.get()); !unloaded.empty())
+    notes.push_back("declares " + unloaded + ", never loaded");
 
   ParsedFeed feed;
   std::string_view rn = local(root);
@@ -311,8 +417,10 @@ Result<ParsedFeed> parse_feed(std::string_view utf8, std::string_view url) {
   if (!ctxt->wellFormed) {
     if (feed.items.empty() && feed.feed_urls.empty())
       return Error{"malformed " + feed.format + " feed: " + (xml_error.empty() ? "not well-formed" : xml_error)};
-    feed.warning = "recovered from XML errors: " + xml_error;
+    // With the declarations gone, their references are undefined: that is no news.
+    if (parsed.code != XML_ERR_UNDECLARED_ENTITY || notes.empty()) notes.push_back("recovered from XML errors: " + xml_error);
   }
+  feed.warning = join(notes, "; ");
   return feed;
 }
 
