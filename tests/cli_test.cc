@@ -168,6 +168,34 @@ TEST(Cli, UnreachableHostIsOneLineAndTheRunGoesOn) {
 // kill -9 in the middle of an ingest loses nothing that was committed and leaves no half-written
 // article: the store passes an integrity check, every article has its text and all its LSH bands,
 // and a second run completes the job.
+// --max-size bounds standard input and each line `extract --jsonl` reads, not only files.
+TEST(Cli, MaxSizeBoundsStandardInput) {
+  TempDir dir;
+  std::string big(1'200'000, 'a');
+  write_file(dir / "big.txt", big);
+  write_file(dir / "lines.jsonl", "{\"id\": \"one\", \"text\": \"Acme Corp said ransomware hit its plant.\"}\n" + big +
+                                      "\n{\"id\": \"two\", \"text\": \"Globex disclosed a breach.\"}\n");
+  std::string out;
+  EXPECT_EQ(run_command(bin() + " --max-size 1 parse - < " + q(dir / "big.txt"), &out), 1);
+  EXPECT_NE(out.find("<stdin>: file too large"), std::string::npos) << out;
+  EXPECT_EQ(run_command(bin() + " --max-size 1 extract --jsonl < " + q(dir / "lines.jsonl"), &out), 1);
+  EXPECT_NE(out.find("line 2: longer than the 1048576-byte limit"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"article_id\":\"one\""), std::string::npos) << out.substr(0, 300);
+  EXPECT_NE(out.find("\"article_id\":\"two\""), std::string::npos) << out.substr(0, 300);
+}
+
+// A page whose text is longer than extraction reads is stored whole, with a warning.
+TEST(Cli, HugeTextIsStoredWholeAndExtractedInPart) {
+  TempDir dir;
+  std::string body = "---\ntitle: Long minutes\n---\n\n";
+  while (body.size() < 5u << 20) body += "The council discussed the budget for the harbour and the schools at length.\n";
+  write_file(dir / "long.txt", body);
+  std::string out;
+  EXPECT_EQ(run_command(bin() + " --db " + q(dir / "db") + " --max-size 8 ingest " + q(dir / "long.txt"), &out), 0) << out;
+  EXPECT_NE(out.find("long.txt: text of 5.0 MiB stored whole; extraction read its first 4 MiB"), std::string::npos) << out;
+  EXPECT_NE(out.find("stored 1"), std::string::npos) << out;
+}
+
 TEST(Cli, KillNineMidIngestLeavesAConsistentStore) {
   TempDir dir;
   auto in = dir / "many";

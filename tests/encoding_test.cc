@@ -69,6 +69,29 @@ TEST(Encoding, Latin1LabelDecodesAsWindows1252) {
   EXPECT_EQ(d.text, "\xE2\x80\x9Cquoted\xE2\x80\x9D");
 }
 
+// UTF-16 without a byte-order mark is text, recognised from where its NUL bytes fall.
+TEST(Encoding, Utf16WithoutBomIsDecoded) {
+  std::string text = "Grenzschutz meldet Angriff auf Flughafen-Server in Köln. Die Täter sind unbekannt.";
+  std::string u16le, u16be;
+  for (char32_t c : std::u32string(U"Grenzschutz meldet Angriff auf Flughafen-Server in K\u00f6ln. Die T\u00e4ter sind unbekannt.")) {
+    u16le.push_back(static_cast<char>(c & 0xFF));
+    u16le.push_back(static_cast<char>(c >> 8));
+    u16be.push_back(static_cast<char>(c >> 8));
+    u16be.push_back(static_cast<char>(c & 0xFF));
+  }
+  EXPECT_EQ(utf16_without_bom(u16le), "utf-16le");
+  EXPECT_EQ(utf16_without_bom(u16be), "utf-16be");
+  EXPECT_EQ(decode_to_utf8(u16le).text, text);
+  EXPECT_EQ(decode_to_utf8(u16be).text, text);
+  FetchInfo info;
+  info.source = "letter.txt";
+  auto doc = parse_document(u16le, info);
+  ASSERT_TRUE(doc.ok()) << doc.error();
+  // Binary data is still binary, and ASCII is not UTF-16.
+  EXPECT_EQ(utf16_without_bom(std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR\0\0\0\x10", 20)), "");
+  EXPECT_EQ(utf16_without_bom("Plain ASCII text of a page"), "");
+}
+
 TEST(Encoding, BinaryDetection) {
   EXPECT_TRUE(looks_binary(std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16)));
   EXPECT_TRUE(looks_binary(std::string("MZ\x90\0\x03\0\0\0", 8)));

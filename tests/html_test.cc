@@ -68,15 +68,31 @@ TEST(Html, RemovesCookieBannersAndShareWidgets) {
 TEST(Html, EmptyAndGarbageInputDoNotCrash) {
   EXPECT_EQ(parse_html_article("").text, "");
   EXPECT_EQ(parse_html_article("<<<>>><html<body").text, "");
-  // Plausibly deep markup keeps its text; absurdly deep markup (past libxml2's depth limit) may lose
-  // it, but must not crash or hang.
+  // Deep markup keeps its text, however deep: past a depth the tree is flattened, in order.
   auto nested = [](int depth) {
     std::string page;
-    for (int i = 0; i < depth; ++i) page += "<div>";
-    return page + "<p>Deeply nested text survives when the markup is deep but still plausible for a page.</p>";
+    for (int i = 0; i < depth; ++i) page += "<div><span>level</span>";
+    return page + "<p>Deeply nested text survives when the markup is deep, and so does the paragraph after it.</p>"
+                  "<p>A second paragraph follows the first one in the same deep block of the page.</p>";
   };
-  EXPECT_NE(parse_html_article(nested(200)).text.find("Deeply nested"), std::string::npos);
-  (void)parse_html_article(nested(100000));
+  for (int depth : {200, 5000, 100000}) {
+    std::string text = parse_html_article(nested(depth)).text;
+    size_t first = text.find("Deeply nested"), second = text.find("A second paragraph");
+    EXPECT_NE(first, std::string::npos) << depth;
+    EXPECT_NE(second, std::string::npos) << depth;
+    EXPECT_LT(first, second) << depth;
+  }
+}
+
+// A text node past libxml2's 10,000,000-byte limit is read whole, not cut.
+TEST(Html, TextLongerThanTheParsersNodeLimitIsKept) {
+  std::string sentence = "The operator restored its booking systems after the outage. ";
+  std::string body;
+  while (body.size() < 10'500'000) body += sentence;
+  body += "Final sentence of the long page.";
+  std::string text = parse_html_article("<html><body><article><p>" + body + "</p></article></body></html>").text;
+  EXPECT_GT(text.size(), 10'400'000u);
+  EXPECT_NE(text.find("Final sentence of the long page."), std::string::npos);
 }
 
 TEST(Html, StripInertHtmlDropsScriptAndStyleBodiesAndComments) {

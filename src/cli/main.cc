@@ -23,6 +23,7 @@
 #include "dossier/kb/kb.h"
 #include "dossier/ingest/source.h"
 #include "dossier/pipeline/eval_extraction.h"
+#include "dossier/pipeline/jsonl.h"
 #include "dossier/pipeline/stored.h"
 #include "dossier/store/store.h"
 #include "dossier/util/text.h"
@@ -117,34 +118,42 @@ int cmd_ingest(const Globals& g, const std::vector<std::string>& targets, bool n
 // printing the error.
 bool read_document_articles(const Globals& g, const std::string& target, std::vector<Article>& articles, bool& is_feed);
 
-// One JSON object per input line ({"id", "text"} or {"id", "html"}), one result per output line.
-int cmd_extract_jsonl(const Extractor& ex) {
+// Reads one line of at most `max` bytes (the rest of a longer line is read and dropped); false at
+// the end of input.
+bool read_bounded_line(std::istream& in, std::string& line, size_t max, bool& too_long) {
+  line.clear();
+  too_long = false;
+  std::streambuf* sb = in.rdbuf();
+  bool any = false;
+  for (int c = sb->sbumpc(); c != std::char_traits<char>::eof(); c = sb->sbumpc()) {
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < max) line.push_back(static_cast<char>(c));
+    else too_long = true;
+  }
+  return any;
+}
+
+// One JSON object per input line, one result per output line (pipeline/jsonl.h).
+int cmd_extract_jsonl(const Extractor& ex, size_t max_bytes) {
   std::string line;
   int rc = kExitOk;
   size_t n = 0;
-  while (std::getline(std::cin, line)) {
+  bool too_long = false;
+  while (read_bounded_line(std::cin, line, max_bytes, too_long)) {
     ++n;
-    if (trim(line).empty()) continue;
-    json in = json::parse(line, nullptr, false);
-    if (in.is_discarded() || !in.is_object() || (!in.contains("text") && !in.contains("html"))) {
-      std::fprintf(stderr, "error: line %zu: expected {\"id\", \"text\"} or {\"id\", \"html\"}\n", n);
-      std::cout << json{{"id", in.is_object() ? in.value("id", json(nullptr)) : json(nullptr)}, {"error", "bad input line"}}.dump() << "\n";
+    if (too_long) {
+      std::fprintf(stderr, "error: line %zu: longer than the %zu-byte limit (--max-size)\n", n, max_bytes);
+      std::cout << json{{"id", nullptr}, {"error", "line too long"}}.dump() << "\n";
       rc = kExitSomeFailed;
       continue;
     }
-    Article a;
-    a.id = in.contains("id") ? (in["id"].is_string() ? in["id"].get<std::string>() : in["id"].dump()) : std::to_string(n);
-    if (in.contains("html") && in["html"].is_string()) {
-      ParsedText t = parse_html_article(in["html"].get<std::string>(), in.value("url", ""));
-      a.text = t.text;
-      a.published = t.published;
-    } else if (in["text"].is_string()) {
-      a.text = in["text"].get<std::string>();
+    JsonlAnswer answer = extract_jsonl_line(ex, line, n);
+    if (!answer.error.empty()) {
+      std::fprintf(stderr, "error: %s\n", answer.error.c_str());
+      rc = kExitSomeFailed;
     }
-    if (in.contains("published") && in["published"].is_string()) a.published = in["published"].get<std::string>();
-    json out = extraction_json(ex.extract(a), a, ex.kb());
-    out["id"] = in.contains("id") ? in["id"] : json(a.id);
-    std::cout << out.dump() << "\n";
+    if (!answer.out.is_null()) std::cout << answer.out.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
   }
   return rc;
 }
@@ -157,7 +166,7 @@ int cmd_extract(const Globals& g, const std::string& target, bool as_json, bool 
   if (!kb.ok()) return report_error(kb.error());
   auto ex = Extractor::create(**kb);
   if (!ex.ok()) return report_error(ex.error());
-  if (jsonl) return cmd_extract_jsonl(**ex);
+  if (jsonl) return cmd_extract_jsonl(**ex, fetch_options(g).max_bytes);
   json all = json::array();
   for (const auto& a : articles) all.push_back(extraction_json((*ex)->extract(a), a, **kb));
   if (as_json) {

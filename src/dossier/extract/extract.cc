@@ -1,5 +1,7 @@
 #include "dossier/extract/extract.h"
 
+#include <optional>
+
 #include "dossier/extract/responsibility.h"
 #include "dossier/extract/victims.h"
 
@@ -26,7 +28,22 @@ Result<std::unique_ptr<Extractor>> Extractor::create(const KnowledgeBase& kb) {
   return x;
 }
 
-Extraction Extractor::extract(const Article& a) const {
+Extraction Extractor::extract(const Article& article) const {
+  std::optional<Article> part;
+  if (article.text.size() > kTextLimit) {
+    part = article;
+    std::string_view head = std::string_view(article.text).substr(0, kTextLimit);
+    size_t cut = head.rfind('\n');
+    if (cut == std::string_view::npos || cut < kTextLimit / 2) cut = head.rfind(". ");
+    if (cut == std::string_view::npos || cut < kTextLimit / 2) {
+      cut = kTextLimit;
+      while (cut > 0 && (static_cast<unsigned char>(article.text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+    } else {
+      ++cut;
+    }
+    part->text.resize(cut);
+  }
+  const Article& a = part ? *part : article;
   Extraction x;
   x.article_id = a.id;
   x.sentences = split_sentences(a.text);

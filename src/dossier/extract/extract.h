@@ -58,8 +58,11 @@ class Extractor {
  public:
   // Builds the indicator scanner and the entity automaton for `kb`, which must outlive it.
   static Result<std::unique_ptr<Extractor>> create(const KnowledgeBase& kb);
-  // Thread-safe.
+  // Thread-safe. Reads the first kTextLimit bytes of the text (up to the last line or sentence
+  // end before it): no news article is that long, and extraction's memory grows with the text
+  // (about 25 bytes per byte), so a huge page is stored whole but extracted in part.
   Extraction extract(const Article& article) const;
+  static constexpr size_t kTextLimit = 4u << 20;
   const KnowledgeBase& kb() const { return *kb_; }
 
  private:

@@ -27,7 +27,8 @@ bool utf16_signature(std::string_view b) {
   if (b.size() < 2) return false;
   unsigned char b0 = b[0], b1 = b[1];
   if ((b0 == 0xFF && b1 == 0xFE) || (b0 == 0xFE && b1 == 0xFF)) return true;
-  return b.size() >= 4 && ((b[0] == '<' && b[1] == 0) || (b[0] == 0 && b[1] == '<'));
+  if (b.size() >= 4 && ((b[0] == '<' && b[1] == 0) || (b[0] == 0 && b[1] == '<'))) return true;
+  return !utf16_without_bom(b).empty();
 }
 
 std::string ext_of(std::string_view source) {

@@ -119,6 +119,22 @@ bool convert_to_utf8(std::string_view bytes, std::string_view charset_in, std::s
   return true;
 }
 
+std::string utf16_without_bom(std::string_view bytes) {
+  // Text in UTF-16 has a NUL in almost every code unit's high byte (Latin, Cyrillic and Greek
+  // letters, punctuation, digits) and almost none in the low one.
+  size_t n = std::min<size_t>(bytes.size(), 8192) & ~size_t{1};
+  if (n < 8) return "";
+  size_t zero_even = 0, zero_odd = 0;
+  for (size_t i = 0; i < n; i += 2) {
+    zero_even += bytes[i] == 0;
+    zero_odd += bytes[i + 1] == 0;
+  }
+  size_t units = n / 2;
+  if (zero_odd * 10 >= units * 7 && zero_even * 20 <= units) return "utf-16le";
+  if (zero_even * 10 >= units * 7 && zero_odd * 20 <= units) return "utf-16be";
+  return "";
+}
+
 bool looks_binary(std::string_view bytes) {
   size_t n = std::min<size_t>(bytes.size(), 8192);
   if (n == 0) return false;
@@ -158,6 +174,7 @@ Decoded decode_to_utf8(std::string_view bytes, std::string_view content_type) {
   // UTF-16 without BOM: '<' followed or preceded by NUL.
   if (bytes.size() >= 4 && bytes[0] == '<' && bytes[1] == 0 && bytes[2] != 0 && bytes[3] == 0) return finish("utf-16le", "sniffed", bytes);
   if (bytes.size() >= 4 && bytes[0] == 0 && bytes[1] == '<' && bytes[2] == 0) return finish("utf-16be", "sniffed", bytes);
+  if (std::string u16 = utf16_without_bom(bytes); !u16.empty()) return finish(u16, "sniffed", bytes);
 
   // 2. The HTTP header.
   std::string cs = normalize_charset(charset_from_content_type(content_type));

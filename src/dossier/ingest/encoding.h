@@ -28,6 +28,10 @@ std::string charset_from_content_type(std::string_view content_type);
 // not know the charset.
 bool convert_to_utf8(std::string_view bytes, std::string_view charset, std::string& out);
 
+// "utf-16le" or "utf-16be" for text in UTF-16 without a byte-order mark (judged from where its NUL
+// bytes fall), else "".
+std::string utf16_without_bom(std::string_view bytes);
+
 // True when the bytes look binary (NUL bytes or many control characters in the first 8 KiB),
 // which no supported text encoding produces except UTF-16/32 (detected by BOM or NUL pattern first).
 bool looks_binary(std::string_view bytes);

@@ -132,12 +132,65 @@ size_t raw_close(std::string_view h, size_t from, std::string_view name) {
   return std::string_view::npos;
 }
 
+xmlDoc* parse_html_unbounded(std::string_view html, std::string_view url);
+
+// Elements nested deeper than this are lifted to that depth, in document order: every walk over
+// the tree (text, blocks, scoring) may then recurse, and a page of 100,000 nested <div>s keeps its
+// text instead of exhausting the stack.
+constexpr int kMaxNesting = 160;
+
+void flatten_deep_nesting(xmlNode* root) {
+  struct Frame {
+    xmlNode* node;
+    int depth;
+  };
+  std::vector<Frame> stack{{root, 0}};
+  while (!stack.empty()) {
+    auto [n, depth] = stack.back();
+    stack.pop_back();
+    if (depth >= kMaxNesting) {
+      // Lift every descendant's children into n, in place of their parent, until none nests.
+      for (xmlNode* c = n->children; c;) {
+        if (c->type == XML_ELEMENT_NODE && c->children) {
+          xmlNode* first = c->children;
+          for (xmlNode* g = first; g;) {
+            xmlNode* next = g->next;
+            xmlUnlinkNode(g);
+            xmlAddPrevSibling(c, g);
+            g = next;
+          }
+          // A block's boundary is kept as a line break, so its text does not run into the next.
+          xmlNode* br = xmlNewNode(nullptr, reinterpret_cast<const xmlChar*>("br"));
+          xmlAddPrevSibling(c, br);
+          xmlNode* next = c->next;
+          xmlUnlinkNode(c);
+          xmlFreeNode(c);
+          c = first == nullptr ? next : first;
+          continue;
+        }
+        c = c->next;
+      }
+      continue;
+    }
+    for (xmlNode* c = n->children; c; c = c->next)
+      if (c->type == XML_ELEMENT_NODE) stack.push_back({c, depth + 1});
+  }
+}
+
 xmlDoc* parse_html(std::string_view html, std::string_view url) {
+  xmlDoc* doc = parse_html_unbounded(html, url);
+  if (doc && xmlDocGetRootElement(doc)) flatten_deep_nesting(xmlDocGetRootElement(doc));
+  return doc;
+}
+
+xmlDoc* parse_html_unbounded(std::string_view html, std::string_view url) {
   init_xml_library();
   // Script and style bodies are most of a page's bytes and none of its text: the parser never sees them.
   std::string lean = strip_inert_html(html);
   std::string u(url);
-  int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT;
+  // XML_PARSE_HUGE lifts libxml2's 10,000,000-byte limit on one text node (it would cut a long
+  // article's text silently); the document's size is bounded before parsing (--max-size).
+  int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT | XML_PARSE_HUGE;
   return htmlReadMemory(lean.data(), static_cast<int>(std::min<size_t>(lean.size(), INT32_MAX)),
                         u.empty() ? nullptr : u.c_str(), "UTF-8", opts);
 }

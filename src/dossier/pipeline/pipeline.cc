@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -31,6 +32,7 @@ struct Prepared {
   std::string kind;        // the article's kind, when extracted
   std::optional<ArticleProfile> profile;
   bool known = false;  // the store already held it when it was prepared (nothing else was computed)
+  std::string note;    // a warning about it, given when it is stored
 };
 
 // One step of a document's outcome, applied in order by the writer.
@@ -269,6 +271,12 @@ Prepared Pipeline::Impl::prepare(Article a, Store* reader) const {
   if (options.extractor) {
     const Extractor& ex = *options.extractor;
     Extraction x = ex.extract(a);
+    if (a.text.size() > Extractor::kTextLimit) {
+      char note[128];
+      std::snprintf(note, sizeof note, "text of %.1f MiB stored whole; extraction read its first %zu MiB",
+                    static_cast<double>(a.text.size()) / (1 << 20), Extractor::kTextLimit >> 20);
+      p.note = note;
+    }
     if (options.cluster) p.profile = profile_article(a, x, ex.kb());
     p.extraction = encode_extraction(x);
     p.kind = article_kind_name(x.kind.kind);
@@ -354,6 +362,7 @@ void Pipeline::Impl::store_prepared(Prepared p) {
   double relink_similarity = match ? match->similarity : 0;
   auto put = store.put_article(a, p.signature, p.raw_zstd);
   if (!put.ok()) return fail(a.fetch.source, "store: " + put.error());
+  if (!p.note.empty()) warn(a.fetch.source, p.note);
   if (*put != PutOutcome::Inserted) {
     ++counts.already_stored;
     report(a, ItemOutcome::AlreadyStored);
