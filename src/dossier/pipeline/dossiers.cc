@@ -24,6 +24,36 @@ void keep_previous_changes(Dossier& d, const json& previous) {
 
 }  // namespace
 
+std::vector<DossierFacet> dossier_facets(const Dossier& d) {
+  std::vector<DossierFacet> out;
+  for (const auto* actors : {&d.report.actors, &d.report.ransomware})
+    for (const auto& a : *actors) out.push_back(DossierFacet{"actor", a.id, a.name});
+  static const std::pair<const char*, const char*> kDetails[] = {
+      {"Affected organisation", "victim"}, {"Sector", "sector"}, {"Geography", "country"}, {"Vulnerabilities", "cve"}};
+  for (const auto& fact : d.report.details)
+    for (const auto& [label, kind] : kDetails)
+      if (fact.label == label)
+        for (const auto& v : fact.values) out.push_back(DossierFacet{kind, v.text, v.text});
+  for (const auto& t : d.report.methodology) out.push_back(DossierFacet{"technique", t.technique_id, t.technique});
+  return out;
+}
+
+std::string dossier_search_text(const Dossier& d) {
+  std::string out;
+  auto add = [&](const std::vector<Cited>& cs) {
+    for (const auto& c : cs) out += c.text + "\n";
+  };
+  add(d.key_points);
+  add(d.brief.introduction);
+  for (const auto& [topic, cs] : d.brief.description) add(cs);
+  add(d.report.executive_summary);
+  for (const auto& f : dossier_facets(d)) out += f.label + "\n";
+  for (const auto* actors : {&d.report.actors, &d.report.ransomware})
+    for (const auto& a : *actors)
+      for (const auto& alias : a.aliases) out += alias + "\n";
+  return out;
+}
+
 Result<Dossier> generate_dossier(Store& store, const Extractor& extractor, const std::string& incident_id) {
   auto inc = store.get_incident(incident_id, false);
   if (!inc.ok()) return Error{inc.error()};
@@ -51,7 +81,9 @@ Result<Dossier> generate_dossier(Store& store, const Extractor& extractor, const
     else keep_previous_changes(d, pj);
     if ((*prev)->incident_version >= d.incident_version) return d;
   }
-  if (auto st = store.put_dossier(StoredDossier{d.incident_id, d.incident_version, d.generated_at, dossier_json_text(d)}); !st.ok())
+  StoredDossier stored{d.incident_id, d.incident_version, d.generated_at, dossier_json_text(d), dossier_facets(d), d.title,
+                       dossier_search_text(d)};
+  if (auto st = store.put_dossier(stored); !st.ok())
     return Error{"cannot store the dossier: " + st.error()};
   return d;
 }

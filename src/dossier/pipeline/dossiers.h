@@ -16,4 +16,9 @@ namespace dossier {
 
 Result<Dossier> generate_dossier(Store& store, const Extractor& extractor, const std::string& incident_id);
 
+// What a dossier says its incident is about (actors, victims, sectors, countries, CVEs,
+// techniques), and the words it is found by in full-text search.
+std::vector<DossierFacet> dossier_facets(const Dossier& d);
+std::string dossier_search_text(const Dossier& d);
+
 }  // namespace dossier

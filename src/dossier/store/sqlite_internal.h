@@ -9,6 +9,7 @@
 
 #include "dossier/store/sqlite_store.h"
 #include "dossier/util/hash.h"
+#include "dossier/util/text.h"
 
 namespace dossier::sqlite {
 
@@ -138,6 +139,36 @@ class WriteScope {
   bool nested_;
   bool ok_ = false, done_ = false;
 };
+
+inline constexpr const char* kIncidentColumns =
+    "id, title, first_seen, last_seen, first_day, last_day, articles, sources, outlets, actors, created_at, updated_at, version";
+
+inline std::string actors_column(const std::vector<std::string>& actors) {
+  if (actors.empty()) return "";
+  std::string s = " ";
+  for (const auto& a : actors) s += a + " ";
+  return s;
+}
+
+inline IncidentRecord read_incident_row(const Stmt& s, bool with_state) {
+  IncidentRecord r;
+  r.id = s.text(0);
+  r.title = s.text(1);
+  r.first_seen = s.text(2);
+  r.last_seen = s.text(3);
+  r.first_day = static_cast<int32_t>(s.i64(4));
+  r.last_day = static_cast<int32_t>(s.i64(5));
+  r.articles = s.i64(6);
+  r.sources = s.i64(7);
+  r.outlets = s.i64(8);
+  std::string actors = s.text(9);
+  for (auto w : split_words(actors)) r.actors.emplace_back(w);
+  r.created_at = s.text(10);
+  r.updated_at = s.text(11);
+  r.version = s.i64(12);
+  if (with_state) r.state = s.blob(13);
+  return r;
+}
 
 inline constexpr const char* kArticleColumns =
     "id, url, canonical_url, outlet, title, author, published, language, source, final_url, http_status, "

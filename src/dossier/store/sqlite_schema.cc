@@ -221,6 +221,48 @@ CREATE INDEX IF NOT EXISTS incident_keys_incident ON incident_keys(incident_seq)
     R"sql(
 ALTER TABLE articles ADD COLUMN kind TEXT NOT NULL DEFAULT '';
 )sql",
+    // 11: serving. Full-text indexes over articles (kept by triggers) and dossiers (written with
+    // them); what each dossier says its incident is about, for filters; API tokens as salted
+    // hashes; analysts' watchlists.
+    R"sql(
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles', content_rowid='seq',
+  tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN
+  INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
+  INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+  INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+  INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+CREATE VIRTUAL TABLE IF NOT EXISTS dossiers_fts USING fts5(incident_id UNINDEXED, title, body, tokenize='unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS dossier_facets (
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL COLLATE NOCASE,
+  incident_id TEXT NOT NULL,
+  label TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (kind, value, incident_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dossier_facets_incident ON dossier_facets(incident_id);
+CREATE TABLE IF NOT EXISTS api_tokens (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  salt BLOB NOT NULL,
+  hash BLOB NOT NULL,
+  can_write INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS watchlists (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  filter TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+)sql",
 };
 
 // Migrations that add a column: skipped when the column is there already (a store an older

@@ -302,12 +302,36 @@ Result<std::optional<StoredExtraction>> SqliteStore::get_extraction(const std::s
 }
 
 Status SqliteStore::put_dossier(const StoredDossier& d) {
+  WriteScope tx(db_);
+  if (!tx.ok()) return Error{errmsg()};
+  auto fail = [&] {
+    std::string msg = errmsg();
+    tx.rollback();
+    return Error{msg};
+  };
   Stmt up(*cache_, db_,
           "INSERT INTO dossiers (incident_id, incident_version, generated_at, json) VALUES (?, ?, ?, ?) "
           "ON CONFLICT(incident_id) DO UPDATE SET incident_version = excluded.incident_version, generated_at = excluded.generated_at, "
           "json = excluded.json");
   up.bind(1, d.incident_id).bind(2, d.incident_version).bind(3, d.generated_at).bind(4, d.json);
-  if (up.step() != SQLITE_DONE) return Error{errmsg()};
+  if (up.step() != SQLITE_DONE) return fail();
+  // What it is about and its words replace those of the incident's previous dossier.
+  Stmt unfacet(*cache_, db_, "DELETE FROM dossier_facets WHERE incident_id = ?");
+  unfacet.bind(1, d.incident_id);
+  Stmt unindex(*cache_, db_, "DELETE FROM dossiers_fts WHERE incident_id = ?");
+  unindex.bind(1, d.incident_id);
+  if (unfacet.step() != SQLITE_DONE || unindex.step() != SQLITE_DONE) return fail();
+  Stmt facet(*cache_, db_, "INSERT OR IGNORE INTO dossier_facets (kind, value, incident_id, label) VALUES (?, ?, ?, ?)");
+  for (const auto& f : d.facets) {
+    if (f.value.empty()) continue;
+    facet.reset();
+    facet.bind(1, f.kind).bind(2, f.value).bind(3, d.incident_id).bind(4, f.label);
+    if (facet.step() != SQLITE_DONE) return fail();
+  }
+  Stmt index(*cache_, db_, "INSERT INTO dossiers_fts (incident_id, title, body) VALUES (?, ?, ?)");
+  index.bind(1, d.incident_id).bind(2, d.title).bind(3, d.search_text);
+  if (index.step() != SQLITE_DONE) return fail();
+  if (!tx.commit()) return fail();
   return {};
 }
 
@@ -315,7 +339,7 @@ Result<std::optional<StoredDossier>> SqliteStore::get_dossier(const std::string&
   Stmt q(*cache_, db_, "SELECT incident_id, incident_version, generated_at, json FROM dossiers WHERE incident_id = ?");
   q.bind(1, incident_id);
   int rc = q.step();
-  if (rc == SQLITE_ROW) return std::optional<StoredDossier>(StoredDossier{q.text(0), q.i64(1), q.text(2), q.text(3)});
+  if (rc == SQLITE_ROW) return std::optional<StoredDossier>(StoredDossier{q.text(0), q.i64(1), q.text(2), q.text(3), {}, "", ""});
   if (rc == SQLITE_DONE) return std::optional<StoredDossier>();
   return Error{errmsg()};
 }

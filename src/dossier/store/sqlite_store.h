@@ -54,6 +54,18 @@ class SqliteStore final : public Store {
   Status add_correction(const std::string& op, const std::string& args_json) override;
   Result<std::vector<std::pair<std::string, std::string>>> corrections() override;
   Status clear_clustering() override;
+  Result<std::vector<IncidentRecord>> find_incidents(const IncidentFilter& filter) override;
+  Result<std::vector<DossierFacet>> incident_facets(const std::string& incident_id) override;
+  Result<std::vector<std::pair<DossierFacet, int64_t>>> facet_values(const std::string& kind, size_t limit) override;
+  Result<std::vector<SearchHit>> search(const std::string& words, size_t limit) override;
+  Result<std::string> create_token(const std::string& name, bool can_write) override;
+  Result<std::vector<ApiToken>> list_tokens() override;
+  Result<bool> revoke_token(const std::string& name) override;
+  Result<std::optional<ApiToken>> check_token(const std::string& secret) override;
+  Result<Watchlist> put_watchlist(const std::string& name, const std::string& filter_json) override;
+  Result<std::vector<Watchlist>> list_watchlists() override;
+  Result<std::optional<Watchlist>> get_watchlist(const std::string& id) override;
+  Result<bool> remove_watchlist(const std::string& id) override;
   Status put_dossier(const StoredDossier& d) override;
   Result<std::optional<StoredDossier>> get_dossier(const std::string& incident_id) override;
   Result<Feed> add_feed(const std::string& url, const std::string& title) override;

@@ -90,11 +90,50 @@ struct TermStats {
 
 // The last dossier generated for an incident (the synthesize stage's JSON), kept so that the next
 // one can say what changed.
+// What a dossier says its incident is about, for filters and pages: kind is actor (value: the KB
+// id; label: its name), victim, sector, country, cve or technique (value: its id).
+struct DossierFacet {
+  std::string kind, value, label;
+};
+
 struct StoredDossier {
   std::string incident_id;
   int64_t incident_version = 0;
   std::string generated_at;
   std::string json;
+  std::vector<DossierFacet> facets;  // written with it (not read back by get_dossier)
+  std::string title, search_text;    // indexed for full-text search
+};
+
+// A filtered page of incidents, newest activity first. Facet values match case-insensitively.
+struct IncidentFilter {
+  std::vector<std::string> actors;  // KB actor ids: any of them (the caller resolves aliases)
+  std::string victim, country, sector, cve, technique;
+  std::string from, to;  // ISO 8601 dates: last seen on or after `from`, first seen on or before `to`
+  std::string text;      // words all found in the incident's dossier or one of its articles
+  std::string after;     // cursor: the `cursor` of the last incident of the previous page
+  size_t limit = 50;
+};
+
+// A full-text hit: an article or a dossier, with a snippet in which \x02 and \x03 enclose each
+// matched word (the caller escapes the rest and turns them into its own marks).
+struct SearchHit {
+  std::string kind;  // article or dossier
+  std::string id;    // the article's or the incident's id
+  std::string incident_id;
+  std::string title;
+  std::string snippet;
+};
+
+struct ApiToken {
+  std::string id, name;
+  bool can_write = false;
+  std::string created_at, revoked_at;
+};
+
+// A saved filter (IncidentFilter as JSON).
+struct Watchlist {
+  std::string id, name, filter_json, created_at;
 };
 
 // An article's extraction as the store keeps it: opaque bytes (extract/codec.h) and the version of
@@ -182,6 +221,23 @@ class Store {
   virtual Result<std::vector<std::pair<std::string, std::string>>> corrections() = 0;
   // Forgets every incident, membership and document frequency (corrections are kept).
   virtual Status clear_clustering() = 0;
+
+  // Serving: filtered incidents, the facets of one, full-text search.
+  virtual Result<std::vector<IncidentRecord>> find_incidents(const IncidentFilter& filter) = 0;
+  virtual Result<std::vector<DossierFacet>> incident_facets(const std::string& incident_id) = 0;
+  // Distinct facet values of a kind with how many incidents have each, most first.
+  virtual Result<std::vector<std::pair<DossierFacet, int64_t>>> facet_values(const std::string& kind, size_t limit) = 0;
+  virtual Result<std::vector<SearchHit>> search(const std::string& words, size_t limit) = 0;
+  // API tokens: stored as a salted SHA-256 of the secret; the secret is returned once, by create.
+  virtual Result<std::string> create_token(const std::string& name, bool can_write) = 0;
+  virtual Result<std::vector<ApiToken>> list_tokens() = 0;
+  virtual Result<bool> revoke_token(const std::string& name) = 0;
+  // The live token a secret belongs to (compared in constant time), if any.
+  virtual Result<std::optional<ApiToken>> check_token(const std::string& secret) = 0;
+  virtual Result<Watchlist> put_watchlist(const std::string& name, const std::string& filter_json) = 0;
+  virtual Result<std::vector<Watchlist>> list_watchlists() = 0;
+  virtual Result<std::optional<Watchlist>> get_watchlist(const std::string& id) = 0;
+  virtual Result<bool> remove_watchlist(const std::string& id) = 0;
 
   // Dossiers (the synthesize stage): the last one generated per incident.
   virtual Status put_dossier(const StoredDossier& dossier) = 0;
