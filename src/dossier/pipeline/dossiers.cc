@@ -33,7 +33,11 @@ std::vector<DossierFacet> dossier_facets(const Dossier& d) {
   for (const auto& fact : d.report.details)
     for (const auto& [label, kind] : kDetails)
       if (fact.label == label)
-        for (const auto& v : fact.values) out.push_back(DossierFacet{kind, v.text, v.text});
+        for (const auto& v : fact.values) {
+          // "Org (Country): the assets hit" names the organisation first.
+          std::string value = std::string(kind) == "victim" ? v.text.substr(0, v.text.find(": ")) : v.text;
+          out.push_back(DossierFacet{kind, value, value});
+        }
   for (const auto& t : d.report.methodology) out.push_back(DossierFacet{"technique", t.technique_id, t.technique});
   return out;
 }

@@ -1,0 +1,272 @@
+#include "dossier/serve/server.h"
+
+#include "dossier/pipeline/dossiers.h"
+#include "dossier/serve/html.h"
+#include "dossier/serve/server_impl.h"
+#include "dossier/store/sqlite_store.h"
+#include "dossier/util/text.h"
+
+namespace dossier {
+
+using nlohmann::json;
+
+void json_error(httplib::Response& res, int status, const std::string& message) {
+  send_json(res, json{{"error", {{"status", status}, {"message", message}}}}, status);
+}
+
+void html_error(httplib::Response& res, int status, const std::string& message) {
+  res.status = status;
+  res.set_content(web::page("Error " + std::to_string(status), "<h1>" + std::to_string(status) + "</h1><p>" + web::h(message) + "</p>"),
+                  "text/html; charset=utf-8");
+}
+
+void send_json(httplib::Response& res, const json& j, int status) {
+  res.status = status;
+  res.set_content(j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+}
+
+std::string cursor_of(const IncidentRecord& r) { return r.last_seen + "|" + r.id; }
+
+std::string actor_name(const KnowledgeBase& kb, const std::string& id) {
+  const Actor* a = kb.actor(id);
+  return a ? a->name : id;
+}
+
+Store& Server::Impl::store() {
+  thread_local std::unique_ptr<Store> handle;
+  thread_local std::string path;
+  if (!handle || path != opt.store_path) {
+    auto s = open_store(opt.store_path);
+    if (!s.ok()) throw std::runtime_error(s.error());
+    handle = std::move(s).value();
+    path = opt.store_path;
+  }
+  return *handle;
+}
+
+std::optional<ApiToken> Server::Impl::token_of(const httplib::Request& req) {
+  std::string secret;
+  std::string auth = req.get_header_value("Authorization");
+  if (starts_with_icase(auth, "Bearer ")) secret = trim(auth.substr(7));
+  if (secret.empty()) {
+    std::string cookies = req.get_header_value("Cookie");
+    for (size_t start = 0; start < cookies.size();) {
+      size_t end = cookies.find(';', start);
+      if (end == std::string::npos) end = cookies.size();
+      std::string p = trim(cookies.substr(start, end - start));
+      if (p.rfind("dossier_token=", 0) == 0) secret = p.substr(14);
+      start = end + 1;
+    }
+  }
+  if (secret.empty()) return std::nullopt;
+  auto t = store().check_token(secret);
+  if (!t.ok() || !*t) return std::nullopt;
+  return **t;
+}
+
+bool Server::Impl::may_read(const httplib::Request& req, httplib::Response& res, bool as_json) {
+  if (!opt.reads_need_token || token_of(req)) return true;
+  res.set_header("WWW-Authenticate", "Bearer");
+  as_json ? json_error(res, 401, "a token is required to read") : html_error(res, 401, "A token is required: see /login.");
+  return false;
+}
+
+bool Server::Impl::may_write(const httplib::Request& req, httplib::Response& res, bool as_json) {
+  // A form posted from another site never carries the session (SameSite=Strict), and a request
+  // that names another origin is refused outright.
+  std::string origin = req.get_header_value("Origin");
+  if (!origin.empty() && origin != "null") {
+    std::string host = req.get_header_value("Host");
+    if (origin != "http://" + host && origin != "https://" + host) {
+      as_json ? json_error(res, 403, "cross-origin write refused") : html_error(res, 403, "Cross-origin write refused.");
+      return false;
+    }
+  }
+  auto t = token_of(req);
+  if (!t) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    as_json ? json_error(res, 401, "a token that allows writing is required")
+            : html_error(res, 401, "Writing needs a token that allows it: see /login.");
+    return false;
+  }
+  if (!t->can_write) {
+    as_json ? json_error(res, 403, "token " + t->name + " may only read") : html_error(res, 403, "This token may only read.");
+    return false;
+  }
+  return true;
+}
+
+Result<json> Server::Impl::dossier_of(const std::string& incident_id) {
+  Store& s = store();
+  auto inc = s.get_incident(incident_id, false);
+  if (!inc.ok()) return Error{inc.error()};
+  if (!*inc) return Error{"no incident " + incident_id};
+  auto stored = s.get_dossier((*inc)->id);
+  if (stored.ok() && *stored && (*stored)->incident_version >= (*inc)->version) {
+    json j = json::parse((*stored)->json, nullptr, false);
+    if (!j.is_discarded()) return j;
+  }
+  auto d = generate_dossier(s, ex, (*inc)->id);
+  if (!d.ok()) return Error{d.error()};
+  return dossier_json(*d);
+}
+
+IncidentFilter Server::Impl::filter_from(const httplib::Request& req, std::string* error) {
+  IncidentFilter f;
+  auto param = [&](const char* name) { return req.has_param(name) ? trim(req.get_param_value(name)) : std::string(); };
+  if (std::string actor = param("actor"); !actor.empty()) {
+    if (ex.kb().actor(actor)) f.actors.push_back(actor);
+    for (const Actor* a : ex.kb().find_actors(actor))
+      if (std::find(f.actors.begin(), f.actors.end(), a->id) == f.actors.end()) f.actors.push_back(a->id);
+    if (f.actors.empty()) f.actors.push_back(actor);  // matches nothing, and says so
+  }
+  f.victim = param("victim");
+  f.country = param("country");
+  if (!f.country.empty()) {
+    // A code or a name: the dossier names countries.
+    if (const Country* c = ex.kb().country(f.country)) f.country = c->name;
+    else if (auto found = ex.kb().find_countries(f.country); !found.empty()) f.country = found.front()->name;
+  }
+  f.sector = param("sector");
+  f.cve = param("cve");
+  for (auto& c : f.cve) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  f.technique = param("technique");
+  f.from = param("from");
+  f.to = param("to");
+  f.text = param("q");
+  f.after = param("after");
+  if (std::string limit = param("limit"); !limit.empty()) {
+    char* end = nullptr;
+    long n = std::strtol(limit.c_str(), &end, 10);
+    if (*end || n < 1 || n > 500) {
+      if (error) *error = "limit must be a number from 1 to 500";
+    } else {
+      f.limit = static_cast<size_t>(n);
+    }
+  }
+  for (const std::string* d : {&f.from, &f.to})
+    if (!d->empty() && (d->size() < 10 || (*d)[4] != '-' || (*d)[7] != '-') && error) *error = "dates are written YYYY-MM-DD";
+  return f;
+}
+
+json Server::Impl::filter_json(const httplib::Request& req) {
+  json j = json::object();
+  for (const char* k : {"actor", "victim", "country", "sector", "cve", "technique", "q"})
+    if (req.has_param(k) && !trim(req.get_param_value(k)).empty()) j[k] = trim(req.get_param_value(k));
+  return j;
+}
+
+IncidentFilter Server::Impl::filter_from_json(const json& j) {
+  httplib::Request fake;
+  if (j.is_object())
+    for (const auto& [k, v] : j.items())
+      if (v.is_string()) fake.params.emplace(k, v.get<std::string>());
+  return filter_from(fake, nullptr);
+}
+
+void Server::Impl::refresh_stale_dossiers() {
+  // Incidents whose dossier is missing or older than their last change get one, newest first,
+  // so that filters and search know what each is about.
+  try {
+    Store& s = store();
+    IncidentFilter all;
+    all.limit = 100000;
+    auto list = s.find_incidents(all);
+    if (!list.ok()) return;
+    for (const auto& r : *list) {
+      if (stopping) return;
+      auto d = s.get_dossier(r.id);
+      if (d.ok() && *d && (*d)->incident_version >= r.version) continue;
+      (void)generate_dossier(s, ex, r.id);
+    }
+  } catch (const std::exception&) {
+  }
+}
+
+void Server::Impl::routes() {
+  http.set_tcp_nodelay(true);
+  http.set_keep_alive_max_count(1000);
+  http.set_payload_max_length(1 << 20);
+  http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+                   "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("X-Frame-Options", "DENY");
+  });
+  http.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "internal error";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    }
+    if (req.path.rfind("/api/", 0) == 0) json_error(res, 500, what);
+    else html_error(res, 500, what);
+  });
+  http.Get(R"(/static/([A-Za-z0-9._-]+))", [](const httplib::Request& req, httplib::Response& res) {
+    std::string name = req.matches[1];
+    for (size_t i = 0; i < kStaticFileCount; ++i)
+      if (name == kStaticFiles[i].path) {
+        res.set_header("Cache-Control", "public, max-age=3600");
+        res.set_content(reinterpret_cast<const char*>(kStaticFiles[i].data), kStaticFiles[i].size,
+                        std::string(kStaticFiles[i].type) + "; charset=utf-8");
+        return;
+      }
+    res.status = 404;
+    res.set_content("not found", "text/plain");
+  });
+  page_routes();
+  api_routes();
+  http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (req.path.rfind("/api/", 0) == 0) json_error(res, res.status, res.status == 404 ? "no such resource" : "request failed");
+    else html_error(res, res.status, res.status == 404 ? "No such page." : "The request failed.");
+  });
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() {
+  stop();
+  if (impl_->refresher.joinable()) impl_->refresher.join();
+}
+
+Result<std::unique_ptr<Server>> Server::create(ServeOptions options, const Extractor& extractor) {
+  // The store is opened (and migrated) once here, so that a bad path fails before binding.
+  auto s = open_store(options.store_path);
+  if (!s.ok()) return Error{s.error()};
+  auto impl = std::make_unique<Impl>(std::move(options), extractor);
+  impl->routes();
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Result<int> Server::bind() {
+  Impl& m = *impl_;
+  int port = m.opt.port;
+  if (port == 0) {
+    port = m.http.bind_to_any_port(m.opt.bind);
+    if (port < 0) return Error{"cannot bind " + m.opt.bind};
+  } else if (!m.http.bind_to_port(m.opt.bind, port)) {
+    return Error{"cannot bind " + m.opt.bind + ":" + std::to_string(port) + " (in use, or not allowed)"};
+  }
+  return port;
+}
+
+Status Server::run() {
+  Impl& m = *impl_;
+  if (m.opt.refresh_dossiers) m.refresher = std::thread([&m] { m.refresh_stale_dossiers(); });
+  if (!m.http.listen_after_bind()) {
+    if (m.stopping) return {};
+    return Error{"the server stopped listening"};
+  }
+  return {};
+}
+
+void Server::stop() {
+  impl_->stopping = true;
+  impl_->http.stop();
+}
+
+}  // namespace dossier

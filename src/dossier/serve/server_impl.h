@@ -1,0 +1,73 @@
+// Internal to the serve stage: the server's state and the handlers of its pages (pages.cc), its
+// API (api.cc) and its static files (assets, generated at build time from web/).
+#pragma once
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "dossier/serve/server.h"
+#include "dossier/store/store.h"
+
+namespace dossier {
+
+struct StaticFile {
+  const char* path;  // under /static/
+  const char* type;
+  const unsigned char* data;
+  size_t size;
+};
+// The files of web/ and the front-end packages, compiled in (assets.cc, generated).
+extern const StaticFile kStaticFiles[];
+extern const size_t kStaticFileCount;
+
+struct Server::Impl {
+  ServeOptions opt;
+  const Extractor& ex;
+  httplib::Server http;
+  std::thread refresher;
+  std::atomic<bool> stopping{false};
+
+  Impl(ServeOptions o, const Extractor& e) : opt(std::move(o)), ex(e) {}
+
+  // The store handle of the calling thread (opened on first use).
+  Store& store();
+
+  // Who is asking: the token of an Authorization: Bearer header or the session cookie.
+  std::optional<ApiToken> token_of(const httplib::Request& req);
+  // False (with a 401 or 403 answered) when the request may not proceed.
+  bool may_read(const httplib::Request& req, httplib::Response& res, bool json);
+  bool may_write(const httplib::Request& req, httplib::Response& res, bool json);
+
+  // The incident's dossier JSON, regenerated when the incident changed since it was stored.
+  Result<nlohmann::json> dossier_of(const std::string& incident_id);
+  // A filter from query parameters (actor by any alias, victim, country, sector, cve, technique,
+  // from, to, q, after, limit).
+  IncidentFilter filter_from(const httplib::Request& req, std::string* error);
+  // Filters a watchlist stores, as JSON, and back.
+  nlohmann::json filter_json(const httplib::Request& req);
+  IncidentFilter filter_from_json(const nlohmann::json& j);
+
+  void routes();
+  void page_routes();
+  void api_routes();
+  void refresh_stale_dossiers();
+};
+
+// Answers with a JSON error {"error": {"status", "message"}}.
+void json_error(httplib::Response& res, int status, const std::string& message);
+// Answers with an HTML error page.
+void html_error(httplib::Response& res, int status, const std::string& message);
+void send_json(httplib::Response& res, const nlohmann::json& j, int status = 200);
+
+// The cursor of an incident in the newest-first listing.
+std::string cursor_of(const IncidentRecord& r);
+// The names of an actor id in the KB ("" when unknown).
+std::string actor_name(const KnowledgeBase& kb, const std::string& id);
+
+}  // namespace dossier
