@@ -252,10 +252,22 @@ TEST_F(ServeTest, IncidentPageAndApiCarryCitationsAndEvidence) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200);
   for (const char* part : {"Key points", "Incident report", "Where the sources disagree", "Why these articles are together", "class=\"cite\"",
-                           "id=\"src-1\"", "class=\"evidence\"", "Techniques (ATT&amp;CK)", "Merge incident", "Split the selected"})
+                           "id=\"src-1\"", "Techniques (ATT&amp;CK)", "Merge incident", "Split the selected"})
     EXPECT_NE(r->body.find(part), std::string::npos) << part;
-  // Every marker's source is in the list, and claims carry their evidence.
-  EXPECT_NE(r->body.find("data-claim=\""), std::string::npos);
+  // A marker names its claim and source; the server gives that source's sentence for it.
+  size_t at = r->body.find("data-claim=\"");
+  ASSERT_NE(at, std::string::npos);
+  std::string claim = r->body.substr(at + 12, r->body.find('"', at + 12) - at - 12);
+  size_t ref_at = r->body.rfind("data-ref=\"", at);
+  std::string ref = r->body.substr(ref_at + 10, r->body.find('"', ref_at + 10) - ref_at - 10);
+  auto cite = client().Get(("/incidents/" + id + "/cite?claim=" + claim + "&ref=" + ref).c_str());
+  ASSERT_TRUE(cite);
+  EXPECT_EQ(cite->status, 200);
+  EXPECT_NE(cite->body.find("<blockquote class=\"evidence\"><p>"), std::string::npos) << cite->body;
+  EXPECT_NE(cite->body.find("[" + ref + "]"), std::string::npos);
+  auto no_source = client().Get(("/incidents/" + id + "/cite?claim=" + claim + "&ref=99").c_str());
+  ASSERT_TRUE(no_source);
+  EXPECT_EQ(no_source->status, 404);
   json article = get_json("/api/v1/articles/" + inc["members"][0]["article"]["id"].get<std::string>(), 200, "/api/v1/articles/{id}");
   EXPECT_EQ(article["incident_id"], id);
   json actor = get_json("/api/v1/actors/ZIRCONIUM", 200, "/api/v1/actors/{id}");

@@ -4,29 +4,37 @@
 (function () {
   "use strict";
 
+  // The cited sentence comes from the server as an escaped fragment; without script the marker
+  // is a link to the source in the list.
   function openCitation(marker) {
     var next = marker.nextElementSibling;
     if (next && next.classList.contains("popover")) {
       next.remove();
       return;
     }
-    var claim = marker.getAttribute("data-claim");
+    var article = marker.closest("[data-incident]");
+    var claim = marker.getAttribute("data-claim") || "";
     var ref = marker.getAttribute("data-ref");
-    var source = claim ? document.getElementById("ev-" + claim + "-" + ref) : null;
     var box = document.createElement("span");
     box.className = "popover";
     box.setAttribute("role", "note");
-    if (source) {
-      box.appendChild(source.cloneNode(true));
-      box.firstChild.removeAttribute("id");
-    } else {
-      var entry = document.getElementById("src-" + ref);
-      if (!entry) return;
-      var copy = entry.cloneNode(true);
-      copy.removeAttribute("id");
-      box.appendChild(copy);
-    }
     marker.insertAdjacentElement("afterend", box);
+    var fallback = function () {
+      var entry = document.getElementById("src-" + ref);
+      box.textContent = entry ? entry.textContent : "";
+    };
+    if (!article) return fallback();
+    var url = "/incidents/" + encodeURIComponent(article.getAttribute("data-incident")) + "/cite?claim=" +
+      encodeURIComponent(claim) + "&ref=" + encodeURIComponent(ref);
+    fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(String(r.status));
+      return r.text();
+    }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var quote = doc.querySelector("blockquote.evidence");
+      if (!quote) return fallback();
+      box.appendChild(document.importNode(quote, true));
+    }).catch(fallback);
   }
 
   document.addEventListener("click", function (ev) {

@@ -78,16 +78,20 @@ void Server::Impl::api_routes() {
     auto inc = store().get_incident(req.matches[1], false);
     if (!inc.ok()) return json_error(res, 500, inc.error());
     if (!*inc) return json_error(res, 404, "no incident " + std::string(req.matches[1]));
+    std::string key = "api:" + (*inc)->id + ":" + std::to_string((*inc)->version);
+    if (auto hit = cached(key)) return res.set_content(*hit, "application/json");
     auto d = dossier_of((*inc)->id);
     if (!d.ok()) return json_error(res, 500, d.error());
     auto facets = store().incident_facets((*inc)->id);
     json j = incident_json(**inc, facets.ok() ? *facets : std::vector<DossierFacet>{}, ex.kb());
-    j["dossier"] = *d;
+    j["dossier"] = **d;
     json members = json::array();
     if (auto ms = store().incident_members((*inc)->id); ms.ok())
       for (const auto& m : *ms) members.push_back({{"article", article_json(m.article, false)}, {"score", m.score}, {"pinned", m.pinned}});
     j["members"] = members;
-    send_json(res, j);
+    auto body = std::make_shared<const std::string>(j.dump(-1, ' ', false, json::error_handler_t::replace));
+    remember(key, body);
+    res.set_content(*body, "application/json");
   });
 
   http.Get("/api/v1/articles", [this](const httplib::Request& req, httplib::Response& res) {

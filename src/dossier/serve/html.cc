@@ -89,7 +89,9 @@ std::string page(const std::string& title, const std::string& body, const std::s
     return std::string("<a href=\"") + href + "\"" + (active == key ? " aria-current=\"page\"" : "") + ">" + label + "</a>";
   };
   return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         // htmx adds an inline <style> for its indicators unless told not to; the CSP forbids it.
+         "<meta name=\"htmx-config\" content='{\"includeIndicatorStyles\":false}'>\n<title>" +
          h(title) +
          " - dossier</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n"
          "<link rel=\"stylesheet\" href=\"/static/uPlot.min.css\">\n"

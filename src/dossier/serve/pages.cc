@@ -161,23 +161,27 @@ std::string sources_html(const json& d) {
   return out + "</ol>";
 }
 
-// Every claim's sentence per source, hidden: app.js shows the one a marker cites beside it.
-std::string evidence_html(const json& d, Evidence& ev) {
-  std::map<int, json> source_of;
-  for (const auto& s : d.value("sources", json::array())) source_of[s.value("ref", 0)] = s;
-  std::string out = "<div id=\"evidence\" hidden>";
+// Which claim each cited sentence states (markers carry its id, so that app.js can ask for the
+// sentence of the source a marker cites: /incidents/ID/cite?claim=...&ref=N).
+void index_claims(const json& d, Evidence& ev) {
+  for (const auto& c : d.value("claims", json::array())) ev.claim_of_text[c.value("text", "")] = c.value("id", "");
+}
+
+// One source's sentence for a claim, with the source: the fragment a citation marker opens.
+std::string evidence_fragment(const json& d, const std::string& claim, int ref) {
+  json source;
+  for (const auto& s : d.value("sources", json::array()))
+    if (s.value("ref", 0) == ref) source = s;
+  if (source.is_null()) return "";
+  std::string sentence;
   for (const auto& c : d.value("claims", json::array())) {
-    std::string id = c.value("id", "");
-    ev.claim_of_text[c.value("text", "")] = id;
-    for (const auto& e : c.value("evidence", json::array())) {
-      int ref = e.value("ref", 0);
-      const json& s = source_of[ref];
-      out += "<blockquote class=\"evidence\" id=\"ev-" + h(id) + "-" + std::to_string(ref) + "\"><p>" + h(e.value("text", "")) +
-             "</p><footer>[" + std::to_string(ref) + "] " + h(s.value("outlet", "")) + ", " + day(s.value("published", "")) + " - " +
-             web::link(s.value("url", ""), s.value("title", s.value("url", ""))) + "</footer></blockquote>";
-    }
+    if (c.value("id", "") != claim) continue;
+    for (const auto& e : c.value("evidence", json::array()))
+      if (e.value("ref", 0) == ref) sentence = e.value("text", "");
   }
-  return out + "</div>";
+  return "<blockquote class=\"evidence\">" + (sentence.empty() ? std::string() : "<p>" + h(sentence) + "</p>") + "<footer>[" +
+         std::to_string(ref) + "] " + h(source.value("outlet", "")) + ", " + day(source.value("published", "")) + " - " +
+         web::link(source.value("url", ""), source.value("title", source.value("url", ""))) + "</footer></blockquote>";
 }
 
 std::string cited_list(const json& items, const Evidence& ev) {
@@ -304,13 +308,15 @@ void Server::Impl::page_routes() {
     if (!inc.ok()) return html_error(res, 500, inc.error());
     if (!*inc) return html_error(res, 404, "No incident " + id + ".");
     if ((*inc)->id != id) return redirect(res, "/incidents/" + (*inc)->id);
+    std::string key = "page:" + id + ":" + std::to_string((*inc)->version);
+    if (auto hit = cached(key)) return res.set_content(*hit, "text/html; charset=utf-8");
     auto dj = dossier_of(id);
     if (!dj.ok()) return html_error(res, 500, dj.error());
-    const json& d = *dj;
+    const json& d = **dj;
     auto facets = store().incident_facets(id);
     std::vector<DossierFacet> fs = facets.ok() ? *facets : std::vector<DossierFacet>{};
     Evidence ev;
-    std::string evidence = evidence_html(d, ev);
+    index_claims(d, ev);
     const json& brief = d.value("brief", json::object());
     const json& report = d.value("report", json::object());
     std::string b = "<article class=\"incident\" data-incident=\"" + h(id) + "\"><h1>" + h((*inc)->title) + "</h1>";
@@ -395,8 +401,22 @@ void Server::Impl::page_routes() {
          "<form method=\"post\" action=\"/incidents/" + h(id) + "/move\" class=\"inline\"><label>Move article <input name=\"article\" required "
          "placeholder=\"article id\"></label> <label>to incident <input name=\"to\" required placeholder=\"incident id\"></label> "
          "<button type=\"submit\">Move</button></form></section>";
-    b += evidence + "</article>";
-    send_page(res, (*inc)->title, b, "incidents");
+    b += "</article>";
+    auto html = std::make_shared<const std::string>(web::page((*inc)->title, b, "incidents"));
+    remember(key, html);
+    res.set_content(*html, "text/html; charset=utf-8");
+  });
+
+  // The sentence a citation marker cites, as a fragment (app.js puts it beside the marker).
+  http.Get(R"(/incidents/([0-9A-Za-z]+)/cite)", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!may_read(req, res, false)) return;
+    auto d = dossier_of(req.matches[1]);
+    if (!d.ok()) return html_error(res, 404, d.error());
+    int ref = std::atoi(param(req, "ref").c_str());
+    std::string fragment = evidence_fragment(**d, param(req, "claim"), ref);
+    if (fragment.empty()) return html_error(res, 404, "No source " + std::to_string(ref) + ".");
+    res.set_header("Cache-Control", "private, max-age=60");
+    res.set_content(fragment, "text/html; charset=utf-8");
   });
 
   // ---- Corrections from the incident page ----
@@ -599,7 +619,7 @@ void Server::Impl::page_routes() {
         auto d = dossier_of(r.id);
         std::string summary;
         if (d.ok())
-          for (const auto& k : d->value("key_points", json::array())) summary += "- " + k.value("text", "") + "\n";
+          for (const auto& k : (*d)->value("key_points", json::array())) summary += "- " + k.value("text", "") + "\n";
         // A changed incident is a new entry version: its id stays, its updated time moves.
         x += "<entry>\n<title>" + h(r.title) + "</title>\n<id>urn:dossier:incident:" + h(r.id) + "</id>\n<updated>" + h(r.updated_at) +
              "</updated>\n<published>" + h(r.created_at) + "</published>\n<link href=\"" + h(base + "/incidents/" + r.id) +

@@ -1,5 +1,7 @@
 #include "dossier/serve/server.h"
 
+#include <sys/socket.h>
+
 #include "dossier/pipeline/dossiers.h"
 #include "dossier/serve/html.h"
 #include "dossier/serve/server_impl.h"
@@ -96,19 +98,44 @@ bool Server::Impl::may_write(const httplib::Request& req, httplib::Response& res
   return true;
 }
 
-Result<json> Server::Impl::dossier_of(const std::string& incident_id) {
+Result<std::shared_ptr<const json>> Server::Impl::dossier_of(const std::string& incident_id) {
   Store& s = store();
   auto inc = s.get_incident(incident_id, false);
   if (!inc.ok()) return Error{inc.error()};
   if (!*inc) return Error{"no incident " + incident_id};
-  auto stored = s.get_dossier((*inc)->id);
+  const std::string& id = (*inc)->id;
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex);
+    auto it = dossiers.find(id);
+    if (it != dossiers.end() && it->second.first == (*inc)->version) return it->second.second;
+  }
+  std::shared_ptr<const json> d;
+  auto stored = s.get_dossier(id);
   if (stored.ok() && *stored && (*stored)->incident_version >= (*inc)->version) {
     json j = json::parse((*stored)->json, nullptr, false);
-    if (!j.is_discarded()) return j;
+    if (!j.is_discarded()) d = std::make_shared<const json>(std::move(j));
   }
-  auto d = generate_dossier(s, ex, (*inc)->id);
-  if (!d.ok()) return Error{d.error()};
-  return dossier_json(*d);
+  if (!d) {
+    auto made = generate_dossier(s, ex, id);
+    if (!made.ok()) return Error{made.error()};
+    d = std::make_shared<const json>(dossier_json(*made));
+  }
+  std::lock_guard<std::mutex> lock(cache_mutex);
+  if (dossiers.size() >= 256) dossiers.clear();
+  dossiers[id] = {(*inc)->version, d};
+  return d;
+}
+
+std::shared_ptr<const std::string> Server::Impl::cached(const std::string& key) {
+  std::lock_guard<std::mutex> lock(cache_mutex);
+  auto it = rendered.find(key);
+  return it == rendered.end() ? nullptr : it->second;
+}
+
+void Server::Impl::remember(const std::string& key, std::shared_ptr<const std::string> body) {
+  std::lock_guard<std::mutex> lock(cache_mutex);
+  if (rendered.size() >= 512) rendered.clear();
+  rendered[key] = std::move(body);
 }
 
 IncidentFilter Server::Impl::filter_from(const httplib::Request& req, std::string* error) {
@@ -185,7 +212,18 @@ void Server::Impl::refresh_stale_dossiers() {
 
 void Server::Impl::routes() {
   http.set_tcp_nodelay(true);
-  http.set_keep_alive_max_count(1000);
+  // A worker per connection up to 64: a keep-alive connection holds its worker between requests.
+  http.new_task_queue = [] { return new httplib::ThreadPool(64); };
+  http.set_keep_alive_max_count(100000);
+  // SO_REUSEADDR only (the library's default adds SO_REUSEPORT, with which a second server on the
+  // same port would bind without an error), and the socket kept so that bind() can raise the
+  // listen backlog past the library's compiled-in 5 (64 clients connecting at once would
+  // otherwise wait a second for SYN retries).
+  http.set_socket_options([this](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<void*>(&yes), sizeof(yes));
+    listen_fd = sock;
+  });
   http.set_payload_max_length(1 << 20);
   http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
     res.set_header("Content-Security-Policy",
@@ -217,6 +255,7 @@ void Server::Impl::routes() {
     res.status = 404;
     res.set_content("not found", "text/plain");
   });
+  http.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
   page_routes();
   api_routes();
   http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
@@ -251,6 +290,7 @@ Result<int> Server::bind() {
   } else if (!m.http.bind_to_port(m.opt.bind, port)) {
     return Error{"cannot bind " + m.opt.bind + ":" + std::to_string(port) + " (in use, or not allowed)"};
   }
+  if (m.listen_fd >= 0) ::listen(m.listen_fd, 1024);
   return port;
 }
 

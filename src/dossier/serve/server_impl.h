@@ -5,7 +5,10 @@
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -32,6 +35,7 @@ struct Server::Impl {
   httplib::Server http;
   std::thread refresher;
   std::atomic<bool> stopping{false};
+  int listen_fd = -1;  // the listening socket, whose backlog bind() raises
 
   Impl(ServeOptions o, const Extractor& e) : opt(std::move(o)), ex(e) {}
 
@@ -44,8 +48,18 @@ struct Server::Impl {
   bool may_read(const httplib::Request& req, httplib::Response& res, bool json);
   bool may_write(const httplib::Request& req, httplib::Response& res, bool json);
 
-  // The incident's dossier JSON, regenerated when the incident changed since it was stored.
-  Result<nlohmann::json> dossier_of(const std::string& incident_id);
+  // The incident's dossier JSON, regenerated when the incident changed since it was stored. Parsed
+  // dossiers are kept in memory by incident and version (a large incident's is a megabyte).
+  Result<std::shared_ptr<const nlohmann::json>> dossier_of(const std::string& incident_id);
+
+  // Rendered answers kept by a key that changes whenever what they show does (the incident's id
+  // and version): the incident page and the API's incident.
+  std::shared_ptr<const std::string> cached(const std::string& key);
+  void remember(const std::string& key, std::shared_ptr<const std::string> body);
+
+  std::mutex cache_mutex;
+  std::unordered_map<std::string, std::pair<int64_t, std::shared_ptr<const nlohmann::json>>> dossiers;
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> rendered;
   // A filter from query parameters (actor by any alias, victim, country, sector, cve, technique,
   // from, to, q, after, limit).
   IncidentFilter filter_from(const httplib::Request& req, std::string* error);
