@@ -281,16 +281,23 @@ void Server::Impl::page_routes() {
     std::string seen;
     std::string cookies = req.get_header_value("Cookie");
     if (size_t p = cookies.find("dossier_seen="); p != std::string::npos) seen = cookies.substr(p + 13, 20);
-    IncidentFilter all = f;
-    all.after.clear();
-    all.limit = 5000;
-    auto charted = store().find_incidents(all);
+    // The chart covers every matching incident (up to 5,000): drawn again at most every 10 s.
+    std::string chart_key = "chart:" + query_without(req, "after");
+    auto chart_html = cached_for(chart_key, 10);
+    if (!chart_html) {
+      IncidentFilter all = f;
+      all.after.clear();
+      all.limit = 5000;
+      auto charted = store().find_incidents(all);
+      chart_html = std::make_shared<const std::string>(charted.ok() && !charted->empty() ? chart(chart_data(*charted, ex.kb())) : "");
+      remember_timed(chart_key, chart_html);
+    }
     std::string body = "<h1>Incidents</h1>" + filter_form(req, "/");
     std::string filters = query_without(req, "after");
     if (!filters.empty())
       body += "<form class=\"save\" method=\"post\" action=\"/watchlists\"><input type=\"hidden\" name=\"filter\" value=\"" + h(filters) +
               "\"><label>Save this filter as a watchlist <input name=\"name\" required></label><button type=\"submit\">Save</button></form>";
-    if (charted.ok() && !charted->empty()) body += chart(chart_data(*charted, ex.kb()));
+    body += *chart_html;
     body += incident_table(incident_rows(store(), ex.kb(), *list, seen));
     if (list->empty()) body += "<p class=\"muted\">No incident matches.</p>";
     if (list->size() == f.limit) {

@@ -132,6 +132,19 @@ std::shared_ptr<const std::string> Server::Impl::cached(const std::string& key) 
   return it == rendered.end() ? nullptr : it->second;
 }
 
+std::shared_ptr<const std::string> Server::Impl::cached_for(const std::string& key, int seconds) {
+  std::lock_guard<std::mutex> lock(cache_mutex);
+  auto it = timed.find(key);
+  if (it == timed.end() || std::chrono::steady_clock::now() - it->second.first > std::chrono::seconds(seconds)) return nullptr;
+  return it->second.second;
+}
+
+void Server::Impl::remember_timed(const std::string& key, std::shared_ptr<const std::string> body) {
+  std::lock_guard<std::mutex> lock(cache_mutex);
+  if (timed.size() >= 256) timed.clear();
+  timed[key] = {std::chrono::steady_clock::now(), std::move(body)};
+}
+
 void Server::Impl::remember(const std::string& key, std::shared_ptr<const std::string> body) {
   std::lock_guard<std::mutex> lock(cache_mutex);
   if (rendered.size() >= 512) rendered.clear();

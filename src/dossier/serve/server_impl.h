@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -60,6 +61,10 @@ struct Server::Impl {
   std::mutex cache_mutex;
   std::unordered_map<std::string, std::pair<int64_t, std::shared_ptr<const nlohmann::json>>> dossiers;
   std::unordered_map<std::string, std::shared_ptr<const std::string>> rendered;
+  // Answers that may lag the store by a few seconds (the chart over every matching incident).
+  std::shared_ptr<const std::string> cached_for(const std::string& key, int seconds);
+  void remember_timed(const std::string& key, std::shared_ptr<const std::string> body);
+  std::unordered_map<std::string, std::pair<std::chrono::steady_clock::time_point, std::shared_ptr<const std::string>>> timed;
   // A filter from query parameters (actor by any alias, victim, country, sector, cve, technique,
   // from, to, q, after, limit).
   IncidentFilter filter_from(const httplib::Request& req, std::string* error);
