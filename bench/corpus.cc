@@ -1,5 +1,7 @@
 #include "corpus.h"
 
+#include "dossier/util/text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <ctime>
@@ -89,20 +91,7 @@ std::string weekday(int64_t t) {
   return buf;
 }
 
-std::string xml_escape(const std::string& s) {
-  std::string o;
-  o.reserve(s.size() + 16);
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
+std::string xml_escape(const std::string& s) { return escape_markup(s); }
 
 std::string slug(const std::string& s) {
   std::string o;

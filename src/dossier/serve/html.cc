@@ -4,33 +4,10 @@
 
 namespace dossier::web {
 
-std::string h(std::string_view s) {
-  std::string o;
-  o.reserve(s.size() + 16);
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      case '\'': o += "&#39;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
-
-namespace {
-bool linkable(const std::string& url) {
-  if (!starts_with_icase(url, "http://") && !starts_with_icase(url, "https://")) return false;
-  for (unsigned char c : url)
-    if (c <= 0x20 || c == 0x7F || c == '<' || c == '>' || c == '"' || c == '\'' || c == '\\' || c == '`') return false;
-  return true;
-}
-}  // namespace
+std::string h(std::string_view s) { return escape_markup(s); }
 
 std::string link(const std::string& url, const std::string& text) {
-  if (!linkable(url)) return h(text);
+  if (!is_linkable_url(url)) return h(text);
   return "<a href=\"" + h(url) + "\" rel=\"noopener noreferrer\" target=\"_blank\">" + h(text) + "</a>";
 }
 

@@ -53,30 +53,11 @@ std::string md_keeping_markers(const std::string& s) {
   return o + md(s.substr(plain));
 }
 
-std::string h(const std::string& s) {
-  std::string o;
-  o.reserve(s.size() + 8);
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
+std::string h(const std::string& s) { return escape_markup(s); }
 
 // Only http(s) URLs become links, and only when nothing in them could end the link or hide a
-// scheme (white space and control characters, which browsers drop from "java<TAB>script:", quotes,
-// angle brackets, backslashes). Anything else is shown as text.
-bool linkable_url(const std::string& url) {
-  if (!starts_with_icase(url, "http://") && !starts_with_icase(url, "https://")) return false;
-  for (unsigned char c : url)
-    if (c <= 0x20 || c == 0x7F || c == '<' || c == '>' || c == '"' || c == '\\' || c == '`') return false;
-  return true;
-}
+// scheme (util/text.h). Anything else is shown as text.
+bool linkable_url(const std::string& url) { return is_linkable_url(url); }
 
 const char* kNotReported = "Not reported in the sources.";
 

@@ -326,4 +326,27 @@ bool looks_like_indicator_line(std::string_view line) {
   return false;
 }
 
+std::string escape_markup(std::string_view s) {
+  std::string o;
+  o.reserve(s.size() + 16);
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      case '\'': o += "&#39;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+bool is_linkable_url(std::string_view url) {
+  if (!starts_with_icase(url, "http://") && !starts_with_icase(url, "https://")) return false;
+  for (unsigned char c : url)
+    if (c <= 0x20 || c == 0x7F || c == '<' || c == '>' || c == '"' || c == '\'' || c == '\\' || c == '`') return false;
+  return true;
+}
+
 }  // namespace dossier

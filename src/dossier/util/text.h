@@ -50,4 +50,11 @@ bool looks_like_indicator_line(std::string_view line);
 
 std::string json_escape_for_log(std::string_view s);
 
+// Text as HTML or XML text or attribute value: & < > " ' become entities.
+std::string escape_markup(std::string_view s);
+// An http(s) URL that may become a link: nothing in it could end an attribute or hide a scheme
+// (white space and control characters, which browsers drop from "java<TAB>script:", quotes,
+// angle brackets, backslashes, backticks).
+bool is_linkable_url(std::string_view url);
+
 }  // namespace dossier
