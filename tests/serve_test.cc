@@ -254,6 +254,8 @@ TEST_F(ServeTest, IncidentPageAndApiCarryCitationsAndEvidence) {
   for (const char* part : {"Key points", "Incident report", "Where the sources disagree", "Why these articles are together", "class=\"cite\"",
                            "id=\"src-1\"", "Techniques (ATT&amp;CK)", "Merge incident", "Split the selected"})
     EXPECT_NE(r->body.find(part), std::string::npos) << part;
+  // Why the articles are together: the entities they share, APT31 among them.
+  EXPECT_NE(r->body.find("<span class=\"badge\">actor</span> APT31"), std::string::npos);
   // A marker names its claim and source; the server gives that source's sentence for it.
   size_t at = r->body.find("data-claim=\"");
   ASSERT_NE(at, std::string::npos);

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "dossier/cluster/clusterer.h"
+#include "dossier/cluster/profile.h"
 #include "dossier/pipeline/dossiers.h"
 #include "dossier/pipeline/stored.h"
 #include "dossier/serve/html.h"
@@ -394,14 +395,45 @@ void Server::Impl::page_routes() {
     b += "<section id=\"sources\"><h2>Sources</h2>" + sources_html(d) + "</section>";
     // Why these articles are together, and the corrections an analyst can make.
     auto members = store().incident_members(id);
-    b += "<section id=\"why\"><h2>Why these articles are together</h2><form method=\"post\" action=\"/incidents/" + h(id) +
-         "/split\"><table><thead><tr><th></th><th>Article</th><th>Outlet</th><th>Joined with score</th><th>Placed by</th></tr></thead><tbody>";
+    // The evidence that holds each article here: the specific entities (actors, victims, CVEs,
+    // indicators, names) it shares with other articles of the incident, the most shared first.
+    std::map<std::string, std::vector<std::string>> keys_of;
+    std::map<std::string, int> shared_by;
+    if (members.ok()) {
+      auto profiles = stored_profiles(store(), ex);
+      for (const auto& m : *members) {
+        auto p = profiles(m.article.id);
+        if (!p.ok()) continue;
+        for (const auto& k : p->keys) {
+          if (k.kind == KeyKind::Country || k.kind == KeyKind::Agency) continue;
+          keys_of[m.article.id].push_back(k.key);
+          ++shared_by[k.key];
+        }
+      }
+    }
+    auto key_label = [&](const std::string& key) {
+      size_t colon = key.find(':');
+      std::string kind = key.substr(0, colon), value = colon == std::string::npos ? key : key.substr(colon + 1);
+      if (kind == "actor") value = actor_name(ex.kb(), value);
+      if (kind == "victim" && value.size() > 3 && value[2] == ':') value = value.substr(3);
+      return "<span class=\"badge\">" + h(kind) + "</span> " + h(value) + " <span class=\"muted\">(" + std::to_string(shared_by[key]) + ")</span>";
+    };
+    b += "<section id=\"why\"><h2>Why these articles are together</h2><p class=\"muted\">Each article's similarity to the incident when it joined, "
+         "who placed it, and the entities it shares with other articles here (in how many).</p><form method=\"post\" action=\"/incidents/" + h(id) +
+         "/split\"><table><thead><tr><th></th><th>Article</th><th>Outlet</th><th>Joined with score</th><th>Placed by</th><th>Shared entities</th></tr></thead><tbody>";
     if (members.ok())
-      for (const auto& m : *members)
+      for (const auto& m : *members) {
+        std::vector<std::string> keys = keys_of[m.article.id];
+        std::stable_sort(keys.begin(), keys.end(), [&](const std::string& x, const std::string& y) { return shared_by[x] > shared_by[y]; });
+        std::string shared;
+        size_t shown = 0;
+        for (const auto& k : keys)
+          if (shared_by[k] >= 2 && shown++ < 6) shared += (shared.empty() ? "" : ", ") + key_label(k);
         b += "<tr><td><input type=\"checkbox\" name=\"article\" value=\"" + h(m.article.id) + "\" aria-label=\"select\"></td><td><a href=\"/articles/" +
              h(m.article.id) + "\">" + h(m.article.title) + "</a></td><td>" + h(m.article.outlet) + "</td><td class=\"num\">" +
              (m.score > 0 ? std::to_string(m.score).substr(0, 5) : "founded it") + "</td><td>" + (m.pinned ? "an analyst" : "clustering") +
-             "</td></tr>";
+             "</td><td>" + (shared.empty() ? "<span class=\"muted\">-</span>" : shared) + "</td></tr>";
+      }
     b += "</tbody></table><button type=\"submit\">Split the selected articles into a new incident</button></form>"
          "<form method=\"post\" action=\"/incidents/" + h(id) + "/merge\" class=\"inline\"><label>Merge incident <input name=\"other\" "
          "placeholder=\"incident id\" required></label> <button type=\"submit\">into this one</button></form>"
