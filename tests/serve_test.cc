@@ -361,6 +361,24 @@ TEST_F(ServeTest, FeedsAddListExportRemove) {
   auto del = c.Delete(("/api/v1/feeds/" + std::to_string(feed["id"].get<int64_t>())).c_str(), auth);
   ASSERT_TRUE(del);
   EXPECT_EQ(del->status, 204);
+  // An OPML list in: its http(s) feeds registered, other schemes ignored; what is not OPML refused.
+  auto imported = c.Post("/api/v1/feeds/import", auth,
+                         "<opml version=\"2.0\"><body><outline xmlUrl=\"https://one.example/rss\"/><outline xmlUrl=\"https://two.example/atom\"/>"
+                         "<outline xmlUrl=\"file:///etc/passwd\"/></body></opml>",
+                         "text/x-opml");
+  ASSERT_TRUE(imported);
+  ASSERT_EQ(imported->status, 200) << imported->body;
+  json count = json::parse(imported->body);
+  expect_matches("/api/v1/feeds/import", "post", 200, count);
+  EXPECT_EQ(count["imported"], 2);
+  auto not_opml = c.Post("/api/v1/feeds/import", auth, "<rss><channel><title>x</title></channel></rss>", "text/x-opml");
+  ASSERT_TRUE(not_opml);
+  EXPECT_EQ(not_opml->status, 400);
+  json after = get_json("/api/v1/feeds", 200, "/api/v1/feeds");
+  std::set<std::string> urls;
+  for (const auto& f : after["items"]) urls.insert(f["url"]);
+  EXPECT_TRUE(urls.count("https://one.example/rss") && urls.count("https://two.example/atom"));
+  EXPECT_FALSE(urls.count("file:///etc/passwd"));
 }
 
 TEST_F(ServeTest, CorrectionsMergeAndSplit) {

@@ -258,6 +258,12 @@ void Server::Impl::api_routes() {
     if (!f.ok()) return json_error(res, 500, f.error());
     send_json(res, feed_json(*f), 201);
   });
+  http.Post("/api/v1/feeds/import", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!may_write(req, res, true)) return;
+    auto added = import_opml(req.body);
+    if (!added.ok()) return json_error(res, 400, added.error());
+    send_json(res, {{"imported", *added}});
+  });
   http.Delete(R"(/api/v1/feeds/([0-9]+))", [this](const httplib::Request& req, httplib::Response& res) {
     if (!may_write(req, res, true)) return;
     auto gone = store().remove_feed(req.matches[1]);
@@ -411,6 +417,10 @@ json openapi_document() {
   paths["/api/v1/watchlists/{id}"]["delete"] = write("Delete a watchlist", json::array({pp("id")}), nullptr, {{"204", {{"description", "Deleted"}}}, {"404", error_response}});
   paths["/api/v1/feeds"]["get"] = get("Registered feeds and their health", none, {{"200", ok(page("Feed"))}});
   paths["/api/v1/feeds"]["post"] = write("Register a feed", none, body(obj({"url"}, {{"url", str}, {"title", str}})), {{"201", ok(ref("Feed"))}});
+  json opml_body = {{"required", true}};
+  opml_body["content"]["text/x-opml"]["schema"] = str;
+  paths["/api/v1/feeds/import"]["post"] = write("Register every feed an OPML list names", none, opml_body,
+                                                {{"200", ok(obj({"imported"}, {{"imported", integer}}))}});
   paths["/api/v1/feeds/{id}"]["delete"] = write("Remove a feed", json::array({pp("id")}), nullptr, {{"204", {{"description", "Removed"}}}, {"404", error_response}});
   json op_enum = str;
   op_enum["enum"] = json::array({"merge", "split", "move"});

@@ -681,7 +681,9 @@ void Server::Impl::page_routes() {
              std::to_string(f.consecutive_failures) + "</td><td>" + h(f.next_due) + "</td><td><form method=\"post\" action=\"/feeds/remove\">"
              "<input type=\"hidden\" name=\"url\" value=\"" + h(f.url) + "\"><button type=\"submit\">Remove</button></form></td></tr>";
     b += "</tbody></table><form method=\"post\" action=\"/feeds\"><label>Add a feed <input type=\"url\" name=\"url\" required></label> "
-         "<button type=\"submit\">Add</button></form>";
+         "<button type=\"submit\">Add</button></form><form method=\"post\" action=\"/feeds/import\"><label>Import an OPML list "
+         "<textarea name=\"opml\" rows=\"4\" cols=\"80\" required placeholder=\"&lt;opml&gt;...\"></textarea></label> "
+         "<button type=\"submit\">Import</button></form>";
     send_page(res, "Feeds", b, "feeds");
   });
   http.Post("/feeds", [this](const httplib::Request& req, httplib::Response& res) {
@@ -690,6 +692,12 @@ void Server::Impl::page_routes() {
     if (!starts_with_icase(url, "http://") && !starts_with_icase(url, "https://")) return html_error(res, 400, "A feed is an http(s) URL.");
     auto f = store().add_feed(url, "");
     if (!f.ok()) return html_error(res, 500, f.error());
+    redirect(res, "/feeds");
+  });
+  http.Post("/feeds/import", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!may_write(req, res, false)) return;
+    auto added = import_opml(param(req, "opml"));
+    if (!added.ok()) return html_error(res, 400, added.error());
     redirect(res, "/feeds");
   });
   http.Post("/feeds/remove", [this](const httplib::Request& req, httplib::Response& res) {

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include "dossier/ingest/feed.h"
 #include "dossier/pipeline/dossiers.h"
 #include "dossier/serve/html.h"
 #include "dossier/serve/server_impl.h"
@@ -202,6 +203,20 @@ IncidentFilter Server::Impl::filter_from_json(const json& j) {
     for (const auto& [k, v] : j.items())
       if (v.is_string()) fake.params.emplace(k, v.get<std::string>());
   return filter_from(fake, nullptr);
+}
+
+Result<size_t> Server::Impl::import_opml(const std::string& opml) {
+  auto parsed = parse_feed(opml, "");
+  if (!parsed.ok()) return Error{"not an OPML list: " + parsed.error()};
+  if (parsed->format != "opml") return Error{"not an OPML list (a " + parsed->format + " feed)"};
+  size_t n = 0;
+  for (const auto& url : parsed->feed_urls) {
+    if (!starts_with_icase(url, "http://") && !starts_with_icase(url, "https://")) continue;
+    auto f = store().add_feed(url, "");
+    if (!f.ok()) return Error{f.error()};
+    ++n;
+  }
+  return n;
 }
 
 void Server::Impl::refresh_stale_dossiers() {

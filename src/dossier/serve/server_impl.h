@@ -72,6 +72,9 @@ struct Server::Impl {
   nlohmann::json filter_json(const httplib::Request& req);
   IncidentFilter filter_from_json(const nlohmann::json& j);
 
+  // Registers every http(s) feed an OPML list names; returns how many it listed.
+  Result<size_t> import_opml(const std::string& opml);
+
   void routes();
   void page_routes();
   void api_routes();
