@@ -303,8 +303,10 @@ TEST_F(ServeTest, WritesNeedAWriteToken) {
   auto read_only = c.Post("/api/v1/watchlists", {{"Authorization", "Bearer " + *read_token_}}, body, "application/json");
   ASSERT_TRUE(read_only);
   EXPECT_EQ(read_only->status, 403);
-  auto forged = c.Post("/api/v1/watchlists", {{"Authorization", "Bearer " + write_token_->substr(0, write_token_->size() - 1) + "0"}}, body,
-                       "application/json");
+  // The write token with its last digit changed (to another digit, whatever it was).
+  std::string altered = *write_token_;
+  altered.back() = altered.back() == '0' ? '1' : '0';
+  auto forged = c.Post("/api/v1/watchlists", {{"Authorization", "Bearer " + altered}}, body, "application/json");
   ASSERT_TRUE(forged);
   EXPECT_EQ(forged->status, 401);
   auto bad = c.Post("/api/v1/watchlists", {{"Authorization", "Bearer " + *write_token_}}, "not json", "application/json");
