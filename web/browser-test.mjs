@@ -1,6 +1,7 @@
 // The browser test: Debian's chromium driven by playwright-core (no browser download) against a
 // running `dossier serve`. It opens the incidents page, filters by an actor alias, opens an
-// incident, clicks a citation marker and reads the cited sentence, runs a search, signs in with a
+// incident, clicks a citation marker and reads the cited sentence, opens a victim's page and charts
+// its incidents by sector, runs a search, signs in with a
 // token, saves a watchlist and reads its Atom feed, merges two incidents, and opens an article
 // written to attack the page: no dialog may open and no script error or CSP violation may occur.
 // Screenshots go to $OUT. Usage: BASE=http://127.0.0.1:PORT TOKEN=... OUT=dir node browser-test.mjs
@@ -53,6 +54,17 @@ try {
   check(cited.length > 40 && /\[\d+\]/.test(cited), "a citation marker opens the cited sentence with its source");
   check((await page.locator(".matrix .technique").count()) >= 0, "the technique matrix renders");
   await page.screenshot({ path: `${out}/incident.png`, fullPage: false });
+
+  // A victim's page from the victims index: its incidents, and the chart split by sector.
+  await page.goto(base + "/victims");
+  await page.locator("main table a").first().click();
+  await page.waitForSelector("table.incidents");
+  const victimRows = await page.locator("table.incidents tbody tr").count();
+  check(victimRows >= 1, `a victim's page lists its incidents (${victimRows})`);
+  await page.click("p.chart-by a:has-text('sector')");
+  await page.waitForSelector("figcaption:has-text('sectors')");
+  check((await page.locator("#chart canvas, #chart .u-over").count()) > 0, "the chart splits the victim's incidents by sector");
+  await page.screenshot({ path: `${out}/victim.png` });
 
   // Search.
   await page.fill("header form.quick input[name=q]", "LockBit");

@@ -34,6 +34,10 @@ std::vector<DossierFacet> dossier_facets(const Dossier& d) {
     for (const auto& [label, kind] : kDetails)
       if (fact.label == label)
         for (const auto& v : fact.values) {
+          // The name the headlines are about is no victim a source named.
+          if (std::string(kind) == "victim" && v.text.size() > kHeadlineSubjectNote.size() &&
+              v.text.compare(v.text.size() - kHeadlineSubjectNote.size(), std::string::npos, kHeadlineSubjectNote) == 0)
+            continue;
           // "Org (Country): the assets hit" names the organisation first.
           std::string value = std::string(kind) == "victim" ? v.text.substr(0, v.text.find(": ")) : v.text;
           out.push_back(DossierFacet{kind, value, value});

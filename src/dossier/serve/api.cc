@@ -1,4 +1,8 @@
 // The JSON API under /api/v1/ and its OpenAPI 3.1 description.
+#include <algorithm>
+#include <cctype>
+#include <set>
+
 #include "dossier/cluster/clusterer.h"
 #include "dossier/pipeline/dossiers.h"
 #include "dossier/pipeline/stored.h"
@@ -66,10 +70,8 @@ void Server::Impl::api_routes() {
     auto list = store().find_incidents(f);
     if (!list.ok()) return json_error(res, 400, list.error());
     json items = json::array();
-    for (const auto& r : *list) {
-      auto facets = store().incident_facets(r.id);
-      items.push_back(incident_json(r, facets.ok() ? *facets : std::vector<DossierFacet>{}, ex.kb()));
-    }
+    auto facets = facets_for(store(), *list);
+    for (const auto& r : *list) items.push_back(incident_json(r, facets[r.id], ex.kb()));
     send_json(res, page_of(items, list->size() == f.limit && !list->empty() ? cursor_of(list->back()) : ""));
   });
 
@@ -97,31 +99,24 @@ void Server::Impl::api_routes() {
   http.Get("/api/v1/articles", [this](const httplib::Request& req, httplib::Response& res) {
     if (!may_read(req, res, true)) return;
     // Newest first by ingest order; the cursor is the last id of the previous page.
-    ArticleQuery aq;
-    auto all = store().list_articles(aq);
-    if (!all.ok()) return json_error(res, 500, all.error());
     size_t limit = 50;
     if (req.has_param("limit")) {
       long n = std::strtol(req.get_param_value("limit").c_str(), nullptr, 10);
       if (n < 1 || n > 500) return json_error(res, 400, "limit must be a number from 1 to 500");
       limit = static_cast<size_t>(n);
     }
-    std::string after = req.has_param("after") ? req.get_param_value("after") : "";
+    ArticleQuery aq;
+    aq.newest_first = true;
+    aq.limit = limit + 1;  // one more tells whether a next page exists
+    aq.after_id = req.has_param("after") ? req.get_param_value("after") : "";
+    if (!aq.after_id.empty() && !std::all_of(aq.after_id.begin(), aq.after_id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); }))
+      return json_error(res, 400, "bad cursor");
+    auto page = store().list_articles(aq);
+    if (!page.ok()) return json_error(res, aq.after_id.empty() ? 500 : 400, aq.after_id.empty() ? page.error() : "bad cursor");
     json items = json::array();
-    bool started = after.empty();
     std::string next;
-    for (auto it = all->rbegin(); it != all->rend(); ++it) {
-      if (!started) {
-        started = it->id == after;
-        continue;
-      }
-      if (items.size() == limit) {
-        next = items.back()["id"];
-        break;
-      }
-      items.push_back(article_json(*it, false));
-    }
-    if (!after.empty() && !started) return json_error(res, 400, "bad cursor");
+    for (size_t i = 0; i < page->size() && i < limit; ++i) items.push_back(article_json((*page)[i], false));
+    if (page->size() > limit) next = (*page)[limit - 1].id;
     send_json(res, page_of(items, next));
   });
 
@@ -161,6 +156,26 @@ void Server::Impl::api_routes() {
                     {"sponsor_state", a->sponsor_state},
                     {"attack_techniques", a->techniques},
                     {"incidents", incidents}});
+  });
+
+  // The values of a facet across dossiers (the actors, victims, sectors, countries, CVEs and
+  // techniques pages), most incidents first.
+  http.Get(R"(/api/v1/facets/([a-z]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!may_read(req, res, true)) return;
+    static const std::set<std::string> kinds{"actor", "victim", "sector", "country", "cve", "technique"};
+    std::string kind = req.matches[1];
+    if (!kinds.count(kind)) return json_error(res, 404, "no facet " + kind + " (actor, victim, sector, country, cve, technique)");
+    size_t limit = 500;
+    if (req.has_param("limit")) {
+      long n = std::strtol(req.get_param_value("limit").c_str(), nullptr, 10);
+      if (n < 1 || n > 5000) return json_error(res, 400, "limit must be a number from 1 to 5000");
+      limit = static_cast<size_t>(n);
+    }
+    auto values = store().facet_values(kind, limit);
+    if (!values.ok()) return json_error(res, 500, values.error());
+    json items = json::array();
+    for (const auto& [f, n] : *values) items.push_back({{"value", f.value}, {"label", f.label.empty() ? f.value : f.label}, {"incidents", n}});
+    send_json(res, {{"kind", kind}, {"items", items}});
   });
 
   http.Get("/api/v1/search", [this](const httplib::Request& req, httplib::Response& res) {
@@ -214,11 +229,10 @@ void Server::Impl::api_routes() {
     IncidentFilter f = filter_from_json(filter);
     f.limit = 200;
     json items = json::array();
-    if (auto list = store().find_incidents(f); list.ok())
-      for (const auto& r : *list) {
-        auto facets = store().incident_facets(r.id);
-        items.push_back(incident_json(r, facets.ok() ? *facets : std::vector<DossierFacet>{}, ex.kb()));
-      }
+    if (auto list = store().find_incidents(f); list.ok()) {
+      auto facets = facets_for(store(), *list);
+      for (const auto& r : *list) items.push_back(incident_json(r, facets[r.id], ex.kb()));
+    }
     send_json(res, {{"id", (*w)->id}, {"name", (*w)->name}, {"filter", filter}, {"created_at", (*w)->created_at}, {"incidents", items}});
   });
   http.Delete(R"(/api/v1/watchlists/([0-9a-f]+))", [this](const httplib::Request& req, httplib::Response& res) {
@@ -374,6 +388,7 @@ json openapi_document() {
                               {"aliases", array_of(obj({"name"}, {{"name", str}, {"ambiguous", boolean}}))},
                               {"attack_techniques", strings},
                               {"incidents", array_of(obj({"id", "title"}, {{"id", str}, {"title", str}, {"last_seen", str}}))}});
+  schemas["FacetValue"] = obj({"value", "label", "incidents"}, {{"value", str}, {"label", str}, {"incidents", integer}});
   json kind = str;
   kind["enum"] = json::array({"article", "dossier"});
   schemas["SearchHit"] = obj({"kind", "id", "title", "snippet"}, {{"kind", kind}, {"id", str}, {"incident_id", nullable_str}, {"title", str}, {"snippet", str}});
@@ -409,6 +424,11 @@ json openapi_document() {
                                          {{"200", ok(page("ArticleSummary"))}, {"400", error_response}});
   paths["/api/v1/articles/{id}"]["get"] = get("An article with its text", json::array({pp("id")}), {{"200", ok(ref("Article"))}, {"404", error_response}});
   paths["/api/v1/actors/{id}"]["get"] = get("An actor by id or any name: aliases, incidents", json::array({pp("id")}), {{"200", ok(ref("ActorPage"))}, {"404", error_response}});
+  json facet_kind = pp("kind");
+  facet_kind["schema"]["enum"] = json::array({"actor", "victim", "sector", "country", "cve", "technique"});
+  paths["/api/v1/facets/{kind}"]["get"] =
+      get("Values of a facet across dossiers, most incidents first", json::array({facet_kind, qp("limit", "At most, 1 to 5000 (default 500)")}),
+          {{"200", ok(obj({"kind", "items"}, {{"kind", str}, {"items", array_of(ref("FacetValue"))}}))}, {"400", error_response}, {"404", error_response}});
   paths["/api/v1/search"]["get"] = get("Full-text search over dossiers and articles", json::array({qp("q", "Words")}), {{"200", ok(page("SearchHit"))}, {"400", error_response}});
   paths["/api/v1/watchlists"]["get"] = get("Watchlists", none, {{"200", ok(page("Watchlist"))}});
   paths["/api/v1/watchlists"]["post"] = write("Save a filter as a watchlist", none, body(obj({"name"}, {{"name", str}, {"filter", {{"type", "object"}}}})),

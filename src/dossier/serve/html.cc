@@ -75,6 +75,7 @@ std::string page(const std::string& title, const std::string& body, const std::s
          "<script src=\"/static/htmx.min.js\" defer></script>\n<script src=\"/static/uPlot.iife.min.js\" defer></script>\n"
          "<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n<header class=\"top\"><a class=\"brand\" href=\"/\">dossier</a><nav>" +
          nav("/", "Incidents", "incidents") + nav("/search", "Search", "search") + nav("/actors", "Actors", "actors") +
+         nav("/victims", "Victims", "victims") + nav("/sectors", "Sectors", "sectors") + nav("/countries", "Countries", "countries") +
          nav("/watchlists", "Watchlists", "watchlists") + nav("/feeds", "Feeds", "feeds") + nav("/login", "Token", "login") +
          "</nav><form class=\"quick\" action=\"/search\" method=\"get\"><input type=\"search\" name=\"q\" placeholder=\"Search articles and dossiers\" aria-label=\"Search\"></form></header>\n<main>\n" +
          body + "\n</main>\n</body>\n</html>\n";

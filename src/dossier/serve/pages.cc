@@ -61,42 +61,70 @@ std::string filter_form(const httplib::Request& req, const std::string& action) 
          field("to", "To", "date") + field("q", "Words") + "<button type=\"submit\">Filter</button></form>";
 }
 
-std::string query_without(const httplib::Request& req, const char* drop) {
+std::string query_without(const httplib::Request& req, const char* drop, const char* drop2 = "") {
   std::string out;
   for (const auto& [k, v] : req.params) {
-    if (k == drop || v.empty()) continue;
+    if (k == drop || k == drop2 || v.empty()) continue;
     out += (out.empty() ? "" : "&") + web::q(k) + "=" + web::q(v);
   }
   return out;
 }
 
-// Monthly counts of incidents (by first seen), split by the most frequent actors: the data of the
-// chart, as JSON in a data attribute (app.js draws it; without script the table below says it).
-json chart_data(const std::vector<IncidentRecord>& all, const KnowledgeBase& kb) {
-  std::map<std::string, std::map<std::string, int>> by_month;  // month -> series -> count
-  std::map<std::string, int> actor_counts;
-  for (const auto& r : all)
-    for (const auto& a : r.actors) ++actor_counts[a];
+// What a chart splits incidents by: the responsible actors, or a facet of their dossiers.
+struct ChartBy {
+  const char* key;    // the `by` parameter
+  const char* label;  // for the caption
+};
+constexpr ChartBy kChartBy[] = {{"actor", "actors"}, {"sector", "sectors"}, {"country", "countries"}};
+
+const ChartBy& chart_by(const httplib::Request& req) {
+  std::string by = req.has_param("by") ? req.get_param_value("by") : "";
+  for (const auto& c : kChartBy)
+    if (by == c.key) return c;
+  return kChartBy[0];
+}
+
+// Monthly counts of incidents (by first seen), all and split by the four most frequent values of
+// `by`: the data of the chart, as JSON in a data attribute (app.js draws it; without script the
+// table below says it).
+json chart_data(Store& store, const std::vector<IncidentRecord>& all, const KnowledgeBase& kb, const ChartBy& by) {
+  // The series names of each incident.
+  std::vector<std::vector<std::string>> names_of(all.size());
+  if (std::string(by.key) == "actor") {
+    for (size_t i = 0; i < all.size(); ++i)
+      for (const auto& a : all[i].actors) names_of[i].push_back(actor_name(kb, a));
+  } else {
+    auto facets = facets_for(store, all);
+    for (size_t i = 0; i < all.size(); ++i)
+      for (const auto& f : facets[all[i].id])
+        if (f.kind == by.key) names_of[i].push_back(f.label.empty() ? f.value : f.label);
+  }
+  std::map<std::string, int> counts;
+  for (const auto& ns : names_of)
+    for (const auto& n : std::set<std::string>(ns.begin(), ns.end())) ++counts[n];
   std::vector<std::pair<int, std::string>> top;
-  for (const auto& [a, n] : actor_counts) top.emplace_back(-n, a);
+  for (const auto& [n, c] : counts) top.emplace_back(-c, n);
   std::sort(top.begin(), top.end());
   if (top.size() > 4) top.resize(4);
-  for (const auto& r : all) {
+  std::map<std::string, std::map<std::string, int>> by_month;  // month -> series -> count
+  for (size_t i = 0; i < all.size(); ++i) {
+    const auto& r = all[i];
     if (r.first_seen.size() < 7) continue;
-    std::string month = r.first_seen.substr(0, 7);
-    ++by_month[month]["All"];
-    for (const auto& [n, a] : top)
-      if (std::find(r.actors.begin(), r.actors.end(), a) != r.actors.end()) ++by_month[month][actor_name(kb, a)];
+    auto& month = by_month[r.first_seen.substr(0, 7)];
+    ++month["\x01all"];
+    for (const auto& [c, n] : top)
+      if (std::find(names_of[i].begin(), names_of[i].end(), n) != names_of[i].end()) ++month[n];
   }
-  json j = {{"months", json::array()}, {"series", json::array()}};
-  std::vector<std::string> names{"All"};
-  for (const auto& [n, a] : top) names.push_back(actor_name(kb, a));
-  for (const auto& [m, counts] : by_month) j["months"].push_back(m);
-  for (const auto& name : names) {
+  json j = {{"by", by.key}, {"caption", std::string("Incidents per month (first seen), all and by the most frequent ") + by.label},
+            {"months", json::array()}, {"series", json::array()}};
+  std::vector<std::pair<std::string, std::string>> series{{"\x01all", "All"}};
+  for (const auto& [c, n] : top) series.emplace_back(n, n);
+  for (const auto& [m, c] : by_month) j["months"].push_back(m);
+  for (const auto& [key, name] : series) {
     json values = json::array();
-    for (const auto& [m, counts] : by_month) {
-      auto it = counts.find(name);
-      values.push_back(it == counts.end() ? 0 : it->second);
+    for (const auto& [m, c] : by_month) {
+      auto it = c.find(key);
+      values.push_back(it == c.end() ? 0 : it->second);
     }
     j["series"].push_back({{"name", name}, {"values", values}});
   }
@@ -105,9 +133,9 @@ json chart_data(const std::vector<IncidentRecord>& all, const KnowledgeBase& kb)
 
 std::string incident_rows(Store& store, const KnowledgeBase& kb, const std::vector<IncidentRecord>& list, const std::string& seen) {
   std::string rows;
+  auto facets = facets_for(store, list);
   for (const auto& r : list) {
-    auto facets = store.incident_facets(r.id);
-    std::vector<DossierFacet> fs = facets.ok() ? *facets : std::vector<DossierFacet>{};
+    const std::vector<DossierFacet>& fs = facets[r.id];
     std::string actor = facet_links(fs, "actor", "actor", 2);
     if (actor.find("muted") != std::string::npos && !r.actors.empty())
       actor = "<a href=\"/actors/" + web::q(r.actors.front()) + "\">" + h(actor_name(kb, r.actors.front())) + "</a>";
@@ -137,8 +165,23 @@ std::string chart(const json& data) {
     table += "</tr>";
   }
   table += "</tbody></table>";
-  return "<figure class=\"chart\"><figcaption>Incidents per month (first seen), all and by the most frequent actors</figcaption>"
+  return "<figure class=\"chart\"><figcaption>" + h(data["caption"].get<std::string>()) + "</figcaption>"
          "<div id=\"chart\" data-chart=\"" + h(data.dump()) + "\"></div><details><summary>As a table</summary>" + table + "</details></figure>";
+}
+
+// Links that draw the chart of the same incidents split another way.
+std::string chart_switch(const httplib::Request& req, const std::string& path, const ChartBy& current) {
+  std::string base_no_cursor = query_without(req, "by", "after");
+  std::string out = "<p class=\"chart-by\">Chart by: ";
+  for (const auto& c : kChartBy) {
+    if (&c != &kChartBy[0]) out += " · ";
+    if (&c == &current) {
+      out += "<strong>" + std::string(c.key) + "</strong>";
+      continue;
+    }
+    out += "<a href=\"" + h(path + "?" + base_no_cursor + (base_no_cursor.empty() ? "" : "&") + "by=" + c.key) + "\">" + c.key + "</a>";
+  }
+  return out + "</p>";
 }
 
 // ---- The incident page ----
@@ -283,6 +326,7 @@ void Server::Impl::page_routes() {
     std::string cookies = req.get_header_value("Cookie");
     if (size_t p = cookies.find("dossier_seen="); p != std::string::npos) seen = cookies.substr(p + 13, 20);
     // The chart covers every matching incident (up to 5,000): drawn again at most every 10 s.
+    const ChartBy& by = chart_by(req);
     std::string chart_key = "chart:" + query_without(req, "after");
     auto chart_html = cached_for(chart_key, 10);
     if (!chart_html) {
@@ -290,11 +334,12 @@ void Server::Impl::page_routes() {
       all.after.clear();
       all.limit = 5000;
       auto charted = store().find_incidents(all);
-      chart_html = std::make_shared<const std::string>(charted.ok() && !charted->empty() ? chart(chart_data(*charted, ex.kb())) : "");
+      chart_html = std::make_shared<const std::string>(
+          charted.ok() && !charted->empty() ? chart(chart_data(store(), *charted, ex.kb(), by)) + chart_switch(req, "/", by) : "");
       remember_timed(chart_key, chart_html);
     }
     std::string body = "<h1>Incidents</h1>" + filter_form(req, "/");
-    std::string filters = query_without(req, "after");
+    std::string filters = query_without(req, "after", "by");
     if (!filters.empty())
       body += "<form class=\"save\" method=\"post\" action=\"/watchlists\"><input type=\"hidden\" name=\"filter\" value=\"" + h(filters) +
               "\"><label>Save this filter as a watchlist <input name=\"name\" required></label><button type=\"submit\">Save</button></form>";
@@ -550,10 +595,9 @@ void Server::Impl::page_routes() {
          h(a->sponsor_state.empty() ? "not recorded" : a->sponsor_state) + ".</p>";
     std::set<std::string> seen_techniques;
     if (list.ok())
-      for (const auto& r : *list)
-        if (auto fs = store().incident_facets(r.id); fs.ok())
-          for (const auto& fc : *fs)
-            if (fc.kind == "technique") seen_techniques.insert(fc.value);
+      for (const auto& [id, fs] : facets_for(store(), *list))
+        for (const auto& fc : fs)
+          if (fc.kind == "technique") seen_techniques.insert(fc.value);
     b += "<h2>Techniques</h2><table><thead><tr><th>Technique</th><th>In the news</th><th>ATT&amp;CK records it</th></tr></thead><tbody>";
     std::set<std::string> all(seen_techniques.begin(), seen_techniques.end());
     all.insert(a->techniques.begin(), a->techniques.end());
@@ -567,6 +611,84 @@ void Server::Impl::page_routes() {
     if (list.ok()) b += incident_table(incident_rows(store(), ex.kb(), *list, ""));
     send_page(res, a->name, b, "actors");
   });
+
+  // ---- Victims, sectors, countries: an index of each, and a page per value ----
+  struct FacetPage {
+    const char* kind;   // dossier facet kind
+    const char* path;   // /victims
+    const char* title;  // of the index
+    const char* one;    // what one value is called
+    const char* related[3];  // facet kinds shown beside the incidents
+  };
+  static const FacetPage kFacetPages[] = {
+      {"victim", "/victims", "Victims in the news", "Victim", {"actor", "sector", "country"}},
+      {"sector", "/sectors", "Sectors in the news", "Sector", {"actor", "victim", "country"}},
+      {"country", "/countries", "Countries in the news", "Country", {"actor", "victim", "sector"}},
+  };
+  for (const FacetPage& page : kFacetPages) {
+    const FacetPage* p = &page;
+    http.Get(p->path, [this, p](const httplib::Request& req, httplib::Response& res) {
+      if (!may_read(req, res, false)) return;
+      auto values = store().facet_values(p->kind, 1000);
+      std::string b = "<h1>" + h(p->title) + "</h1><table><thead><tr><th>" + h(p->one) + "</th><th>Incidents</th></tr></thead><tbody>";
+      if (values.ok())
+        for (const auto& [f, n] : *values)
+          b += "<tr><td><a href=\"" + std::string(p->path) + "/" + web::q(f.value) + "\">" + h(f.label.empty() ? f.value : f.label) +
+               "</a></td><td class=\"num\">" + std::to_string(n) + "</td></tr>";
+      if (!values.ok() || values->empty()) b += "<tr><td colspan=\"2\" class=\"muted\">None yet.</td></tr>";
+      send_page(res, p->title, b + "</tbody></table>", p->path + 1);
+    });
+    http.Get(std::string(p->path) + "/(.+)", [this, p](const httplib::Request& req, httplib::Response& res) {
+      if (!may_read(req, res, false)) return;
+      std::string value = req.matches[1];
+      IncidentFilter f;
+      f.limit = 500;
+      (std::string(p->kind) == "victim" ? f.victim : std::string(p->kind) == "sector" ? f.sector : f.country) = value;
+      auto list = store().find_incidents(f);
+      if (!list.ok()) return html_error(res, 500, list.error());
+      // Only incidents with this exact value (the victim and sector filters also match longer names).
+      auto facets = facets_for(store(), *list);
+      std::vector<IncidentRecord> exact;
+      std::string label = value;
+      for (const auto& r : *list)
+        for (const auto& fc : facets[r.id])
+          if (fc.kind == p->kind && fc.value == value) {
+            if (!fc.label.empty()) label = fc.label;
+            exact.push_back(r);
+            break;
+          }
+      if (exact.empty()) return html_error(res, 404, std::string("No incident has the ") + p->kind + " " + value + ".");
+      std::string b = "<h1>" + h(label) + "</h1><p class=\"meta\">" + h(p->one) + " of " + std::to_string(exact.size()) +
+                      (exact.size() == 1 ? " incident" : " incidents") + (exact.size() == f.limit ? " (the newest shown)" : "") + "</p>";
+      // What else these incidents have: who, what and where, most frequent first.
+      for (const char* kind : p->related) {
+        std::map<std::string, std::pair<std::string, int>> counts;  // value -> (label, incidents)
+        for (const auto& r : exact)
+          for (const auto& fc : facets[r.id])
+            if (fc.kind == kind) {
+              auto& c = counts[fc.value];
+              c.first = fc.label.empty() ? fc.value : fc.label;
+              ++c.second;
+            }
+        if (counts.empty()) continue;
+        std::vector<std::tuple<int, std::string, std::string>> ranked;
+        for (const auto& [v, c] : counts) ranked.emplace_back(-c.second, c.first, v);
+        std::sort(ranked.begin(), ranked.end());
+        if (ranked.size() > 12) ranked.resize(12);
+        std::string kind_s = kind;
+        std::string heading = kind_s == "actor" ? "Actors" : kind_s == "victim" ? "Victims" : kind_s == "sector" ? "Sectors" : "Countries";
+        std::string base = kind_s == "actor" ? "/actors/" : kind_s == "victim" ? "/victims/" : kind_s == "sector" ? "/sectors/" : "/countries/";
+        b += "<h2>" + heading + "</h2><ul class=\"related\">";
+        for (const auto& [n, l, v] : ranked)
+          b += "<li><a href=\"" + base + web::q(v) + "\">" + h(l) + "</a> <span class=\"muted\">(" + std::to_string(-n) + ")</span></li>";
+        b += "</ul>";
+      }
+      const ChartBy& by = chart_by(req);
+      b += chart(chart_data(store(), exact, ex.kb(), by)) + chart_switch(req, req.path, by);
+      b += "<h2>Incidents</h2>" + incident_table(incident_rows(store(), ex.kb(), exact, ""));
+      send_page(res, label, b, p->path + 1);
+    });
+  }
 
   // ---- Search ----
   http.Get("/search", [this](const httplib::Request& req, httplib::Response& res) {

@@ -2,6 +2,8 @@
 
 #include <sys/socket.h>
 
+#include <set>
+
 #include "dossier/ingest/feed.h"
 #include "dossier/pipeline/dossiers.h"
 #include "dossier/serve/html.h"
@@ -33,6 +35,14 @@ std::string cursor_of(const IncidentRecord& r) { return r.last_seen + "|" + r.id
 std::string actor_name(const KnowledgeBase& kb, const std::string& id) {
   const Actor* a = kb.actor(id);
   return a ? a->name : id;
+}
+
+std::unordered_map<std::string, std::vector<DossierFacet>> facets_for(Store& store, const std::vector<IncidentRecord>& list) {
+  std::vector<std::string> ids;
+  ids.reserve(list.size());
+  for (const auto& r : list) ids.push_back(r.id);
+  auto got = store.facets_of(ids);
+  return got.ok() ? std::move(*got) : std::unordered_map<std::string, std::vector<DossierFacet>>{};
 }
 
 Store& Server::Impl::store() {
@@ -224,15 +234,19 @@ void Server::Impl::refresh_stale_dossiers() {
   // so that filters and search know what each is about.
   try {
     Store& s = store();
-    IncidentFilter all;
-    all.limit = 100000;
-    auto list = s.find_incidents(all);
-    if (!list.ok()) return;
-    for (const auto& r : *list) {
-      if (stopping) return;
-      auto d = s.get_dossier(r.id);
-      if (d.ok() && *d && (*d)->incident_version >= r.version) continue;
-      (void)generate_dossier(s, ex, r.id);
+    // In batches: a dossier that fails to generate stays stale, and is not asked for again.
+    std::set<std::string> tried;
+    while (!stopping) {
+      auto ids = s.stale_dossiers(tried.size() + 64);
+      if (!ids.ok()) return;
+      size_t fresh = 0;
+      for (const auto& id : *ids) {
+        if (stopping) return;
+        if (!tried.insert(id).second) continue;
+        ++fresh;
+        (void)generate_dossier(s, ex, id);
+      }
+      if (fresh == 0) return;
     }
   } catch (const std::exception&) {
   }

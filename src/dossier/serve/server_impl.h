@@ -91,5 +91,7 @@ void send_json(httplib::Response& res, const nlohmann::json& j, int status = 200
 std::string cursor_of(const IncidentRecord& r);
 // The names of an actor id in the KB ("" when unknown).
 std::string actor_name(const KnowledgeBase& kb, const std::string& id);
+// The facets of every incident of a listing, read in one query (none when the store fails).
+std::unordered_map<std::string, std::vector<DossierFacet>> facets_for(Store& store, const std::vector<IncidentRecord>& list);
 
 }  // namespace dossier

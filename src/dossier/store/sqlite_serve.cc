@@ -5,6 +5,7 @@
 #include <openssl/sha.h>
 
 #include <cctype>
+#include <nlohmann/json.hpp>
 
 #include "dossier/store/sqlite_internal.h"
 #include "dossier/util/time.h"
@@ -139,6 +140,33 @@ Result<std::vector<DossierFacet>> SqliteStore::incident_facets(const std::string
   std::vector<DossierFacet> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(DossierFacet{q.text(0), q.text(1), q.text(2)});
+  if (rc != SQLITE_DONE) return Error{errmsg()};
+  return out;
+}
+
+Result<std::unordered_map<std::string, std::vector<DossierFacet>>> SqliteStore::facets_of(
+    const std::vector<std::string>& incident_ids) {
+  std::unordered_map<std::string, std::vector<DossierFacet>> out;
+  if (incident_ids.empty()) return out;
+  nlohmann::json ids = incident_ids;
+  Stmt q(*cache_, db_,
+         "SELECT incident_id, kind, value, label FROM dossier_facets WHERE incident_id IN (SELECT value FROM json_each(?)) "
+         "ORDER BY incident_id, kind, value");
+  q.bind(1, ids.dump());
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out[q.text(0)].push_back(DossierFacet{q.text(1), q.text(2), q.text(3)});
+  if (rc != SQLITE_DONE) return Error{errmsg()};
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteStore::stale_dossiers(size_t limit) {
+  Stmt q(*cache_, db_,
+         "SELECT i.id FROM incidents i LEFT JOIN dossiers d ON d.incident_id = i.id "
+         "WHERE d.incident_id IS NULL OR d.incident_version < i.version ORDER BY i.last_seen DESC, i.id LIMIT ?");
+  q.bind(1, static_cast<int64_t>(limit));
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(0));
   if (rc != SQLITE_DONE) return Error{errmsg()};
   return out;
 }

@@ -185,11 +185,22 @@ Result<std::vector<Article>> SqliteStore::list_articles(const ArticleQuery& quer
   std::string sql = std::string("SELECT ") + kArticleColumns + (query.with_text ? ", text" : "") +
                     " FROM articles WHERE (? = '' OR (CASE WHEN published <> '' THEN published ELSE ingested_at END) >= ?)";
   if (!query.include_duplicates) sql += " AND duplicate_of IS NULL";
-  sql += " ORDER BY seq";
+  int64_t cursor_seq = 0;
+  if (!query.after_id.empty()) {
+    Stmt c(*cache_, db_, "SELECT seq FROM articles WHERE id = ?");
+    c.bind(1, query.after_id);
+    int rc = c.step();
+    if (rc == SQLITE_DONE) return Error{"no article " + query.after_id};
+    if (rc != SQLITE_ROW) return Error{errmsg()};
+    cursor_seq = c.i64(0);
+    sql += query.newest_first ? " AND seq < ?" : " AND seq > ?";
+  }
+  sql += query.newest_first ? " ORDER BY seq DESC" : " ORDER BY seq";
   if (query.limit) sql += " LIMIT " + std::to_string(query.limit);
   Stmt q(*cache_, db_, sql.c_str());
   if (!q.ok()) return Error{errmsg()};
   q.bind(1, query.since).bind(2, query.since);
+  if (!query.after_id.empty()) q.bind(3, cursor_seq);
   std::vector<Article> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_article_row(q, query.with_text, false));

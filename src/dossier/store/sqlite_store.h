@@ -56,6 +56,9 @@ class SqliteStore final : public Store {
   Status clear_clustering() override;
   Result<std::vector<IncidentRecord>> find_incidents(const IncidentFilter& filter) override;
   Result<std::vector<DossierFacet>> incident_facets(const std::string& incident_id) override;
+  Result<std::unordered_map<std::string, std::vector<DossierFacet>>> facets_of(
+      const std::vector<std::string>& incident_ids) override;
+  Result<std::vector<std::string>> stale_dossiers(size_t limit) override;
   Result<std::vector<std::pair<DossierFacet, int64_t>>> facet_values(const std::string& kind, size_t limit) override;
   Result<std::vector<SearchHit>> search(const std::string& words, size_t limit) override;
   Result<std::string> create_token(const std::string& name, bool can_write) override;

@@ -28,6 +28,10 @@ struct ArticleQuery {
   std::string since;         // ISO 8601; articles published (or, if undated, ingested) at or after
   bool with_text = false;    // listings omit the body by default
   bool include_duplicates = true;
+  bool newest_first = false;  // descending ingest order (default: ascending)
+  // A page's cursor: only articles ingested before (newest_first) or after this article id. An id
+  // the store does not hold is an error.
+  std::string after_id;
 };
 
 // An incident as the store keeps it. `state` is the clusterer's own serialised summary (centroid,
@@ -225,6 +229,11 @@ class Store {
   // Serving: filtered incidents, the facets of one, full-text search.
   virtual Result<std::vector<IncidentRecord>> find_incidents(const IncidentFilter& filter) = 0;
   virtual Result<std::vector<DossierFacet>> incident_facets(const std::string& incident_id) = 0;
+  // The facets of many incidents in one query (a listing's rows), keyed by incident id.
+  virtual Result<std::unordered_map<std::string, std::vector<DossierFacet>>> facets_of(
+      const std::vector<std::string>& incident_ids) = 0;
+  // Incidents with no dossier or a dossier older than their membership, newest activity first.
+  virtual Result<std::vector<std::string>> stale_dossiers(size_t limit) = 0;
   // Distinct facet values of a kind with how many incidents have each, most first.
   virtual Result<std::vector<std::pair<DossierFacet, int64_t>>> facet_values(const std::string& kind, size_t limit) = 0;
   virtual Result<std::vector<SearchHit>> search(const std::string& words, size_t limit) = 0;

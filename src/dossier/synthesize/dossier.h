@@ -26,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dossier/extract/extract.h"
@@ -83,6 +84,10 @@ struct Fact {
   std::string label;
   std::vector<Cited> values;
 };
+
+// Appended to the "Affected organisation" value when no source names a victim and the value is
+// only the name the headlines are about (which may be a product or a bystander).
+inline constexpr std::string_view kHeadlineSubjectNote = " (the subject of the headlines)";
 
 struct Conflict {
   std::string subject;  // "Start of the activity", "Responsibility", "Number of ... (claim)"

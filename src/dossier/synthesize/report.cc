@@ -60,7 +60,7 @@ void write_details(Dossier::Report& r, const Dossier& d, const Gathered& g, cons
   if (affected.values.empty()) {
     // No organisation is named as a victim: the name the headlines are about.
     if (subject)
-      affected.values.push_back(Cited{subject->surface + " (the subject of the headlines)", std::vector<int>(subject->refs.begin(), subject->refs.end())});
+      affected.values.push_back(Cited{subject->surface + std::string(kHeadlineSubjectNote), std::vector<int>(subject->refs.begin(), subject->refs.end())});
   } else {
     // A victim the headlines are about ("MGM" for "MGM Resorts") is cited by every source naming it.
     if (subject) {
