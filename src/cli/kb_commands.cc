@@ -46,7 +46,9 @@ json actor_json(const KnowledgeBase& kb, const Actor& a) {
           {"aliases", aliases_json(a.aliases)},
           {"target_sectors", a.target_sectors},
           {"techniques", a.techniques},
-          {"software", a.software}};
+          {"software", a.software},
+          {"stix_id", a.stix_id},
+          {"misp_cluster", {{"galaxy", a.misp_galaxy}, {"uuid", a.misp_uuid}, {"value", a.misp_value}}}};
 }
 
 json technique_json(const KnowledgeBase& kb, const Technique& t) {
@@ -56,7 +58,7 @@ json technique_json(const KnowledgeBase& kb, const Technique& t) {
   for (const auto& id : t.mitigations)
     if (const Mitigation* m = kb.mitigation(id)) mitigations.push_back({{"id", m->id}, {"name", m->name}});
   json j = {{"id", t.id}, {"name", t.name}, {"tactics", tactics}, {"mitigations", mitigations},
-            {"platforms", t.platforms}, {"deprecated", t.deprecated}};
+            {"platforms", t.platforms}, {"deprecated", t.deprecated}, {"stix_id", t.stix_id}};
   if (!t.parent.empty()) {
     const Technique* p = kb.technique(t.parent);
     j["parent"] = {{"id", t.parent}, {"name", p ? p->name : ""}};
@@ -227,7 +229,8 @@ int kb_software(const KnowledgeBase& kb, const std::string& q, bool as_json) {
     json arr = json::array();
     for (const Software* s : found)
       arr.push_back({{"id", s->id}, {"name", s->name}, {"kind", s->kind}, {"attack_id", s->attack_id},
-                     {"aliases", aliases_json(s->aliases)}, {"techniques", s->techniques}});
+                     {"aliases", aliases_json(s->aliases)}, {"techniques", s->techniques}, {"stix_id", s->stix_id},
+                     {"misp_cluster", {{"galaxy", s->misp_galaxy}, {"uuid", s->misp_uuid}, {"value", s->misp_value}}}});
     std::cout << arr.dump(2) << "\n";
     return 0;
   }

@@ -17,6 +17,7 @@
 #include "cli/incident_commands.h"
 #include "cli/kb_commands.h"
 #include "cli/output.h"
+#include "cli/export_commands.h"
 #include "cli/serve_commands.h"
 #include "dossier/extract/extract.h"
 #include "dossier/ingest/document.h"
@@ -637,6 +638,8 @@ int main(int argc, char** argv) {
   add_dossier_commands(app, c);
   cli::ServeArgs serve_args;
   cli::add_serve_commands(app, c.g, serve_args, [&c](CLI::App* sub, std::function<int()> fn) { c.on(sub, std::move(fn)); });
+  cli::ExportArgs export_args;
+  cli::add_export_commands(app, c.g, export_args, [&c](CLI::App* sub, std::function<int()> fn) { c.on(sub, std::move(fn)); });
   auto kb_cmd = cli::add_kb_commands(app, c.g.kb, c.g.allow_private, c.g.quiet);
   try {
     app.parse(argc, argv);

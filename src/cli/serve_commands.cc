@@ -55,10 +55,11 @@ void add_serve_commands(CLI::App& app, const Globals& g, ServeArgs& args,
   auto* create = tokens->add_subcommand("create", "Create a token; it is printed once and stored only as a salted hash");
   create->add_option("name", args.name, "A name for the token (who or what uses it)")->required();
   create->add_flag("--write", args.write, "The token may also write (corrections, watchlists, feeds)");
+  create->add_flag("--restricted", args.restricted, "The token may also read incidents marked TLP:AMBER+STRICT or TLP:RED");
   on(create, [&g, &args] {
     auto store = open_store(g);
     if (!store) return kExitSomeFailed;
-    auto t = store->create_token(args.name, args.write);
+    auto t = store->create_token(args.name, args.write, args.restricted);
     if (!t.ok()) return report_error(t.error());
     std::printf("%s\n", t->c_str());
     if (!g.quiet) std::fprintf(stderr, "token %s created (%s); keep it: it is not shown again\n", args.name.c_str(), args.write ? "read and write" : "read only");
@@ -70,9 +71,10 @@ void add_serve_commands(CLI::App& app, const Globals& g, ServeArgs& args,
     if (!store) return kExitSomeFailed;
     auto all = store->list_tokens();
     if (!all.ok()) return report_error(all.error());
-    std::printf("%-24s %-12s %-22s %s\n", "NAME", "RIGHTS", "CREATED", "REVOKED");
+    std::printf("%-24s %-22s %-22s %s\n", "NAME", "RIGHTS", "CREATED", "REVOKED");
     for (const auto& t : *all)
-      std::printf("%-24s %-12s %-22s %s\n", t.name.c_str(), t.can_write ? "read+write" : "read", t.created_at.c_str(),
+      std::printf("%-24s %-22s %-22s %s\n", t.name.c_str(),
+                  (std::string(t.can_write ? "read+write" : "read") + (t.restricted ? "+restricted" : "")).c_str(), t.created_at.c_str(),
                   t.revoked_at.empty() ? "-" : t.revoked_at.c_str());
     return kExitOk;
   });

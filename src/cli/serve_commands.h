@@ -14,6 +14,7 @@ struct ServeArgs {
   bool reads_need_token = false;
   std::string name;
   bool write = false;
+  bool restricted = false;
 };
 
 // Registers `serve` and `tokens create|list|revoke`; `on` installs the action of the command given.

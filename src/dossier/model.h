@@ -57,6 +57,7 @@ struct Feed {
   int consecutive_failures = 0;
   int64_t items_seen = 0;
   std::string next_due;  // ISO 8601; when watch will poll it next (backoff after failures)
+  std::string tlp;       // TLP 2.0 level of what it brings ("" for clear); exports mark incidents with the highest
 };
 
 }  // namespace dossier

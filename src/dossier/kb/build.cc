@@ -194,6 +194,9 @@ struct Builder {
         Technique tech;
         tech.id = aid;
         tech.name = str(o, "name");
+        tech.stix_id = id;
+        tech.stix_created = str(o, "created");
+        tech.stix_modified = str(o, "modified");
         tech.deprecated = o.value("x_mitre_deprecated", false);
         size_t dot = aid.find('.');
         if (dot != std::string::npos) tech.parent = aid.substr(0, dot);
@@ -215,12 +218,16 @@ struct Builder {
         kb.techniques.push_back(std::move(tech));
       } else if (t == "course-of-action" && active(o) && aid[0] == 'M') {
         mitig_index[id] = kb.mitigations.size();
-        kb.mitigations.push_back(Mitigation{aid, str(o, "name"), {}});
+        kb.mitigations.push_back(Mitigation{aid, str(o, "name"), {}, id, str(o, "created"), str(o, "modified")});
       } else if (t == "intrusion-set" && active(o)) {
         Actor a;
         a.id = a.attack_id = aid;
         a.attack_name = str(o, "name");
-        add_alias(a.aliases, a.attack_name, kFromAttack);
+        a.stix_id = id;
+        // MISP ships ATT&CK's groups as its mitre-intrusion-set galaxy, with ATT&CK's uuids.
+        a.misp_galaxy = "mitre-intrusion-set";
+        a.misp_uuid = uuid_of(id);
+        a.misp_value = a.attack_name + " - " + aid;
         if (o.contains("aliases"))
           for (const auto& al : o["aliases"]) add_alias(a.aliases, al.get<std::string>(), kFromAttack);
         descriptions[a.id] = str(o, "description");
@@ -231,6 +238,10 @@ struct Builder {
         s.id = s.attack_id = aid;
         s.name = str(o, "name");
         s.kind = t;
+        s.stix_id = id;
+        s.misp_galaxy = "mitre-" + t;
+        s.misp_uuid = uuid_of(id);
+        s.misp_value = s.name + " - " + aid;
         add_alias(s.aliases, s.name, kFromAttack);
         if (o.contains("x_mitre_aliases"))
           for (const auto& al : o["x_mitre_aliases"]) add_alias(s.aliases, al.get<std::string>(), kFromAttack);
@@ -359,6 +370,12 @@ struct Builder {
         if (value.empty()) continue;
         Actor& a = actor_for_cluster(c, names, kFromMisp);
         if (!misp_value.count(a.id)) misp_value[a.id] = value;
+        // The threat-actor galaxy is the one MISP users tag events with: its cluster is preferred.
+        if (a.misp_galaxy != "threat-actor") {
+          a.misp_galaxy = "threat-actor";
+          a.misp_uuid = str(c, "uuid");
+          a.misp_value = value;
+        }
         const json meta = c.value("meta", json::object());
         if (a.sponsor_state.empty()) a.sponsor_state = country_code_for_name(str(meta, "cfr-suspected-state-sponsor"));
         for (const char* key : {"targeted-sector", "cfr-target-category"})
@@ -380,6 +397,11 @@ struct Builder {
       std::string value = str(c, "value");
       Actor& a = actor_for_cluster(c, names, kFromMicrosoft);
       if (!misp_value.count(a.id) && a.attack_name.empty()) misp_value[a.id] = value;
+      if (a.misp_galaxy.empty()) {
+        a.misp_galaxy = "microsoft-activity-group";
+        a.misp_uuid = str(c, "uuid");
+        a.misp_value = value;
+      }
     }
   }
 
@@ -427,6 +449,13 @@ struct Builder {
         }
         software_by_uuid[str(c, "uuid")] = *idx;
         Software& s = kb.software[*idx];
+        // MISP's own galaxies (malpedia, ransomware, tool) before ATT&CK's as MISP ships it; for
+        // ransomware, the ransomware galaxy.
+        if (s.misp_galaxy.empty() || s.misp_galaxy.rfind("mitre-", 0) == 0 || (kind == "ransomware" && s.misp_galaxy == "malpedia")) {
+          s.misp_galaxy = file;
+          s.misp_uuid = str(c, "uuid");
+          s.misp_value = value;
+        }
         for (const auto& n : all) {
           add_alias(s.aliases, n, kFromMisp);
           names[fold_name(n)];

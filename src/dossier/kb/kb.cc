@@ -113,14 +113,19 @@ class Reader {
 template <typename A> void visit(A& a, Alias& x) { a(x.name); a(x.sources); a(x.ambiguous); }
 template <typename A> void visit(A& a, Actor& x) {
   a(x.id); a(x.name); a(x.attack_id); a(x.attack_name); a(x.aliases); a(x.country); a(x.sponsor_state);
-  a(x.sponsor_agencies); a(x.target_sectors); a(x.techniques); a(x.software);
+  a(x.sponsor_agencies); a(x.target_sectors); a(x.techniques); a(x.software); a(x.stix_id); a(x.misp_galaxy); a(x.misp_uuid);
+  a(x.misp_value);
 }
-template <typename A> void visit(A& a, Software& x) { a(x.id); a(x.name); a(x.kind); a(x.attack_id); a(x.aliases); a(x.techniques); }
+template <typename A> void visit(A& a, Software& x) {
+  a(x.id); a(x.name); a(x.kind); a(x.attack_id); a(x.aliases); a(x.techniques); a(x.stix_id); a(x.misp_galaxy); a(x.misp_uuid);
+  a(x.misp_value);
+}
 template <typename A> void visit(A& a, Tactic& x) { a(x.id); a(x.name); a(x.shortname); }
 template <typename A> void visit(A& a, Technique& x) {
-  a(x.id); a(x.name); a(x.parent); a(x.tactics); a(x.mitigations); a(x.platforms); a(x.deprecated);
+  a(x.id); a(x.name); a(x.parent); a(x.tactics); a(x.mitigations); a(x.platforms); a(x.deprecated); a(x.stix_id);
+  a(x.stix_created); a(x.stix_modified);
 }
-template <typename A> void visit(A& a, Mitigation& x) { a(x.id); a(x.name); a(x.techniques); }
+template <typename A> void visit(A& a, Mitigation& x) { a(x.id); a(x.name); a(x.techniques); a(x.stix_id); a(x.stix_created); a(x.stix_modified); }
 template <typename A> void visit(A& a, Campaign& x) { a(x.id); a(x.name); a(x.aliases); a(x.actor); a(x.first_seen); a(x.last_seen); }
 template <typename A> void visit(A& a, Country& x) { a(x.code); a(x.code3); a(x.name); a(x.official_name); a(x.region); a(x.aliases); }
 template <typename A> void visit(A& a, Agency& x) { a(x.id); a(x.name); a(x.acronyms); a(x.country); a(x.kind); a(x.aliases); }

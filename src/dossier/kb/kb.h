@@ -56,6 +56,10 @@ struct Actor {
   std::vector<std::string> target_sectors;
   std::vector<std::string> techniques;  // ATT&CK `uses` (technique ids)
   std::vector<std::string> software;    // ATT&CK `uses` (software ids)
+  std::string stix_id;                  // ATT&CK's intrusion-set id ("intrusion-set--UUID"), if ATT&CK knows it
+  // The MISP galaxy cluster that names it (threat-actor first, else ATT&CK's own as MISP ships
+  // it): galaxy type, cluster uuid and value, as a MISP event's galaxy tag needs them.
+  std::string misp_galaxy, misp_uuid, misp_value;
 };
 
 struct Software {
@@ -65,6 +69,8 @@ struct Software {
   std::string attack_id;
   std::vector<Alias> aliases;
   std::vector<std::string> techniques;
+  std::string stix_id;  // ATT&CK's malware or tool id, if ATT&CK knows it
+  std::string misp_galaxy, misp_uuid, misp_value;  // as for Actor
 };
 
 struct Tactic {
@@ -81,12 +87,16 @@ struct Technique {
   std::vector<std::string> mitigations;  // mitigation ids
   std::vector<std::string> platforms;
   bool deprecated = false;
+  std::string stix_id;  // ATT&CK's attack-pattern id; MISP's mitre-attack-pattern cluster shares its uuid
+  std::string stix_created, stix_modified;  // of ATT&CK's object, so that an export names its version
 };
 
 struct Mitigation {
   std::string id;  // M1049
   std::string name;
   std::vector<std::string> techniques;
+  std::string stix_id;  // ATT&CK's course-of-action id
+  std::string stix_created, stix_modified;
 };
 
 struct Campaign {
@@ -141,7 +151,7 @@ struct KbInfo {
 
 class KnowledgeBase {
  public:
-  static constexpr uint32_t kFormat = 3;  // 2: the technique model; 3: common words
+  static constexpr uint32_t kFormat = 4;  // 2: the technique model; 3: common words; 4: STIX ids, MISP clusters
 
   KbInfo info;
   // Names this KB's content (not stored in the file): a hash of the file it was loaded from and of

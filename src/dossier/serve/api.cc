@@ -5,6 +5,7 @@
 
 #include "dossier/cluster/clusterer.h"
 #include "dossier/pipeline/dossiers.h"
+#include "dossier/pipeline/exports.h"
 #include "dossier/pipeline/stored.h"
 #include "dossier/serve/server_impl.h"
 #include "dossier/util/text.h"
@@ -129,6 +130,39 @@ void Server::Impl::api_routes() {
     auto m = store().membership((*a)->id);
     j["incident_id"] = m.ok() && *m ? json((*m)->incident_id) : json(nullptr);
     send_json(res, j);
+  });
+
+  // Exports: a STIX 2.1 bundle, a MISP event or a Navigator layer of an incident. An incident marked
+  // TLP:AMBER+STRICT or TLP:RED is exported only to a token allowed to read it.
+  http.Get(R"(/api/v1/incidents/([0-9A-Za-z]+)/(stix|misp|navigator))", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!may_read(req, res, true)) return;
+    auto inc = store().get_incident(req.matches[1], false);
+    if (!inc.ok()) return json_error(res, 500, inc.error());
+    if (!*inc) return json_error(res, 404, "no incident " + std::string(req.matches[1]));
+    auto tlp = incident_tlp(store(), (*inc)->id);
+    if (!tlp.ok()) return json_error(res, 500, tlp.error());
+    if (*tlp >= Tlp::AmberStrict) {
+      auto t = token_of(req);
+      if (!t || !t->restricted) {
+        res.set_header("WWW-Authenticate", "Bearer");
+        return json_error(res, t ? 403 : 401, "incident " + (*inc)->id + " is TLP:" + [&] {
+          std::string n(tlp_name(*tlp));
+          for (char& c : n) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+          return n;
+        }() + ": a restricted token is required");
+      }
+    }
+    auto format = parse_export_format(req.matches[2].str());
+    auto out = export_incident(store(), ex, (*inc)->id, *format);
+    if (!out.ok()) return json_error(res, 500, out.error());
+    std::string type = *format == ExportFormat::Stix ? "application/stix+json;version=2.1" : "application/json";
+    res.set_content(out->dump(-1, ' ', false, json::error_handler_t::replace), type);
+  });
+  http.Get(R"(/api/v1/actors/([^/]+)/navigator)", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!may_read(req, res, true)) return;
+    auto out = export_actor_layer(store(), ex, req.matches[1]);
+    if (!out.ok()) return json_error(res, out.error().rfind("no actor", 0) == 0 ? 404 : 500, out.error());
+    send_json(res, *out);
   });
 
   http.Get(R"(/api/v1/actors/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
@@ -429,6 +463,24 @@ json openapi_document() {
   paths["/api/v1/facets/{kind}"]["get"] =
       get("Values of a facet across dossiers, most incidents first", json::array({facet_kind, qp("limit", "At most, 1 to 5000 (default 500)")}),
           {{"200", ok(obj({"kind", "items"}, {{"kind", str}, {"items", array_of(ref("FacetValue"))}}))}, {"400", error_response}, {"404", error_response}});
+  json stix_content = json::object();
+  stix_content["application/stix+json;version=2.1"]["schema"] = {{"type", "object"}, {"description", "A STIX 2.1 bundle"}};
+  paths["/api/v1/incidents/{id}/stix"]["get"] =
+      get("The incident as a STIX 2.1 bundle (TLP:AMBER+STRICT and TLP:RED need a restricted token)", json::array({pp("id")}),
+          {{"200", {{"description", "OK"}, {"content", stix_content}}}, {"401", error_response}, {"403", error_response}, {"404", error_response}});
+  paths["/api/v1/incidents/{id}/misp"]["get"] =
+      get("The incident as a MISP event", json::array({pp("id")}),
+          {{"200", ok(obj({"Event"}, {{"Event", {{"type", "object"}}}}))}, {"401", error_response}, {"403", error_response}, {"404", error_response}});
+  paths["/api/v1/incidents/{id}/navigator"]["get"] =
+      get("The incident's techniques as an ATT&CK Navigator layer", json::array({pp("id")}),
+          {{"200", ok(obj({"name", "versions", "domain", "techniques"}, {{"name", str}, {"versions", {{"type", "object"}}}, {"domain", str},
+                                                                           {"techniques", {{"type", "array"}}}}))},
+           {"401", error_response}, {"403", error_response}, {"404", error_response}});
+  paths["/api/v1/actors/{id}/navigator"]["get"] =
+      get("An ATT&CK Navigator layer of the techniques in every incident of an actor", json::array({pp("id")}),
+          {{"200", ok(obj({"name", "versions", "domain", "techniques"}, {{"name", str}, {"versions", {{"type", "object"}}}, {"domain", str},
+                                                                           {"techniques", {{"type", "array"}}}}))},
+           {"404", error_response}});
   paths["/api/v1/search"]["get"] = get("Full-text search over dossiers and articles", json::array({qp("q", "Words")}), {{"200", ok(page("SearchHit"))}, {"400", error_response}});
   paths["/api/v1/watchlists"]["get"] = get("Watchlists", none, {{"200", ok(page("Watchlist"))}});
   paths["/api/v1/watchlists"]["post"] = write("Save a filter as a watchlist", none, body(obj({"name"}, {{"name", str}, {"filter", {{"type", "object"}}}})),

@@ -223,11 +223,12 @@ inline Feed read_feed_row(const Stmt& s) {
   f.consecutive_failures = static_cast<int>(s.i64(9));
   f.items_seen = s.i64(10);
   f.next_due = s.text(11);
+  f.tlp = s.text(12);
   return f;
 }
 
 inline constexpr const char* kFeedColumns =
     "id, url, title, etag, last_modified, added_at, last_attempt, last_success, last_error, consecutive_failures, "
-    "items_seen, next_due";
+    "items_seen, next_due, tlp";
 
 }  // namespace dossier::sqlite

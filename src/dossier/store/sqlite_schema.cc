@@ -263,6 +263,17 @@ CREATE TABLE IF NOT EXISTS watchlists (
   created_at TEXT NOT NULL
 );
 )sql",
+    // 12, 13: TLP 2.0 levels set on a feed (what it brings) and on an incident; an export marks an
+    // incident with the highest of its own and its articles' feeds' ("" is clear).
+    "ALTER TABLE feeds ADD COLUMN tlp TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE incidents ADD COLUMN tlp TEXT NOT NULL DEFAULT ''",
+    // 14: the name the headlines are about is not a victim facet unless a source names it harmed.
+    "DELETE FROM dossier_facets WHERE kind = 'victim' AND value LIKE '% (the subject of the headlines)'",
+    // 15: dossiers now say which actors the sources hold responsible and which indicators they
+    // call malicious: every stored dossier is stale (kept, so that the next one lists its changes).
+    "UPDATE dossiers SET incident_version = 0",
+    // 16: tokens that may read incidents marked TLP:AMBER+STRICT or TLP:RED.
+    "ALTER TABLE api_tokens ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0",
 };
 
 // Migrations that add a column: skipped when the column is there already (a store an older
@@ -273,7 +284,7 @@ struct AddedColumn {
   const char* table;
   const char* column;
 };
-constexpr AddedColumn kAddedColumns[] = {{10, "articles", "kind"}};
+constexpr AddedColumn kAddedColumns[] = {{10, "articles", "kind"}, {12, "feeds", "tlp"}, {13, "incidents", "tlp"}, {16, "api_tokens", "restricted"}};
 
 }  // namespace
 

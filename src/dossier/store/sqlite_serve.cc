@@ -159,6 +159,33 @@ Result<std::unordered_map<std::string, std::vector<DossierFacet>>> SqliteStore::
   return out;
 }
 
+Result<bool> SqliteStore::set_feed_tlp(const std::string& url_or_id, const std::string& tlp) {
+  Stmt q(*cache_, db_, "UPDATE feeds SET tlp = ? WHERE url = ? OR CAST(id AS TEXT) = ?");
+  q.bind(1, tlp).bind(2, url_or_id).bind(3, url_or_id);
+  if (q.step() != SQLITE_DONE) return Error{errmsg()};
+  return sqlite3_changes(db_) > 0;
+}
+
+Result<bool> SqliteStore::set_incident_tlp(const std::string& incident_id, const std::string& tlp) {
+  Stmt q(*cache_, db_, "UPDATE incidents SET tlp = ? WHERE id = ?");
+  q.bind(1, tlp).bind(2, incident_id);
+  if (q.step() != SQLITE_DONE) return Error{errmsg()};
+  return sqlite3_changes(db_) > 0;
+}
+
+Result<std::vector<std::string>> SqliteStore::incident_tlps(const std::string& incident_id) {
+  Stmt q(*cache_, db_,
+         "SELECT tlp FROM incidents WHERE id = ?1 AND tlp <> '' UNION "
+         "SELECT DISTINCT f.tlp FROM incidents i JOIN incident_articles ia ON ia.incident_seq = i.seq "
+         "JOIN articles a ON a.seq = ia.article_seq JOIN feeds f ON f.url = a.feed_url WHERE i.id = ?1 AND f.tlp <> ''");
+  q.bind(1, incident_id);
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(0));
+  if (rc != SQLITE_DONE) return Error{errmsg()};
+  return out;
+}
+
 Result<std::vector<std::string>> SqliteStore::stale_dossiers(size_t limit) {
   Stmt q(*cache_, db_,
          "SELECT i.id FROM incidents i LEFT JOIN dossiers d ON d.incident_id = i.id "
@@ -208,13 +235,13 @@ Result<std::vector<SearchHit>> SqliteStore::search(const std::string& words, siz
   return out;
 }
 
-Result<std::string> SqliteStore::create_token(const std::string& name, bool can_write) {
+Result<std::string> SqliteStore::create_token(const std::string& name, bool can_write, bool restricted) {
   if (name.empty()) return Error{"a token needs a name"};
   auto id = random_hex(6), secret = random_hex(32), salt = random_hex(16);
   if (!id || !secret || !salt) return Error{"no randomness available"};
-  Stmt ins(*cache_, db_, "INSERT INTO api_tokens (id, name, salt, hash, can_write, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+  Stmt ins(*cache_, db_, "INSERT INTO api_tokens (id, name, salt, hash, can_write, created_at, restricted) VALUES (?, ?, ?, ?, ?, ?, ?)");
   ins.bind(1, *id).bind(2, name).bind_blob(3, *salt).bind_blob(4, token_hash(*salt, *secret));
-  ins.bind(5, static_cast<int64_t>(can_write)).bind(6, now_iso8601());
+  ins.bind(5, static_cast<int64_t>(can_write)).bind(6, now_iso8601()).bind(7, static_cast<int64_t>(restricted));
   if (ins.step() != SQLITE_DONE) {
     std::string msg = errmsg();
     if (msg.find("UNIQUE") != std::string::npos) return Error{"a token named " + name + " exists; revoke it first"};
@@ -224,10 +251,10 @@ Result<std::string> SqliteStore::create_token(const std::string& name, bool can_
 }
 
 Result<std::vector<ApiToken>> SqliteStore::list_tokens() {
-  Stmt q(*cache_, db_, "SELECT id, name, can_write, created_at, revoked_at FROM api_tokens ORDER BY created_at, name");
+  Stmt q(*cache_, db_, "SELECT id, name, can_write, created_at, revoked_at, restricted FROM api_tokens ORDER BY created_at, name");
   std::vector<ApiToken> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(ApiToken{q.text(0), q.text(1), q.i64(2) != 0, q.text(3), q.text(4)});
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(ApiToken{q.text(0), q.text(1), q.i64(2) != 0, q.text(3), q.text(4), q.i64(5) != 0});
   if (rc != SQLITE_DONE) return Error{errmsg()};
   return out;
 }
@@ -244,14 +271,14 @@ Result<std::optional<ApiToken>> SqliteStore::check_token(const std::string& toke
   if (token.size() < 6 || token.compare(0, 4, "dsr_") != 0) return std::optional<ApiToken>();
   size_t bar = token.find('_', 4);
   if (bar == std::string::npos) return std::optional<ApiToken>();
-  Stmt q(*cache_, db_, "SELECT id, name, can_write, created_at, revoked_at, salt, hash FROM api_tokens WHERE id = ?");
+  Stmt q(*cache_, db_, "SELECT id, name, can_write, created_at, revoked_at, salt, hash, restricted FROM api_tokens WHERE id = ?");
   q.bind(1, token.substr(4, bar - 4));
   int rc = q.step();
   if (rc == SQLITE_DONE) return std::optional<ApiToken>();
   if (rc != SQLITE_ROW) return Error{errmsg()};
   std::string want = q.blob(6), got = token_hash(q.blob(5), token.substr(bar + 1));
   if (want.size() != got.size() || CRYPTO_memcmp(want.data(), got.data(), want.size()) != 0) return std::optional<ApiToken>();
-  ApiToken t{q.text(0), q.text(1), q.i64(2) != 0, q.text(3), q.text(4)};
+  ApiToken t{q.text(0), q.text(1), q.i64(2) != 0, q.text(3), q.text(4), q.i64(7) != 0};
   if (!t.revoked_at.empty()) return std::optional<ApiToken>();
   return std::optional<ApiToken>(std::move(t));
 }

@@ -59,9 +59,12 @@ class SqliteStore final : public Store {
   Result<std::unordered_map<std::string, std::vector<DossierFacet>>> facets_of(
       const std::vector<std::string>& incident_ids) override;
   Result<std::vector<std::string>> stale_dossiers(size_t limit) override;
+  Result<bool> set_feed_tlp(const std::string& url_or_id, const std::string& tlp) override;
+  Result<bool> set_incident_tlp(const std::string& incident_id, const std::string& tlp) override;
+  Result<std::vector<std::string>> incident_tlps(const std::string& incident_id) override;
   Result<std::vector<std::pair<DossierFacet, int64_t>>> facet_values(const std::string& kind, size_t limit) override;
   Result<std::vector<SearchHit>> search(const std::string& words, size_t limit) override;
-  Result<std::string> create_token(const std::string& name, bool can_write) override;
+  Result<std::string> create_token(const std::string& name, bool can_write, bool restricted = false) override;
   Result<std::vector<ApiToken>> list_tokens() override;
   Result<bool> revoke_token(const std::string& name) override;
   Result<std::optional<ApiToken>> check_token(const std::string& secret) override;

@@ -133,6 +133,7 @@ struct ApiToken {
   std::string id, name;
   bool can_write = false;
   std::string created_at, revoked_at;
+  bool restricted = false;  // may read incidents marked TLP:AMBER+STRICT or TLP:RED
 };
 
 // A saved filter (IncidentFilter as JSON).
@@ -238,7 +239,7 @@ class Store {
   virtual Result<std::vector<std::pair<DossierFacet, int64_t>>> facet_values(const std::string& kind, size_t limit) = 0;
   virtual Result<std::vector<SearchHit>> search(const std::string& words, size_t limit) = 0;
   // API tokens: stored as a salted SHA-256 of the secret; the secret is returned once, by create.
-  virtual Result<std::string> create_token(const std::string& name, bool can_write) = 0;
+  virtual Result<std::string> create_token(const std::string& name, bool can_write, bool restricted = false) = 0;
   virtual Result<std::vector<ApiToken>> list_tokens() = 0;
   virtual Result<bool> revoke_token(const std::string& name) = 0;
   // The live token a secret belongs to (compared in constant time), if any.
@@ -257,6 +258,14 @@ class Store {
   virtual Result<bool> remove_feed(const std::string& url_or_id) = 0;
   virtual Result<std::vector<Feed>> list_feeds() = 0;
   virtual Status update_feed(const Feed& feed) = 0;
+
+  // TLP 2.0 levels ("clear", "green", "amber", "amber+strict", "red"; the caller checks them).
+  // set_feed_tlp takes a feed's URL or id; false when there is no such feed or incident.
+  virtual Result<bool> set_feed_tlp(const std::string& url_or_id, const std::string& tlp) = 0;
+  virtual Result<bool> set_incident_tlp(const std::string& incident_id, const std::string& tlp) = 0;
+  // The levels that bear on an incident: its own, and those of the feeds its articles came from
+  // (empty strings left out).
+  virtual Result<std::vector<std::string>> incident_tlps(const std::string& incident_id) = 0;
 };
 
 // Opens (creating if needed) the store at `path`, applying pending schema migrations.

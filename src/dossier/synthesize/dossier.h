@@ -114,6 +114,7 @@ struct ActorAttribution {
   std::string id, name, attack_id;
   std::vector<std::string> aliases;  // names the sources used, other than the canonical one
   std::vector<int> refs;
+  std::vector<int> attributed_refs;  // the sources that hold it responsible (not only name it)
 };
 
 struct TechniqueFinding {
@@ -127,6 +128,7 @@ struct TechniqueFinding {
 struct IndicatorFinding {
   std::string type, value, defanged, role;
   std::vector<int> refs;
+  bool malicious = false;  // a source states it is malicious
 };
 
 struct Recommendation {

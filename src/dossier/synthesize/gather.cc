@@ -117,6 +117,7 @@ void gather_indicators(Gathered& g, const SourceView& s) {
     f.value = i.value;
     f.defanged = i.defanged;
     if (f.role.empty()) f.role = i.role;
+    f.malicious |= i.malicious;
     add_ref(f.refs, s.ref);
   }
 }

@@ -38,7 +38,9 @@ json dossier_json_head(const Dossier& d) {
   for (const auto& [h, items] : d.brief.description) description.push_back({{"topic", h}, {"sentences", cited_list(items)}});
   auto actor_list = [](const std::vector<ActorAttribution>& v) {
     json a = json::array();
-    for (const auto& x : v) a.push_back({{"id", x.id}, {"name", x.name}, {"attack_id", x.attack_id}, {"aliases", x.aliases}, {"refs", x.refs}});
+    for (const auto& x : v)
+      a.push_back({{"id", x.id}, {"name", x.name}, {"attack_id", x.attack_id}, {"aliases", x.aliases}, {"refs", x.refs},
+                   {"attributed_refs", x.attributed_refs}});
     return a;
   };
   json actors = actor_list(d.report.actors);
@@ -54,7 +56,8 @@ json dossier_json_head(const Dossier& d) {
   json indicators = json::object();
   for (const auto& [t, v] : d.report.indicators) {
     json a = json::array();
-    for (const auto& i : v) a.push_back({{"value", i.value}, {"defanged", i.defanged}, {"role", i.role}, {"refs", i.refs}});
+    for (const auto& i : v)
+      a.push_back({{"value", i.value}, {"defanged", i.defanged}, {"role", i.role}, {"malicious", i.malicious}, {"refs", i.refs}});
     indicators[t] = a;
   }
   json conflicts = json::array();

@@ -99,7 +99,11 @@ void write_details(Dossier::Report& r, const Dossier& d, const Gathered& g, cons
 
 // The actors and ransomware named, the sponsor, who attributed, with what confidence, denials.
 void write_attribution(Dossier::Report& r, const Gathered& g) {
-  for (auto& [id, a] : g.actors) r.actors.push_back(a);
+  for (auto& [id, a] : g.actors) {
+    r.actors.push_back(a);
+    if (auto it = g.attributed.find(id); it != g.attributed.end())
+      for (const auto& [as_written, ref] : it->second) add_ref(r.actors.back().attributed_refs, ref);
+  }
   std::stable_sort(r.actors.begin(), r.actors.end(), [](const auto& a, const auto& b) { return a.refs.size() > b.refs.size(); });
   for (auto& [id, rw] : g.ransomware) r.ransomware.push_back(rw);
   std::stable_sort(r.ransomware.begin(), r.ransomware.end(), [](const auto& a, const auto& b) { return a.refs.size() > b.refs.size(); });
