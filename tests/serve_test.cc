@@ -516,6 +516,49 @@ TEST_F(ServeTest, HostileArticleTextIsInert) {
   EXPECT_NE(r->body.find("&lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;"), std::string::npos);
 }
 
+TEST_F(ServeTest, ExportsAndTheirTlp) {
+  json list = get_json("/api/v1/incidents?actor=APT31&limit=1", 200, "/api/v1/incidents");
+  ASSERT_EQ(list["items"].size(), 1u);
+  std::string id = list["items"][0]["id"];
+  auto c = client();
+  auto stix = c.Get(("/api/v1/incidents/" + id + "/stix").c_str());
+  ASSERT_TRUE(stix && stix->status == 200);
+  EXPECT_EQ(stix->get_header_value("Content-Type"), "application/stix+json;version=2.1");
+  json bundle = json::parse(stix->body);
+  EXPECT_EQ(bundle["type"], "bundle");
+  bool intrusion_set = false;
+  for (const auto& o : bundle["objects"]) intrusion_set |= o["type"] == "intrusion-set" && o["name"] == "APT31";
+  EXPECT_TRUE(intrusion_set);
+  json misp = get_json("/api/v1/incidents/" + id + "/misp", 200, "/api/v1/incidents/{id}/misp");
+  EXPECT_EQ(misp["Event"]["info"], list["items"][0]["title"]);
+  get_json("/api/v1/incidents/" + id + "/navigator", 200, "/api/v1/incidents/{id}/navigator");
+  get_json("/api/v1/incidents/ffffffffffffffff/misp", 404, "/api/v1/incidents/{id}/misp");
+  get_json("/api/v1/actors/Zirconium/navigator", 200, "/api/v1/actors/{id}/navigator");
+  get_json("/api/v1/actors/NoSuchGroupAnywhere/navigator", 404, "/api/v1/actors/{id}/navigator");
+  // TLP:RED: only a token allowed restricted reads gets it.
+  std::string restricted;
+  {
+    auto store = SqliteStore::open(db_);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE(*(*store)->set_incident_tlp(id, "red"));
+    auto t = (*store)->create_token("restricted-reader", false, true);
+    ASSERT_TRUE(t.ok());
+    restricted = *t;
+  }
+  get_json("/api/v1/incidents/" + id + "/misp", 401, "/api/v1/incidents/{id}/misp");
+  get_json("/api/v1/incidents/" + id + "/misp", 403, "/api/v1/incidents/{id}/misp", *read_token_);
+  json red = get_json("/api/v1/incidents/" + id + "/misp", 200, "/api/v1/incidents/{id}/misp", restricted);
+  bool tagged = false;
+  for (const auto& t : red["Event"]["Tag"]) tagged |= t["name"] == "tlp:red";
+  EXPECT_TRUE(tagged);
+  {
+    auto store = SqliteStore::open(db_);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE(*(*store)->set_incident_tlp(id, ""));
+  }
+  get_json("/api/v1/incidents/" + id + "/misp", 200, "/api/v1/incidents/{id}/misp");
+}
+
 TEST_F(ServeTest, StaticFilesAndOpenApi) {
   auto c = client();
   auto js = c.Get("/static/app.js");
@@ -529,7 +572,8 @@ TEST_F(ServeTest, StaticFilesAndOpenApi) {
   EXPECT_EQ(doc["openapi"], "3.1.0");
   // Every route the tests exercise is documented, with a schema for each JSON answer.
   for (const char* route : {"/api/v1/incidents", "/api/v1/incidents/{id}", "/api/v1/articles", "/api/v1/articles/{id}", "/api/v1/actors/{id}",
-                            "/api/v1/facets/{kind}", "/api/v1/search", "/api/v1/watchlists", "/api/v1/watchlists/{id}", "/api/v1/feeds", "/api/v1/feeds/{id}",
+                            "/api/v1/facets/{kind}", "/api/v1/search", "/api/v1/incidents/{id}/stix",
+                            "/api/v1/incidents/{id}/misp", "/api/v1/incidents/{id}/navigator", "/api/v1/actors/{id}/navigator", "/api/v1/watchlists", "/api/v1/watchlists/{id}", "/api/v1/feeds", "/api/v1/feeds/{id}",
                             "/api/v1/corrections"})
     EXPECT_TRUE(doc["paths"].contains(route)) << route;
 }
