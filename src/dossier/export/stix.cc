@@ -97,12 +97,13 @@ struct Bundle {
   const json& d;
   const ExportContext& ctx;
   const KnowledgeBase& kb;
-  std::string created, modified, marking, me;
+  std::string incident, created, modified, marking, me;
   std::vector<json> objects;
   std::set<std::string> ids;
   std::vector<std::string> refs;  // the report's object_refs, in the order written
 
   Bundle(const json& dossier, const ExportContext& c) : d(dossier), ctx(c), kb(*c.kb) {
+    incident = d["incident"].value("id", "");
     std::string first = d["incident"].value("first_seen", "");
     created = stix_timestamp(ctx.created.empty() ? first : ctx.created);
     if (created.empty()) created = stix_timestamp(d.value("generated_at", ""));
@@ -115,10 +116,25 @@ struct Bundle {
 
   std::string id(const std::string& type, const std::string& key) const { return type + "--" + uuid5(kDossierNamespace, type + ":" + key); }
 
+  // An object of this incident: created when the incident was first stored, modified when it last
+  // changed.
   json base(const std::string& type, const std::string& oid) const {
     return {{"type", type},         {"spec_version", "2.1"},  {"id", oid},
             {"created", created},   {"modified", modified},   {"created_by_ref", me},
             {"object_marking_refs", json::array({marking})}};
+  }
+  // An object every incident that names it shares (an actor, a sponsor, a country, a CVE, a
+  // ransomware family from the KB): the same id, timestamps and content in every bundle, so that
+  // one incident's export never makes another version of it; what the sources say of it lives on
+  // this incident's relationships.
+  json shared(const std::string& type, const std::string& oid) const {
+    return {{"type", type},
+            {"spec_version", "2.1"},
+            {"id", oid},
+            {"created", kDossierIdentityCreated},
+            {"modified", kDossierIdentityCreated},
+            {"created_by_ref", me},
+            {"object_marking_refs", json::array({kTlpMarkings[0].id})}};
   }
 
   bool add(json o) {
@@ -131,7 +147,7 @@ struct Bundle {
 
   void relate(const std::string& type, const std::string& src, const std::string& dst, const std::string& description = {}, int confidence = -1) {
     if (src.empty() || dst.empty() || src == dst) return;
-    json r = base("relationship", id("relationship", type + ":" + src + ":" + dst));
+    json r = base("relationship", id("relationship", incident + ":" + type + ":" + src + ":" + dst));
     r["relationship_type"] = type;
     r["source_ref"] = src;
     r["target_ref"] = dst;
@@ -144,7 +160,7 @@ struct Bundle {
     const Country* c = kb.country(code);
     if (!c) return {};
     std::string oid = id("location", "country:" + c->code);
-    json l = base("location", oid);
+    json l = shared("location", oid);
     l["name"] = c->name;
     l["country"] = c->code;
     add(std::move(l));
@@ -205,8 +221,11 @@ json stix_bundle(const json& d, const ExportContext& ctx) {
              {"identity_class", "system"},   {"description", "Incident dossiers from security news, every statement cited to its sources."}};
   b.objects.push_back(me);
   b.objects.push_back(tlp_marking(ctx.tlp));
+  // The objects every incident shares carry only the KB's facts: TLP:CLEAR whatever the incident's.
+  if (ctx.tlp != Tlp::Clear) b.objects.push_back(tlp_marking(Tlp::Clear));
   b.ids.insert(b.me);
   b.ids.insert(b.marking);
+  b.ids.insert(kTlpMarkings[0].id);
 
   // Actors: an intrusion set each; the one the sources hold responsible (else the most named)
   // carries the attribution, targets and techniques.
@@ -215,21 +234,20 @@ json stix_bundle(const json& d, const ExportContext& ctx) {
   for (const auto& a : attribution.value("actors", json::array())) {
     std::string kb_id = a.value("id", "");
     std::string oid = b.id("intrusion-set", "actor:" + kb_id);
-    json is = b.base("intrusion-set", oid);
+    json is = b.shared("intrusion-set", oid);
     is["name"] = a.value("name", kb_id);
-    // The names the sources used, then the KB's unambiguous ones; each once, whatever its case.
+    // The KB's names, each once whatever its case (the sources' own names are KB names: that is
+    // how they were recognised): those ATT&CK gives the group, and the others no other group
+    // shares.
     std::vector<std::string> aliases;
     std::set<std::string> folded{fold_name(is["name"].get<std::string>())};
     auto alias = [&](const std::string& n) {
       if (folded.insert(fold_name(n)).second) aliases.push_back(n);
     };
-    for (const auto& al : a.value("aliases", json::array())) alias(al.get<std::string>());
     if (const Actor* act = kb.actor(kb_id))
       for (const auto& al : act->aliases)
-        if (!al.ambiguous) alias(al.name);
+        if (!al.ambiguous || (al.sources & kFromAttack)) alias(al.name);
     if (!aliases.empty()) is["aliases"] = aliases;
-    is["description"] = "Named by sources " + cite(a["refs"]) +
-                        (a.value("attributed_refs", json::array()).empty() ? "" : "; held responsible by " + cite(a["attributed_refs"])) + ".";
     if (!a.value("attack_id", "").empty())
       is["external_references"] = json::array({{{"source_name", "mitre-attack"},
                                                 {"external_id", a["attack_id"]},
@@ -250,12 +268,17 @@ json stix_bundle(const json& d, const ExportContext& ctx) {
   std::vector<std::string> malware_ids;
   for (const auto& r : attribution.value("ransomware", json::array())) {
     std::string oid = b.id("malware", "software:" + r.value("id", ""));
-    json m = b.base("malware", oid);
+    json m = b.shared("malware", oid);
     m["name"] = r.value("name", "");
     m["is_family"] = true;
     m["malware_types"] = json::array({"ransomware"});
-    if (!r.value("aliases", json::array()).empty()) m["aliases"] = r["aliases"];
-    m["description"] = "Named by sources " + cite(r["refs"]) + ".";
+    if (const Software* sw = kb.software_by_id(r.value("id", ""))) {
+      std::vector<std::string> aliases;
+      std::set<std::string> folded{fold_name(m["name"].get<std::string>())};
+      for (const auto& al : sw->aliases)
+        if (!al.ambiguous && folded.insert(fold_name(al.name)).second) aliases.push_back(al.name);
+      if (!aliases.empty()) m["aliases"] = aliases;
+    }
     if (!r.value("attack_id", "").empty())
       m["external_references"] = json::array({{{"source_name", "mitre-attack"},
                                                {"external_id", r["attack_id"]},
@@ -266,7 +289,8 @@ json stix_bundle(const json& d, const ExportContext& ctx) {
     // names both, and says nothing of who used what.
     const Actor* act = kb.actor(responsible_kb);
     bool known = act && std::find(act->software.begin(), act->software.end(), r.value("id", "")) != act->software.end();
-    b.relate(known ? "uses" : "related-to", responsible, oid, known ? "" : "Named in the same incident's coverage " + cite(r["refs"]) + ".");
+    b.relate(known ? "uses" : "related-to", responsible, oid,
+             std::string(known ? "Named by sources " : "Named in the same incident's coverage by sources ") + cite(r["refs"]) + ".");
   }
   // Who acts, for techniques and indicators: the responsible actor, else the ransomware.
   std::string actor = !responsible.empty() ? responsible : (malware_ids.empty() ? std::string() : malware_ids.front());
@@ -311,10 +335,9 @@ json stix_bundle(const json& d, const ExportContext& ctx) {
       for (const auto& [key, name] : sponsors_here) {
         if (!done.insert(key).second) continue;
         std::string oid = b.id("threat-actor", key);
-        json ta = b.base("threat-actor", oid);
+        json ta = b.shared("threat-actor", oid);
         ta["name"] = name;
         ta["threat_actor_types"] = json::array({"nation-state"});
-        ta["description"] = "Named as the sponsor by sources " + cite(s["refs"]) + ".";
         b.add(std::move(ta));
         b.relate("located-at", oid, loc);
         std::string why = "Attributed by sources " + cite(s["refs"]);
@@ -351,7 +374,7 @@ json stix_bundle(const json& d, const ExportContext& ctx) {
       std::string country;
       if (size_t open = name.rfind(" ("); open != std::string::npos && name.back() == ')')
         country = b.country_code(name.substr(open + 2, name.size() - open - 3));
-      std::string oid = b.id("identity", "victim:" + fold_name(name));
+      std::string oid = b.id("identity", "victim:" + incident + ":" + fold_name(name));
       json idn = b.base("identity", oid);
       idn["name"] = name;
       idn["identity_class"] = "organization";
@@ -376,12 +399,12 @@ json stix_bundle(const json& d, const ExportContext& ctx) {
       std::string cve = v.value("text", "");
       if (cve.rfind("CVE-", 0) != 0) continue;
       std::string oid = b.id("vulnerability", cve);
-      json vu = b.base("vulnerability", oid);
+      json vu = b.shared("vulnerability", oid);
       vu["name"] = cve;
       vu["external_references"] = json::array({{{"source_name", "cve"}, {"external_id", cve}}});
-      vu["description"] = "Named by sources " + cite(v["refs"]) + ".";
       b.add(std::move(vu));
-      b.relate(malware_ids.empty() ? "targets" : "exploits", malware_ids.empty() ? actor : malware_ids.front(), oid);
+      b.relate(malware_ids.empty() ? "targets" : "exploits", malware_ids.empty() ? actor : malware_ids.front(), oid,
+               "Named by sources " + cite(v["refs"]) + ".");
     }
 
   // Techniques as ATT&CK publishes them, and the mitigations recommended for them.
@@ -440,7 +463,7 @@ json stix_bundle(const json& d, const ExportContext& ctx) {
       std::string value = i.value("value", "");
       StixObservable o = stix_observable(type, value);
       if (o.pattern.empty()) continue;
-      std::string oid = b.id("indicator", type + ":" + value);
+      std::string oid = b.id("indicator", incident + ":" + type + ":" + value);
       json in = b.base("indicator", oid);
       in["name"] = i.value("defanged", value);
       in["pattern"] = o.pattern;
