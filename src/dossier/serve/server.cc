@@ -300,6 +300,7 @@ void Server::Impl::routes() {
   http.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
   page_routes();
   api_routes();
+  taxii_routes();
   http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (req.path.rfind("/api/", 0) == 0) json_error(res, res.status, res.status == 404 ? "no such resource" : "request failed");

@@ -78,6 +78,7 @@ struct Server::Impl {
   void routes();
   void page_routes();
   void api_routes();
+  void taxii_routes();
   void refresh_stale_dossiers();
 };
 
