@@ -559,6 +559,20 @@ TEST_F(ServeTest, ExportsAndTheirTlp) {
   get_json("/api/v1/incidents/" + id + "/misp", 200, "/api/v1/incidents/{id}/misp");
 }
 
+TEST_F(ServeTest, CompressesWithGzipNeverBrotli) {
+  // A browser accepts gzip, deflate and br: the answer is gzip (brotli at the library's setting
+  // costs tens of milliseconds per answer).
+  auto c = client();
+  c.set_decompress(false);
+  auto r = c.Get("/", {{"Accept-Encoding", "gzip, deflate, br"}});
+  ASSERT_TRUE(r && r->status == 200);
+  EXPECT_EQ(r->get_header_value("Content-Encoding"), "gzip");
+  auto br = c.Get("/", {{"Accept-Encoding", "br"}});
+  ASSERT_TRUE(br && br->status == 200);
+  EXPECT_EQ(br->get_header_value("Content-Encoding"), "");
+  EXPECT_NE(br->body.find("<table class=\"incidents\">"), std::string::npos);
+}
+
 TEST_F(ServeTest, StaticFilesAndOpenApi) {
   auto c = client();
   auto js = c.Get("/static/app.js");
