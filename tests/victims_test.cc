@@ -220,5 +220,41 @@ TEST(Responsibility, AProductNameIsNoMalware) {
   for (const auto& n : names(e.responsible)) EXPECT_NE(fold_name(n), "orion");
 }
 
+// The victims' sectors: the words of their names, the text's words for them where it names them,
+// the vendor whose product was abused, and the sectors the text says were targeted.
+std::vector<std::string> victim_sectors(const std::string& text) {
+  Article a;
+  a.id = "t";
+  a.text = text;
+  return extractor().extract(a).events.victim_sectors;
+}
+
+TEST(VictimSectors, FromNamesAppositivesAndTitles) {
+  EXPECT_TRUE(has(victim_sectors("Harbourline Pipeline Company shut down its fuel lines after a ransomware attack on Friday."), "gas"));
+  EXPECT_TRUE(has(victim_sectors("The Lindqvist Museum has been the victim of a coordinated hacking campaign, its director said."), "culture"));
+  EXPECT_TRUE(has(victim_sectors("Hackers breached Quillon, the regional health insurer, and stole policyholder records."),
+                  "healthcare-services"));
+  EXPECT_TRUE(has(victim_sectors("Attackers breached the health insurer Quillon and stole policyholder records."), "healthcare-services"));
+  // "the insurer said": the story names its victim again by what it is.
+  auto again = victim_sectors("Attackers breached Marrow Mutual last week. The insurer said on Monday that claims data was taken.");
+  EXPECT_TRUE(has(again, "insurance-services"));
+  // A vendor whose product carried the attack: its app, its patch.
+  EXPECT_TRUE(has(victim_sectors("Hackers compromised Tellvane and tampered with Tellvane's desktop app to reach its customers."),
+                  "technologies"));
+}
+
+TEST(VictimSectors, TargetedSectorsAndWhatIsNoVictim) {
+  auto listed = victim_sectors("The group has long gone after organisations in Europe, including law firms, universities and defence "
+                               "contractors, investigators said.");
+  for (const char* s : {"legal-consulting", "universities", "defense-industry"}) EXPECT_TRUE(has(listed, s)) << s;
+  EXPECT_TRUE(has(victim_sectors("Hospitals, schools and government bodies were hit hardest by the campaign."), "healthcare-services"));
+  // The investigator, the state that speaks and a modifier are not the victims' sectors.
+  auto others = victim_sectors("Attackers breached Marrow Mutual last week. The government said it was working with a cybersecurity "
+                               "firm on court-authorised requests.");
+  EXPECT_FALSE(has(others, "government-and-administrations"));
+  EXPECT_FALSE(has(others, "technologies"));
+  EXPECT_FALSE(has(others, "judicial-power-justice"));
+}
+
 }  // namespace
 }  // namespace dossier

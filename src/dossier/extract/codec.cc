@@ -163,6 +163,7 @@ void visit(Io& io, Victim& v) {
   io.strings(v.systems);
   io(v.activity);
   visit(io, v.evidence);
+  io.strings(v.sectors);
 }
 
 template <typename Io>
@@ -197,6 +198,7 @@ void visit(Io& io, Extraction& x) {
   io.list(x.events.denials, each);
   io.strings(x.events.responsible);
   io.strings(x.events.sponsor_states);
+  io.strings(x.events.victim_sectors);
   io.list(x.techniques, each);
   std::string kind(article_kind_name(x.kind.kind));
   io(kind);

@@ -49,6 +49,7 @@ struct Victim {
   std::vector<std::string> systems;  // "unclassified communication network"
   std::string activity;              // espionage, ransomware, data theft, ddos, supply chain, wiper
   Span evidence;
+  std::vector<std::string> sectors;  // KB sector ids: what its name and the text's words for it say
 };
 
 struct Attribution {
@@ -72,6 +73,7 @@ struct Events {
   std::vector<Person> people;
   std::vector<Organization> organizations;
   std::vector<Victim> victims;
+  std::vector<std::string> victim_sectors;  // the victims' sectors (KB ids), first victim first
   std::vector<Attribution> attributions;
   std::vector<Denial> denials;
 };

@@ -59,6 +59,7 @@ Extraction Extractor::extract(const Article& article) const {
   x.dates = find_dates(a.text, x.sentences, published);
   x.events = find_events(a.text, x.sentences, x.mentions, *kb_);
   find_organization_victims(a, x.sentences, x.mentions, x.indicators, *kb_, x.events);
+  find_victim_sectors(a.text, x.sentences, x.mentions, *kb_, x.events);
   find_responsibility(a.text, x.sentences, x.mentions, *kb_, x.events);
   // Techniques: ids written in the text, and behaviour described in a sentence (the KB's model).
   for (const auto& i : x.indicators)
@@ -236,7 +237,7 @@ json extraction_json(const Extraction& x, const Article& article, const Knowledg
   for (const auto& v : x.events.victims) {
     const Country* c = kb.country(v.country);
     victims.push_back({{"name", (c ? c->name + " " : std::string()) + v.name}, {"country", v.country}, {"systems", v.systems},
-                       {"activity", v.activity}, {"evidence", ev(v.evidence)}});
+                       {"activity", v.activity}, {"sectors", v.sectors}, {"evidence", ev(v.evidence)}});
   }
   for (const auto& a : x.events.attributions) {
     json actors = json::array();
@@ -261,6 +262,7 @@ json extraction_json(const Extraction& x, const Article& article, const Knowledg
   out["people"] = people;
   out["dates"] = dates;
   out["victims"] = victims;
+  out["victim_sectors"] = x.events.victim_sectors;
   out["kind"] = {{"kind", article_kind_name(x.kind.kind)}, {"cue", x.kind.cue}};
   out["attributions"] = attributions;
   out["denials"] = denials;

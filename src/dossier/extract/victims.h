@@ -33,4 +33,12 @@ void find_organization_victims(const Article& article, const std::vector<Sentenc
                                const std::vector<EntityMention>& mentions, const std::vector<Indicator>& indicators,
                                const KnowledgeBase& kb, Events& events);
 
+// The victims' sectors (`Victim::sectors`, `Events::victim_sectors`): the words of a victim's
+// name that tell a sector (the KB's sector name words: "Pipeline", "Library", "Bank") and the
+// sector phrases the text writes as a title of the name or right after it, in an appositive or a
+// relative clause ("the health insurer Medibank", "Kaseya, which sells IT management software").
+// Sector phrases elsewhere (the firm that investigated, the agency that responded) are not used.
+void find_victim_sectors(std::string_view text, const std::vector<Sentence>& sentences, const std::vector<EntityMention>& mentions,
+                         const KnowledgeBase& kb, Events& events);
+
 }  // namespace dossier

@@ -642,6 +642,7 @@ struct Builder {
       if (row.size() > 1) s.parent = row[1].empty() ? "" : slug(row[1]);
       if (row.size() > 2) s.aliases = split(row[2], '|');
       if (row.size() > 3) s.cues = split(row[3], '|');
+      if (row.size() > 4) s.name_words = split(row[4], '|');
       kb.sectors.push_back(std::move(s));
     }
   }

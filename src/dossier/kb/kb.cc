@@ -129,7 +129,7 @@ template <typename A> void visit(A& a, Mitigation& x) { a(x.id); a(x.name); a(x.
 template <typename A> void visit(A& a, Campaign& x) { a(x.id); a(x.name); a(x.aliases); a(x.actor); a(x.first_seen); a(x.last_seen); }
 template <typename A> void visit(A& a, Country& x) { a(x.code); a(x.code3); a(x.name); a(x.official_name); a(x.region); a(x.aliases); }
 template <typename A> void visit(A& a, Agency& x) { a(x.id); a(x.name); a(x.acronyms); a(x.country); a(x.kind); a(x.aliases); }
-template <typename A> void visit(A& a, Sector& x) { a(x.id); a(x.name); a(x.parent); a(x.aliases); a(x.cues); }
+template <typename A> void visit(A& a, Sector& x) { a(x.id); a(x.name); a(x.parent); a(x.aliases); a(x.cues); a(x.name_words); }
 template <typename A> void visit(A& a, TechniquePosting& x) { a(x.technique); a(x.weight); }
 template <typename A> void visit(A& a, TechniqueModel& x) {
   a(x.labels); a(x.vocab); a(x.idf); a(x.postings); a(x.threshold); a(x.heldout_precision); a(x.heldout_recall);

@@ -131,6 +131,7 @@ struct Sector {
   std::string parent;
   std::vector<std::string> aliases;
   std::vector<std::string> cues;  // phrases that reveal the sector in text ("foreign ministry")
+  std::vector<std::string> name_words;  // words of an organisation's name that tell it ("Pipeline", "Library")
 };
 
 // A MISP warning list: values that look like indicators but are known benign or special.
@@ -151,7 +152,7 @@ struct KbInfo {
 
 class KnowledgeBase {
  public:
-  static constexpr uint32_t kFormat = 4;  // 2: the technique model; 3: common words; 4: STIX ids, MISP clusters
+  static constexpr uint32_t kFormat = 5;  // 2: the technique model; 3: common words; 4: STIX ids, MISP clusters; 5: sector name words
 
   KbInfo info;
   // Names this KB's content (not stored in the file): a hash of the file it was loaded from and of

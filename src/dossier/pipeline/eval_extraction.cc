@@ -126,7 +126,7 @@ std::set<std::string> sector_stems(const KnowledgeBase& kb, const std::string& s
     }
     const Sector* parent = nullptr;
     for (const auto& x : kb.sectors)
-      if (x.name == s->parent) parent = &x;
+      if (x.id == s->parent) parent = &x;
     s = parent;
   }
   return out;
@@ -184,12 +184,13 @@ Predicted predictions(const Extraction& x, const KnowledgeBase& kb) {
   for (const auto& v : x.events.victims) add_unique(p.victims, v.name);
   for (const auto& id : x.events.responsible) add_unique(p.responsible, id);
   for (const auto& c : x.events.sponsor_states) add_unique(p.sponsors, c);
+  for (const auto& s : x.events.victim_sectors) add_unique(p.sectors, s);
   for (const auto& m : x.mentions) {
     if (m.ids.empty()) continue;
     if (m.kind == EntityKind::Actor) add_unique(p.named, m.ids.front());
     if (m.kind == EntityKind::Software)
       if (const Software* s = kb.software_by_id(m.ids.front()); s && s->kind == "ransomware") add_unique(p.named, s->id);
-    if (m.kind == EntityKind::Sector) add_unique(p.sectors, m.ids.front());
+
     if (m.kind == EntityKind::Country) add_unique(p.countries, m.ids.front());
   }
   for (const auto& i : x.indicators) {

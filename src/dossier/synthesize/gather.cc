@@ -55,16 +55,15 @@ void gather_mentions(Gathered& g, const SourceView& s, const KnowledgeBase& kb) 
     } else if (m.kind == EntityKind::Software && m.ids.size() == 1) {
       const Software* sw = kb.software_by_id(m.ids.front());
       if (sw && sw->kind == "ransomware") note_named(g.ransomware, *sw, m, ref);
-    } else if (m.kind == EntityKind::Sector && !m.ids.empty()) {
-      // The victim's sector: named where the sentence is about the attack or its damage.
-      std::string topic = statement_topic(s.sentence_text(m.sentence));
-      if (topic != "activity" && topic != "impact" && topic != "attribution") continue;
-      for (const auto& sec : kb.sectors)
-        if (sec.id == m.ids.front()) g.sectors.add(sec.name, ref);
     } else if (m.kind == EntityKind::Country && m.ids.size() == 1) {
       g.geography.add(m.ids.front(), ref);
     }
   }
+  // The victims' sectors, as extraction found them (what their names and the text's words for
+  // them say, and the sectors the text says were targeted).
+  for (const auto& id : s.x.events.victim_sectors)
+    for (const auto& sec : kb.sectors)
+      if (sec.id == id) g.sectors.add(sec.name, ref);
   std::string title = " " + fold_name(s.article.title) + " ";
   for (const auto& n : proper_name_mentions(s.article.text, s.x.sentences, s.x.mentions, kb)) {
     auto& seen = g.names[n.folded];
