@@ -257,7 +257,10 @@ TEST_F(ServeTest, FacetIndexesAndPages) {
     ASSERT_TRUE(index && index->status == 200) << path;
     const json& top = list["items"][0];
     std::string value = top["value"];
-    EXPECT_NE(index->body.find(path + "/" + httplib::detail::encode_query_param(value)), std::string::npos) << path << " " << value;
+    std::string label = top["label"];
+    std::string escaped;
+    for (char ch : label) escaped += ch == '&' ? std::string("&amp;") : ch == '<' ? std::string("&lt;") : ch == '>' ? std::string("&gt;") : std::string(1, ch);
+    EXPECT_NE(index->body.find(">" + escaped + "</a>"), std::string::npos) << path << " " << label;
     auto page = c.Get((path + "/" + httplib::detail::encode_query_param(value)).c_str());
     ASSERT_TRUE(page && page->status == 200) << path << " " << value;
     // As many incident rows as the facet's count, and the chart over them.

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "dossier/extract/extract.h"
 #include "dossier/util/fold.h"
@@ -241,6 +242,24 @@ TEST(VictimSectors, FromNamesAppositivesAndTitles) {
   // A vendor whose product carried the attack: its app, its patch.
   EXPECT_TRUE(has(victim_sectors("Hackers compromised Tellvane and tampered with Tellvane's desktop app to reach its customers."),
                   "technologies"));
+}
+
+TEST(VictimSectors, VictimsDescribedRatherThanNamed) {
+  Article a;
+  a.id = "t";
+  a.text = "Investigators described an attempted attack on a Ukrainian energy company last April. Officials said fewer than "
+           "ten federal agencies had been hit by the follow-on activity. The group has gone after law firms, universities and "
+           "defence contractors, and a government said it would respond.";
+  auto ev = extractor().extract(a).events;
+  std::map<std::string, std::string> got;
+  for (const auto& v : ev.victims) got[v.name] = v.country;
+  EXPECT_EQ(got["Ukrainian energy company"], "UA");
+  EXPECT_EQ(got["federal agencies"], "US");
+  // A list of the sectors at risk and a state speaking name no organisation that was hit.
+  EXPECT_FALSE(got.count("law firms"));
+  EXPECT_FALSE(got.count("universities"));
+  EXPECT_FALSE(got.count("government"));
+  EXPECT_TRUE(has(ev.victim_sectors, "legal-consulting"));
 }
 
 TEST(VictimSectors, TargetedSectorsAndWhatIsNoVictim) {

@@ -98,6 +98,13 @@ void find_victim_sectors(std::string_view text, const std::vector<Sentence>& sen
   auto add = [&](std::vector<std::string>& into, const std::string& id) {
     if (std::find(into.begin(), into.end(), id) == into.end()) into.push_back(id);
   };
+  // A sector phrase, and the sectors its own words name ("health insurer": insurance as well).
+  auto add_phrase = [&](std::vector<std::string>& into, const EntityMention& m) {
+    add(into, m.ids.front());
+    std::string folded = fold_name(m.text);
+    for (auto w : split_words(folded))
+      if (auto it = by_word.find(std::string(w)); it != by_word.end()) add(into, it->second);
+  };
   for (auto& v : events.victims) {
     // The name's own words ("Pipeline", "Library"), one or two at a time ("City of").
     std::vector<std::string> words;
@@ -116,9 +123,9 @@ void find_victim_sectors(std::string_view text, const std::vector<Sentence>& sen
         size_t end = at + form.size();
         for (const EntityMention* m : sector_mentions) {
           if (m->begin >= end && m->begin - end <= 90 && describes_after(text.substr(end, m->begin - end)))
-            add(v.sectors, m->ids.front());
+            add_phrase(v.sectors, *m);
           else if (m->end <= at && at - m->end <= 30 && describes_before(text.substr(m->end, at - m->end)))
-            add(v.sectors, m->ids.front());
+            add_phrase(v.sectors, *m);
         }
       }
     // A vendor: the text speaks of its app, software, patch or build ("3CX's desktop apps",
@@ -180,8 +187,8 @@ void find_victim_sectors(std::string_view text, const std::vector<Sentence>& sen
                             " disclosed", " declined", " refused", " warned", " estimated", ","})
         if (after.rfind(v, 0) == 0) subject = true;
       if (!subject) continue;
-      add(events.victims.front().sectors, m->ids.front());
-      add(events.victim_sectors, m->ids.front());
+      add_phrase(events.victims.front().sectors, *m);
+      add_phrase(events.victim_sectors, *m);
     }
   // Sectors the text says were targeted, named or not: "targeting government agencies", "attacks
   // on hospitals", "victims include universities", "including infectious disease researchers, law
@@ -237,7 +244,72 @@ void find_victim_sectors(std::string_view text, const std::vector<Sentence>& sen
           if (rest.find(t) != std::string::npos && rest.find(t) < 25) targeted = true;
       }
     }
-    if (targeted) add(events.victim_sectors, m->ids.front());
+    if (!targeted) continue;
+    add(events.victim_sectors, m->ids.front());
+    // A victim described rather than named: "an attack on a Ukrainian energy company", "intrusions
+    // at a US think tank", "fewer than ten federal agencies had been hit". One organisation with
+    // an article, or several qualified by their country; a bare list of sectors ("including law
+    // firms, universities") says who is at risk, not who was hit.
+    size_t start = m->begin;
+    std::string country;
+    for (const auto& c : mentions)
+      if (c.kind == EntityKind::Country && c.ids.size() == 1 && c.end + 1 == m->begin && text[c.end] == ' ') {
+        start = c.begin;
+        country = c.ids.front();
+      }
+    // It must end in a noun for organisations ("energy company", "think tank", "federal agencies"),
+    // the sector's phrase's own or the next word ("telecommunications companies"); a sector word
+    // alone ("government", "healthcare") names no organisation.
+    static const std::set<std::string> kHeads = {
+        "company", "companies", "firm", "firms", "provider", "providers", "operator", "operators", "carrier", "carriers",
+        "agency", "agencies", "organisation", "organisations", "organization", "organizations", "entities", "entity",
+        "institution", "institutions", "bodies", "body", "ministry", "ministries", "tank", "tanks", "hospital", "hospitals",
+        "university", "universities", "bank", "banks", "insurer", "insurers", "utility", "utilities", "school", "schools",
+        "department", "departments", "council", "councils", "municipality", "municipalities", "maker", "makers", "group",
+        "groups", "contractor", "contractors", "manufacturer", "manufacturers", "retailer", "retailers", "office", "offices",
+        "network", "networks", "administration", "authority", "authorities", "government", "governments", "clinic", "clinics"};
+    size_t end = m->end;
+    auto last_word = [&](size_t to) {
+      size_t b = to;
+      while (b > start && std::isalpha(static_cast<unsigned char>(text[b - 1]))) --b;
+      return ascii_lower(text.substr(b, to - b));
+    };
+    if (!kHeads.count(last_word(end))) {
+      size_t nb = end;
+      while (nb < text.size() && text[nb] == ' ') ++nb;
+      size_t ne = nb;
+      while (ne < text.size() && std::isalpha(static_cast<unsigned char>(text[ne]))) ++ne;
+      if (nb == end + 1 && kHeads.count(ascii_lower(text.substr(nb, ne - nb)))) end = ne;
+      else continue;
+    }
+    // A bare "government" or "governments" is a state, not an organisation hit: only with its
+    // country ("the Norwegian government").
+    if (public_body(m->ids.front()) && country.empty() && last_word(end).rfind("government", 0) == 0) continue;
+    std::string phrase(text.substr(start, end - start));
+    std::string lower = ascii_lower(phrase);
+    if (lower.rfind("federal ", 0) == 0 && country.empty()) country = "US";
+    std::string lead = " " + ascii_lower(text.substr(start >= 4 ? start - 4 : 0, start >= 4 ? 4 : start));
+    auto ends = [&](const char* w) {
+      std::string t = w;
+      return lead.size() >= t.size() && lead.compare(lead.size() - t.size(), t.size(), t) == 0;
+    };
+    bool one = ends(" a ") || ends(" an ");
+    bool qualified = !country.empty();
+    if (!one && !qualified) continue;
+    // Not again when the sentence already names it ("the Norwegian foreign ministry": the
+    // Ministry of Foreign Affairs of Norway, found as an organisation).
+    bool known = std::any_of(events.victims.begin(), events.victims.end(), [&](const Victim& v) {
+      return fold_name(v.name) == fold_name(phrase) ||
+             (v.evidence.sentence == m->sentence && ((!country.empty() && v.country == country) ||
+                                                     std::find(v.sectors.begin(), v.sectors.end(), m->ids.front()) != v.sectors.end()));
+    });
+    if (known) continue;
+    Victim v;
+    v.name = phrase;
+    v.country = country;
+    v.evidence = Span{m->sentence, sentences[m->sentence].begin, sentences[m->sentence].end};
+    v.sectors.push_back(m->ids.front());
+    events.victims.push_back(std::move(v));
   }
 }
 

@@ -92,7 +92,7 @@ const char* const kAssets[] = {"network", "networks", "systems", "system", "serv
 const char* const kHarmCues[] = {"attack", "breach", "ransomware", "hack", "compromis", "intrusion", "encrypt", "stolen",
                                  "exfiltrat", "leak", "outage", "offline", "incident", "malicious", "malware", "disrupt",
                                  "knocked out", "wiper", "extort", "stole", "theft", "sabotage", "tamper", "phish",
-                                 "scam", "fraud",
+                                 "scam", "fraud", "stopped working", "went down", "crashed",
                                  // the same in the other languages of the news: de, fr, es, it, pt, nl, cs, pl
                                  "angriff", "störung", "erpress", "attaque", "piratage", "rançongiciel", "ataque",
                                  "ciber", "attacco", "aanval", "útok", "napaden", "atak", "włam"};
@@ -297,8 +297,13 @@ bool harmed(const std::vector<Word>& w, size_t b, size_t e, const std::string& l
   // "<Org> shut down its lines after a cyberattack", "<Org> lost remote monitoring in the attack":
   // what the organisation had to do, in a sentence whose harm follows.
   if (one_of<kConsequences>(word(k)) && !responder)
-    for (size_t j = k + 1; j < k + 25 && j < w.size(); ++j)
+    for (size_t j = k + 1; j < k + 25 && j < w.size(); ++j) {
       if (one_of<kHarmNouns>(word(j)) || word(j) == "cyber") return true;
+      // "... after its checkout systems stopped working / went down / crashed": the systems failed.
+      if ((word(j) == "stopped" && word(j + 1) == "working") || (word(j) == "went" && (word(j + 1) == "down" || word(j + 1) == "offline")) ||
+          word(j) == "crashed" || word(j) == "disruption" || word(j) == "outages")
+        return true;
+    }
   if (one_of<kHarmed>(word(k)) && (k > after || word(k + 1) == "by" || word(k + 1) == "in")) return true;
   // "<Org> has been the victim of", "<Org> was the target of".
   if (k > after && (word(k) == "the" || word(k) == "a") && (word(k + 1) == "victim" || word(k + 1) == "target")) return true;
