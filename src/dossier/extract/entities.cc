@@ -36,7 +36,9 @@ EntityMatcher::~EntityMatcher() = default;
 namespace {
 
 bool short_acronym(const std::string& name) {
-  if (name.size() > 8 || name.size() < 2) return false;
+  // Up to five characters ("APT", "NCSC", "ALPHV"): a longer name in capitals is a vendor's code
+  // name, which the press writes in any case ("HAFNIUM", "Hafnium"; "LAPSUS$", "Lapsus$").
+  if (name.size() > 5 || name.size() < 2) return false;
   bool upper = false;
   for (unsigned char c : name) {
     if (ascii::is_lower(c)) return false;
@@ -197,7 +199,8 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
 
   static const char* cues[] = {"group", "actor", "hacker", "apt", "threat", "campaign", "attribut", "espionage", "malware",
                                "ransomware", "backdoor", "trojan", "loader", "implant", "state-sponsored", "state sponsored",
-                               "linked to", "tracked as", "known as", "cyber", "intrusion", "breach", "attack", "operat"};
+                               "linked to", "tracked as", "known as", "cyber", "intrusion", "breach", "attack", "operat",
+                               "gang", "crew", "extortion", "affiliated"};
 
   std::vector<EntityMention> out;
   std::unordered_set<std::string> sure;  // entity ids matched by an unambiguous name

@@ -16,7 +16,11 @@ const char* const kResponsibility[] = {"attributed", "attribute", "blamed", "beh
                                        "carried out by", "conducted by", "linked to", "tied to", "tracked as", "known as",
                                        "accused", "deployed", "operated by", "affiliate", "was used", "used by", "gang",
                                        "group", "operators", "hackers", "threat actor", "crew", "cartel", "leak site",
-                                       "posted", "listed", "ransom", "exploiting", "exploited", "demanded", "negotiat"};
+                                       "posted", "listed", "ransom", "exploiting", "exploited", "demanded", "negotiat",
+                                       // naming the actor of this activity: "FireEye tracks the operator as UNC2452",
+                                       // "most researchers call it Sandworm", "affiliated with Lapsus$"
+                                       " tracks ", " tracked ", " call it ", " calls it ", " dubbed ", "designation",
+                                       "affiliated with", "-linked"};
 const char* const kHarm[] = {"attack", "breach", "ransomware", "hack", "compromis", "intrusion", "encrypt", "stole",
                              "exfiltrat", "leak", "extort", "target", "exploit", "backdoor", "malware", "wiper", "espionage"};
 const char* const kBackground[] = {" after ", "earlier", "previous", "last year", "successor", "predecessor", "rebrand",
