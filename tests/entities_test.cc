@@ -50,6 +50,23 @@ TEST_F(Entities, ActorAliasesAgenciesAndPlaces) {
   for (const auto& m : ms) EXPECT_EQ(t.substr(m.begin, m.end - m.begin), m.text);
 }
 
+TEST_F(Entities, CountriesInOtherLanguagesAndTheirDeclinedAdjectives) {
+  // German, Czech, Polish, Spanish, French: names and adjectives as the sentence declines them.
+  const std::pair<const char*, const char*> cases[] = {
+      {"Die Angreifer nutzten Server eines russischen Anbieters.", "RU"},
+      {"Útok připsaly Spojené státy ruské rozvědce.", "US"},
+      {"Útok připsaly Spojené státy ruské rozvědce.", "RU"},
+      {"Hakerzy z Korei Północnej zaatakowali bank.", "KP"},
+      {"El grupo norcoreano atacó a un banco en Corea del Sur.", "KP"},
+      {"Le groupe a visé des entreprises allemandes et la Suède.", "DE"},
+      {"Le groupe a visé des entreprises allemandes et la Suède.", "SE"},
+      {"Spionageangriffe aus Nordkorea trafen das Vereinigte Königreich.", "GB"}};
+  for (const auto& [text, code] : cases) {
+    auto found = ids(match(text), EntityKind::Country);
+    EXPECT_NE(std::find(found.begin(), found.end(), code), found.end()) << text << " " << code;
+  }
+}
+
 TEST_F(Entities, FoldingKeepsOriginalSpellingAndOffsets) {
   std::string t = "The agency N\xC3\x9AKIB issued a warning.";
   auto ms = match(t);
