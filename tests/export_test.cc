@@ -3,12 +3,12 @@
 // sources with their hashes, TLP, ids kept when the incident grows), validated against the OASIS
 // schemas when they are beside the checkout.
 #include <gtest/gtest.h>
-#include <openssl/sha.h>
 
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "dossier/export/export.h"
+#include "dossier/util/hash.h"
 #include "test_util.h"
 
 namespace dossier {
@@ -95,18 +95,6 @@ TEST(ExportGolden, SampleDossiers) {
       EXPECT_TRUE(text == read_file(golden)) << golden << " changed; see the diff after DOSSIER_UPDATE_GOLDEN=1";
     }
   }
-}
-
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char h[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), h);
-  std::string out;
-  char buf[3];
-  for (unsigned char c : h) {
-    std::snprintf(buf, sizeof buf, "%02x", c);
-    out += buf;
-  }
-  return out;
 }
 
 class ExportStore : public ::testing::Test {

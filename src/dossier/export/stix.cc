@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "dossier/export/cite.h"
 #include "dossier/export/export.h"
 #include "dossier/synthesize/dossier.h"
 #include "dossier/util/fold.h"
@@ -173,17 +174,8 @@ struct Bundle {
   }
 };
 
-std::string cite(const json& refs) {
-  std::string s;
-  for (const auto& r : refs) s += "[" + std::to_string(r.get<int>()) + "]";
-  return s;
-}
-
-std::string cited_text(const json& c) {
-  std::string t = c.value("text", "");
-  if (c.contains("refs") && !c["refs"].empty()) t += " " + cite(c["refs"]);
-  return t;
-}
+using exporting::cite;
+using exporting::cited_text;
 
 const json* fact(const json& facts, const char* label) {
   for (const auto& f : facts)

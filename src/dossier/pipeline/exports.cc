@@ -1,10 +1,7 @@
 #include "dossier/pipeline/exports.h"
 
-#include <openssl/sha.h>
-
-#include <cstdio>
-
 #include "dossier/pipeline/dossiers.h"
+#include "dossier/util/hash.h"
 
 namespace dossier {
 
@@ -40,21 +37,6 @@ Result<Tlp> incident_tlp(Store& store, const std::string& incident_id) {
   return t;
 }
 
-namespace {
-
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char h[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), h);
-  std::string out;
-  char buf[3];
-  for (unsigned char c : h) {
-    std::snprintf(buf, sizeof buf, "%02x", c);
-    out += buf;
-  }
-  return out;
-}
-
-}  // namespace
 
 Result<json> export_incident(Store& store, const Extractor& extractor, const std::string& incident_id, ExportFormat format) {
   auto inc = store.get_incident(incident_id, false);

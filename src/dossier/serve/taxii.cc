@@ -9,6 +9,7 @@
 // store changes. Incidents marked TLP:AMBER+STRICT or TLP:RED are left out of every collection for
 // a client without a restricted token.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -241,81 +242,42 @@ void Server::Impl::taxii_routes() {
     if (!c) return taxii_error(res, 404, "Not found", "no collection " + std::string(req.matches[1]));
     taxii_send(res, c->first);
   });
-  http.Get(coll + "objects/", [=, this](const httplib::Request& req, httplib::Response& res) {
+  // The four listings: a collection's objects or manifest, or one object's versions or entries.
+  // `only` limits them to one object id; `item` is what each entry lists as; `key` names the list.
+  auto listing = [=, this](const httplib::Request& req, httplib::Response& res, const std::string& only, const char* key,
+                           const std::function<json(const Entry&)>& item) {
     if (!readable(req, res)) return;
     auto c = find_collection(req.matches[1]);
     if (!c) return taxii_error(res, 404, "Not found", "no collection " + std::string(req.matches[1]));
     auto all = entries(c->second, restricted(req));
+    if (!only.empty()) {
+      std::erase_if(all, [&](const Entry& e) { return e.id != only; });
+      if (all.empty()) return taxii_error(res, 404, "Not found", "no object " + only + " in this collection");
+    }
     Page page;
     std::string error;
     select(req, all, page, error);
     if (!error.empty()) return taxii_error(res, 400, "Bad request", error);
-    json objects = json::array();
-    for (const Entry* e : page.items) objects.push_back(e->object);
+    json items = json::array();
+    for (const Entry* e : page.items) items.push_back(item(*e));
     json env = {{"more", page.more}};
     if (page.more) env["next"] = page.next;
-    if (!objects.empty()) env["objects"] = objects;
+    if (!items.empty()) env[key] = items;
     date_headers(res, page);
     taxii_send(res, env);
+  };
+  auto object = [](const Entry& e) { return e.object; };
+  http.Get(coll + "objects/", [=](const httplib::Request& req, httplib::Response& res) { listing(req, res, "", "objects", object); });
+  http.Get(coll + "manifest/", [=](const httplib::Request& req, httplib::Response& res) {
+    listing(req, res, "", "objects", [](const Entry& e) {
+      return json{{"id", e.id}, {"date_added", e.added}, {"version", e.version}, {"media_type", kStixType}};
+    });
   });
-  http.Get(coll + "manifest/", [=, this](const httplib::Request& req, httplib::Response& res) {
-    if (!readable(req, res)) return;
-    auto c = find_collection(req.matches[1]);
-    if (!c) return taxii_error(res, 404, "Not found", "no collection " + std::string(req.matches[1]));
-    auto all = entries(c->second, restricted(req));
-    Page page;
-    std::string error;
-    select(req, all, page, error);
-    if (!error.empty()) return taxii_error(res, 400, "Bad request", error);
-    json records = json::array();
-    for (const Entry* e : page.items)
-      records.push_back({{"id", e->id}, {"date_added", e->added}, {"version", e->version}, {"media_type", kStixType}});
-    json env = {{"more", page.more}};
-    if (page.more) env["next"] = page.next;
-    if (!records.empty()) env["objects"] = records;
-    date_headers(res, page);
-    taxii_send(res, env);
+  http.Get(coll + "objects/([a-z0-9-]+--[0-9a-f-]{36})/", [=](const httplib::Request& req, httplib::Response& res) {
+    listing(req, res, req.matches[2], "objects", object);
   });
-  http.Get(coll + "objects/([a-z0-9-]+--[0-9a-f-]{36})/", [=, this](const httplib::Request& req, httplib::Response& res) {
-    if (!readable(req, res)) return;
-    auto c = find_collection(req.matches[1]);
-    if (!c) return taxii_error(res, 404, "Not found", "no collection " + std::string(req.matches[1]));
-    auto all = entries(c->second, restricted(req));
-    std::vector<Entry> mine;
-    for (const auto& e : all)
-      if (e.id == req.matches[2]) mine.push_back(e);
-    if (mine.empty()) return taxii_error(res, 404, "Not found", "no object " + std::string(req.matches[2]) + " in this collection");
-    Page page;
-    std::string error;
-    select(req, mine, page, error);
-    if (!error.empty()) return taxii_error(res, 400, "Bad request", error);
-    json objects = json::array();
-    for (const Entry* e : page.items) objects.push_back(e->object);
-    json env = {{"more", page.more}};
-    if (page.more) env["next"] = page.next;
-    if (!objects.empty()) env["objects"] = objects;
-    date_headers(res, page);
-    taxii_send(res, env);
-  });
-  http.Get(coll + "objects/([a-z0-9-]+--[0-9a-f-]{36})/versions/", [=, this](const httplib::Request& req, httplib::Response& res) {
-    if (!readable(req, res)) return;
-    auto c = find_collection(req.matches[1]);
-    if (!c) return taxii_error(res, 404, "Not found", "no collection " + std::string(req.matches[1]));
-    auto all = entries(c->second, restricted(req));
-    std::vector<Entry> mine;
-    for (const auto& e : all)
-      if (e.id == req.matches[2]) mine.push_back(e);
-    if (mine.empty()) return taxii_error(res, 404, "Not found", "no object " + std::string(req.matches[2]) + " in this collection");
-    Page page;
-    std::string error;
-    select(req, mine, page, error);
-    if (!error.empty()) return taxii_error(res, 400, "Bad request", error);
-    json versions = json::array();
-    for (const Entry* e : page.items) versions.push_back(e->version);
-    json env = {{"more", page.more}};
-    if (!versions.empty()) env["versions"] = versions;
-    date_headers(res, page);
-    taxii_send(res, env);
+  http.Get(coll + "objects/([a-z0-9-]+--[0-9a-f-]{36})/versions/", [=](const httplib::Request& req, httplib::Response& res) {
+    listing(req, res, req.matches[2], "versions", [](const Entry& e) { return json(e.version); });
   });
   // Anything else under /taxii2/: a TAXII error.
   http.Get(R"(/taxii2/.*)", [](const httplib::Request&, httplib::Response& res) {

@@ -1,5 +1,6 @@
 #include "dossier/util/hash.h"
 
+#include <openssl/sha.h>
 #include <xxhash.h>
 #include <zstd.h>
 
@@ -8,6 +9,19 @@
 namespace dossier {
 
 uint64_t hash64(std::string_view data, uint64_t seed) { return XXH3_64bits_withSeed(data.data(), data.size(), seed); }
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char h[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), h);
+  static const char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * sizeof h);
+  for (unsigned char c : h) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
 
 std::string hex_id(std::string_view data) {
   char buf[17];
