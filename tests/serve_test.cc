@@ -570,6 +570,26 @@ TEST_F(ServeTest, CompressesWithGzipNeverBrotli) {
   auto r = c.Get("/", {{"Accept-Encoding", "gzip, deflate, br"}});
   ASSERT_TRUE(r && r->status == 200);
   EXPECT_EQ(r->get_header_value("Content-Encoding"), "gzip");
+  // The incident page and the API's incident are kept compressed: the same bytes, gzip once.
+  json list = get_json("/api/v1/incidents?limit=1", 200, "/api/v1/incidents");
+  std::string id = list["items"][0]["id"];
+  for (const std::string& path : {"/incidents/" + id, "/api/v1/incidents/" + id}) {
+    auto plain = client().Get(path.c_str());
+    auto z1 = c.Get(path.c_str(), {{"Accept-Encoding", "gzip, deflate, br"}});
+    auto z2 = c.Get(path.c_str(), {{"Accept-Encoding", "gzip"}});
+    ASSERT_TRUE(plain && z1 && z2);
+    EXPECT_EQ(plain->get_header_value("Content-Encoding"), "");
+    EXPECT_EQ(z1->get_header_value("Content-Encoding"), "gzip") << path;
+    EXPECT_EQ(z1->body, z2->body) << path;  // compressed once, kept
+    auto unzipped = client().Get(path.c_str(), {{"Accept-Encoding", "gzip"}});  // the client inflates it
+    ASSERT_TRUE(unzipped);
+    EXPECT_EQ(unzipped->body, plain->body) << path;
+    EXPECT_LT(z1->body.size(), plain->body.size());
+  }
+  // A client cannot ask for it by the server's own mark.
+  auto marked = c.Get(("/incidents/" + id).c_str(), {{"X-Dossier-Gzip", "1"}});
+  ASSERT_TRUE(marked);
+  EXPECT_EQ(marked->get_header_value("Content-Encoding"), "");
   auto br = c.Get("/", {{"Accept-Encoding", "br"}});
   ASSERT_TRUE(br && br->status == 200);
   EXPECT_EQ(br->get_header_value("Content-Encoding"), "");

@@ -82,7 +82,7 @@ void Server::Impl::api_routes() {
     if (!inc.ok()) return json_error(res, 500, inc.error());
     if (!*inc) return json_error(res, 404, "no incident " + std::string(req.matches[1]));
     std::string key = "api:" + (*inc)->id + ":" + std::to_string((*inc)->version);
-    if (auto hit = cached(key)) return res.set_content(*hit, "application/json");
+    if (auto hit = cached(key)) return send_cached(req, res, key, hit, "application/json");
     auto d = dossier_of((*inc)->id);
     if (!d.ok()) return json_error(res, 500, d.error());
     auto facets = store().incident_facets((*inc)->id);
@@ -94,7 +94,7 @@ void Server::Impl::api_routes() {
     j["members"] = members;
     auto body = std::make_shared<const std::string>(j.dump(-1, ' ', false, json::error_handler_t::replace));
     remember(key, body);
-    res.set_content(*body, "application/json");
+    send_cached(req, res, key, body, "application/json");
   });
 
   http.Get("/api/v1/articles", [this](const httplib::Request& req, httplib::Response& res) {

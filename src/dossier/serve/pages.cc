@@ -362,7 +362,7 @@ void Server::Impl::page_routes() {
     if (!*inc) return html_error(res, 404, "No incident " + id + ".");
     if ((*inc)->id != id) return redirect(res, "/incidents/" + (*inc)->id);
     std::string key = "page:" + id + ":" + std::to_string((*inc)->version);
-    if (auto hit = cached(key)) return res.set_content(*hit, "text/html; charset=utf-8");
+    if (auto hit = cached(key)) return send_cached(req, res, key, hit, "text/html; charset=utf-8");
     auto dj = dossier_of(id);
     if (!dj.ok()) return html_error(res, 500, dj.error());
     const json& d = **dj;
@@ -488,7 +488,7 @@ void Server::Impl::page_routes() {
     b += "</article>";
     auto html = std::make_shared<const std::string>(web::page((*inc)->title, b, "incidents"));
     remember(key, html);
-    res.set_content(*html, "text/html; charset=utf-8");
+    send_cached(req, res, key, html, "text/html; charset=utf-8");
   });
 
   // The sentence a citation marker cites, as a fragment (app.js puts it beside the marker).

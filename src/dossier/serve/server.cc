@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <regex>
 #include <set>
 
 #include "dossier/ingest/feed.h"
@@ -9,9 +10,15 @@
 #include "dossier/serve/html.h"
 #include "dossier/serve/server_impl.h"
 #include "dossier/store/sqlite_store.h"
+#include "dossier/util/hash.h"
 #include "dossier/util/text.h"
 
 namespace dossier {
+
+namespace {
+// Marks a request whose answer send_cached may give gzip-compressed.
+constexpr const char* kGzipMark = "X-Dossier-Gzip";
+}  // namespace
 
 using nlohmann::json;
 
@@ -156,6 +163,20 @@ void Server::Impl::remember_timed(const std::string& key, std::shared_ptr<const 
   timed[key] = {std::chrono::steady_clock::now(), std::move(body)};
 }
 
+void Server::Impl::send_cached(const httplib::Request& req, httplib::Response& res, const std::string& key,
+                               const std::shared_ptr<const std::string>& body, const char* type) {
+  res.set_header("Vary", "Accept-Encoding");
+  if (!req.has_header(kGzipMark) || body->size() < 1024) return res.set_content(*body, type);
+  auto gz = cached(key + ":gzip");
+  if (!gz) {
+    gz = std::make_shared<const std::string>(gzip_compress(*body));
+    if (gz->empty()) return res.set_content(*body, type);
+    remember(key + ":gzip", gz);
+  }
+  res.set_header("Content-Encoding", "gzip");
+  res.set_content(*gz, type);
+}
+
 void Server::Impl::remember(const std::string& key, std::shared_ptr<const std::string> body) {
   std::lock_guard<std::mutex> lock(cache_mutex);
   if (rendered.size() >= 512) rendered.clear();
@@ -272,13 +293,21 @@ void Server::Impl::routes() {
   // takes 1 ms), so "br" is taken out of Accept-Encoding before any handler runs. (The request is
   // the library's own non-const object, handed to this hook as const.)
   http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    // The incident page and the API's incident are kept compressed (send_cached): for them, gzip
+    // is taken out of Accept-Encoding too, and the request marked. A mark a client sent is dropped.
+    auto& headers = const_cast<httplib::Headers&>(req.headers);
+    headers.erase(kGzipMark);
+    static const std::regex kept(R"(^/(api/v1/)?incidents/[0-9A-Za-z]+$)");
+    bool precompressed = std::regex_match(req.path, kept) && req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos;
+    if (precompressed) headers.emplace(kGzipMark, "1");
     auto range = req.headers.equal_range("Accept-Encoding");
     for (auto it = range.first; it != range.second; ++it) {
       std::string kept;
       for (size_t p = 0; p <= it->second.size();) {
         size_t q = it->second.find(',', p);
         std::string part = trim(it->second.substr(p, q == std::string::npos ? std::string::npos : q - p));
-        if (!part.empty() && part.rfind("br", 0) != 0) kept += (kept.empty() ? "" : ", ") + part;
+        if (!part.empty() && part.rfind("br", 0) != 0 && !(precompressed && part.rfind("gzip", 0) == 0))
+          kept += (kept.empty() ? "" : ", ") + part;
         if (q == std::string::npos) break;
         p = q + 1;
       }

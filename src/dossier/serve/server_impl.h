@@ -57,6 +57,11 @@ struct Server::Impl {
   // and version): the incident page and the API's incident.
   std::shared_ptr<const std::string> cached(const std::string& key);
   void remember(const std::string& key, std::shared_ptr<const std::string> body);
+  // Answers with a cached body: gzip-compressed once and kept beside it when the client accepts
+  // gzip (the pre-routing hook marks such requests to these routes, so that the library does not
+  // compress every answer again).
+  void send_cached(const httplib::Request& req, httplib::Response& res, const std::string& key,
+                   const std::shared_ptr<const std::string>& body, const char* type);
 
   std::mutex cache_mutex;
   std::unordered_map<std::string, std::pair<int64_t, std::shared_ptr<const nlohmann::json>>> dossiers;

@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 #include <xxhash.h>
+#include <zlib.h>
 #include <zstd.h>
 
 #include <cstdio>
@@ -21,6 +22,20 @@ std::string sha256_hex(std::string_view data) {
     out += digits[c & 15];
   }
   return out;
+}
+
+std::string gzip_compress(std::string_view data) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  std::string out(deflateBound(&z, data.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return rc == Z_STREAM_END ? out : std::string();
 }
 
 std::string hex_id(std::string_view data) {

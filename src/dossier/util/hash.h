@@ -16,6 +16,8 @@ std::string hex_id(std::string_view data);
 std::string sha256_hex(std::string_view data);
 
 std::string zstd_compress(std::string_view data, int level = 3);
+// A gzip stream (RFC 1952) of the bytes, for HTTP answers kept compressed.
+std::string gzip_compress(std::string_view data);
 Result<std::string> zstd_decompress(std::string_view data);
 
 }  // namespace dossier
