@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "dossier/extract/victims.h"
 #include "dossier/util/fold.h"
@@ -89,9 +90,6 @@ bool describes_before(std::string_view between) {
 
 void find_victim_sectors(std::string_view text, const std::vector<Sentence>& sentences, const std::vector<EntityMention>& mentions,
                          const KnowledgeBase& kb, Events& events) {
-  std::unordered_map<std::string, std::string> by_word;  // folded name word -> sector id
-  for (const auto& s : kb.sectors)
-    for (const auto& w : s.name_words) by_word.emplace(fold_name(w), s.id);
   std::vector<const EntityMention*> sector_mentions;
   for (const auto& m : mentions)
     if (m.kind == EntityKind::Sector && !m.ids.empty()) sector_mentions.push_back(&m);
@@ -103,7 +101,7 @@ void find_victim_sectors(std::string_view text, const std::vector<Sentence>& sen
     add(into, m.ids.front());
     std::string folded = fold_name(m.text);
     for (auto w : split_words(folded))
-      if (auto it = by_word.find(std::string(w)); it != by_word.end()) add(into, it->second);
+      if (const Sector* s = kb.sector_of_name_word(w)) add(into, s->id);
   };
   for (auto& v : events.victims) {
     // The name's own words ("Pipeline", "Library"), one or two at a time ("City of").
@@ -113,9 +111,9 @@ void find_victim_sectors(std::string_view text, const std::vector<Sentence>& sen
       for (auto w : split_words(folded)) words.emplace_back(w);
     }
     for (size_t i = 0; i < words.size(); ++i) {
-      if (auto it = by_word.find(words[i]); it != by_word.end()) add(v.sectors, it->second);
+      if (const Sector* s = kb.sector_of_name_word(words[i])) add(v.sectors, s->id);
       if (i + 1 < words.size())
-        if (auto it = by_word.find(words[i] + " " + words[i + 1]); it != by_word.end()) add(v.sectors, it->second);
+        if (const Sector* s = kb.sector_of_name_word(words[i] + " " + words[i + 1])) add(v.sectors, s->id);
     }
     // What the text says of it where it names it.
     for (const auto& form : forms_of(v.name))
@@ -157,8 +155,7 @@ void find_victim_sectors(std::string_view text, const std::vector<Sentence>& sen
       if (vendor) break;
     }
     if (vendor)
-      for (const auto& s : kb.sectors)
-        if (std::find(s.name_words.begin(), s.name_words.end(), "Software") != s.name_words.end()) add(v.sectors, s.id);
+      if (const Sector* s = kb.sector_of_name_word("software")) add(v.sectors, s->id);
     for (const auto& s : v.sectors) add(events.victim_sectors, s);
   }
   // "the insurer said", "The retailer has": a story names its victim again by what it is.
@@ -168,9 +165,7 @@ void find_victim_sectors(std::string_view text, const std::vector<Sentence>& sen
                                                   "civil-society"};
     for (int depth = 0; depth < 5 && !id.empty(); ++depth) {
       if (kPublic.count(id)) return true;
-      const Sector* s = nullptr;
-      for (const auto& x : kb.sectors)
-        if (x.id == id) s = &x;
+      const Sector* s = kb.sector(id);
       if (!s) return false;
       id = s->parent;
     }
@@ -227,12 +222,27 @@ void find_victim_sectors(std::string_view text, const std::vector<Sentence>& sen
     size_t sb = sentences[m->sentence].begin, se = sentences[m->sentence].end;
     size_t from = std::max(sb, m->begin > 160 ? m->begin - 160 : size_t{0});
     std::string before = " " + ascii_lower(text.substr(from, m->begin - from));
+    // Back from the sector phrase, word by word, while the stretch is still a list: a cue there
+    // (one or two words) makes the phrase a target.
+    static const std::unordered_set<std::string> kCues(std::begin(kTargeting), std::end(kTargeting));
     bool targeted = false;
-    for (const char* c : kTargeting) {
-      std::string cue = std::string(" ") + c + " ";
-      size_t at = before.rfind(cue);
-      if (at == std::string::npos) continue;
-      if (list_only(std::string_view(before).substr(at + cue.size()), 7)) targeted = true;
+    {
+      std::string_view b(before);
+      size_t end = b.size();
+      std::string_view next_word;  // the word after the current one (towards the sector)
+      while (end > 0 && !targeted) {
+        size_t e = end;
+        while (e > 0 && b[e - 1] == ' ') --e;
+        size_t st = e;
+        while (st > 0 && b[st - 1] != ' ') --st;
+        if (st == e) break;
+        std::string_view w = b.substr(st, e - st);
+        if (!list_only(b.substr(e), 7)) break;
+        if (kCues.count(std::string(w)) || (!next_word.empty() && kCues.count(std::string(w) + " " + std::string(next_word))))
+          targeted = true;
+        next_word = w;
+        end = st;
+      }
     }
     if (!targeted && m->end < se) {
       std::string after = ascii_lower(text.substr(m->end, std::min<size_t>(120, se - m->end)));

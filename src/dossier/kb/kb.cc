@@ -252,7 +252,11 @@ void KnowledgeBase::index() {
     for (const auto& al : g.aliases) add_name(agency_names_, al.name, &g);
   }
   technique_model.build_index();
+  sector_ids_.clear();
+  sector_name_words_.clear();
   for (const auto& s : sectors) {
+    sector_ids_[s.id] = &s;
+    for (const auto& w : s.name_words) sector_name_words_.emplace(fold_name(w), &s);
     add_name(sector_names_, s.name, &s);
     for (const auto& al : s.aliases) add_name(sector_names_, al, &s);
   }
@@ -298,6 +302,8 @@ const Tactic* KnowledgeBase::tactic(std::string_view id) const { return by_id(ta
 const Mitigation* KnowledgeBase::mitigation(std::string_view id) const { return by_id(mitigation_ids_, id); }
 const Country* KnowledgeBase::country(std::string_view code) const { return by_id(country_codes_, code); }
 const Agency* KnowledgeBase::agency(std::string_view id) const { return by_id(agency_ids_, id); }
+const Sector* KnowledgeBase::sector(std::string_view id) const { return by_id(sector_ids_, id); }
+const Sector* KnowledgeBase::sector_of_name_word(std::string_view folded) const { return by_id(sector_name_words_, folded); }
 
 void KnowledgeBase::apply_local_overrides(
     const std::vector<std::pair<std::string, std::pair<std::string, std::string>>>& ops) {

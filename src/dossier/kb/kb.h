@@ -195,6 +195,9 @@ class KnowledgeBase {
   const Mitigation* mitigation(std::string_view id) const;
   const Country* country(std::string_view code) const;
   const Agency* agency(std::string_view id) const;
+  const Sector* sector(std::string_view id) const;
+  // The sector a folded word or two of an organisation's name tells ("pipeline", "city of"), if any.
+  const Sector* sector_of_name_word(std::string_view folded) const;
   // `folded_word` is a lower-case ordinary English word.
   bool is_common_word(std::string_view folded_word) const;
 
@@ -220,6 +223,7 @@ class KnowledgeBase {
   std::unordered_map<std::string, const Mitigation*> mitigation_ids_;
   std::unordered_map<std::string, const Country*> country_codes_;
   std::unordered_map<std::string, const Agency*> agency_ids_;
+  std::unordered_map<std::string, const Sector*> sector_ids_, sector_name_words_;
   absl::flat_hash_set<std::string_view> common_words_;  // views into common_words
 };
 
