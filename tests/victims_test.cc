@@ -247,13 +247,13 @@ TEST(VictimSectors, FromNamesAppositivesAndTitles) {
 TEST(VictimSectors, VictimsDescribedRatherThanNamed) {
   Article a;
   a.id = "t";
-  a.text = "Investigators described an attempted attack on a Ukrainian energy company last April. Officials said fewer than "
-           "ten federal agencies had been hit by the follow-on activity. The group has gone after law firms, universities and "
+  a.text = "Police are looking into an intrusion at a Polish water utility that forced manual pumping for a week. At least six "
+           "federal agencies were breached in the same campaign, the auditors wrote. The group has gone after law firms, universities and "
            "defence contractors, and a government said it would respond.";
   auto ev = extractor().extract(a).events;
   std::map<std::string, std::string> got;
   for (const auto& v : ev.victims) got[v.name] = v.country;
-  EXPECT_EQ(got["Ukrainian energy company"], "UA");
+  EXPECT_EQ(got["Polish water utility"], "PL");
   EXPECT_EQ(got["federal agencies"], "US");
   // A list of the sectors at risk and a state speaking name no organisation that was hit.
   EXPECT_FALSE(got.count("law firms"));

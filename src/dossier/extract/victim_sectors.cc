@@ -256,8 +256,8 @@ void find_victim_sectors(std::string_view text, const std::vector<Sentence>& sen
     }
     if (!targeted) continue;
     add(events.victim_sectors, m->ids.front());
-    // A victim described rather than named: "an attack on a Ukrainian energy company", "intrusions
-    // at a US think tank", "fewer than ten federal agencies had been hit". One organisation with
+    // A victim described rather than named: "an intrusion at a Polish water utility", "attacks on a
+    // Dutch think tank", "six federal agencies were breached". One organisation with
     // an article, or several qualified by their country; a bare list of sectors ("including law
     // firms, universities") says who is at risk, not who was hit.
     size_t start = m->begin;
