@@ -229,18 +229,41 @@ int cmd_eval_techniques(const Globals& g, const std::string& path, bool as_json)
   for (const auto& e : bad) report_error(e);
   auto kb = load_kb(g.kb);
   if (!kb.ok()) return report_error(kb.error());
+  // Labels from an older ATT&CK: a revoked id stands for its replacement.
+  for (auto& e : *examples)
+    for (auto& t : e.techniques)
+      if (const Technique* known = (*kb)->technique(t)) t = known->id;
   TechniqueEval ev = evaluate_techniques((*kb)->technique_model, *examples);
   std::sort(ev.per_technique.begin(), ev.per_technique.end(), [](const auto& a, const auto& b) {
     return a.tp + a.fn > b.tp + b.fn || (a.tp + a.fn == b.tp + b.fn && a.id < b.id);
   });
+  // Per tactic: the counts of its techniques (a technique of two tactics counts for both), so that a
+  // reader can keep the tactics whose recognition it trusts.
+  std::map<std::string, TechniqueEval::PerTechnique> per_tactic;
+  for (const auto& t : ev.per_technique)
+    if (const Technique* tech = (*kb)->technique(t.id))
+      for (const auto& tactic : tech->tactics) {
+        auto& p = per_tactic[tactic];
+        p.id = tactic;
+        p.tp += t.tp, p.fp += t.fp, p.fn += t.fn;
+      }
   if (as_json) {
-    json per = json::array();
+    json per = json::array(), tactics = json::array();
     for (const auto& t : ev.per_technique) {
       per.push_back({{"id", t.id}, {"tp", t.tp}, {"fp", t.fp}, {"fn", t.fn}, {"precision", t.precision()}, {"recall", t.recall()}});
     }
+    for (const auto& [name, t] : per_tactic)
+      tactics.push_back({{"tactic", name}, {"name", (*kb)->tactic(name) ? (*kb)->tactic(name)->name : std::string()}, {"tp", t.tp}, {"fp", t.fp}, {"fn", t.fn}, {"precision", t.precision()}, {"recall", t.recall()}});
     std::cout << json{{"examples", ev.examples}, {"precision", ev.precision}, {"recall", ev.recall}, {"f1", ev.f1},
-                      {"threshold", (*kb)->technique_model.threshold}, {"per_technique", per}}.dump(2) << "\n";
+                      {"threshold", (*kb)->technique_model.threshold}, {"per_technique", per}, {"per_tactic", tactics}}.dump(2) << "\n";
   } else {
+    std::printf("%-8s %5s %5s %5s  %9s %6s  %s\n", "TACTIC", "TP", "FP", "FN", "PRECISION", "RECALL", "NAME");
+    for (const auto& [id, t] : per_tactic) {
+      const Tactic* tactic = (*kb)->tactic(id);
+      std::printf("%-8s %5zu %5zu %5zu  %9.2f %6.2f  %s\n", id.c_str(), t.tp, t.fp, t.fn, t.precision(), t.recall(),
+                  tactic ? tactic->name.c_str() : "");
+    }
+    std::printf("\n");
     std::printf("%-12s %5s %5s %5s  %9s %6s  %s\n", "TECHNIQUE", "TP", "FP", "FN", "PRECISION", "RECALL", "NAME");
     for (const auto& t : ev.per_technique) {
       const Technique* tech = (*kb)->technique(t.id);

@@ -5,6 +5,7 @@
 #include "dossier/extract/responsibility.h"
 #include "dossier/extract/victims.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -65,9 +66,16 @@ Extraction Extractor::extract(const Article& article) const {
   for (const auto& i : x.indicators)
     if (i.type == IndicatorType::AttackId && i.value[0] == 'T' && i.value[1] != 'A')
       if (const Technique* t = kb_->technique(i.value)) x.techniques.push_back(TechniqueMention{t->id, 1.0, i.begin, i.end, true});
+  // The model and the news-wording cues; a cue's context words are looked for in the whole article.
+  const CueDocument document(a.text);
+  // A sentence that names a technique by id says what it describes: no other is read into it.
+  std::vector<size_t> named_at;
+  for (const auto& tm : x.techniques) named_at.push_back(tm.begin);
+  std::sort(named_at.begin(), named_at.end());
   for (const auto& s : x.sentences) {
     if (s.heading) continue;
-    for (const auto& [tid, score] : kb_->technique_model.classify(std::string_view(a.text).substr(s.begin, s.end - s.begin), 2))
+    if (auto it = std::lower_bound(named_at.begin(), named_at.end(), s.begin); it != named_at.end() && *it < s.end) continue;
+    for (const auto& [tid, score] : kb_->technique_model.classify(std::string_view(a.text).substr(s.begin, s.end - s.begin), 2, &document))
       if (const Technique* t = kb_->technique(tid))
         x.techniques.push_back(TechniqueMention{t->id, std::round(static_cast<double>(score) * 1000) / 1000, s.begin, s.end, false});
   }

@@ -647,6 +647,38 @@ struct Builder {
     }
   }
 
+  // Cue phrases for techniques in the wording of news (technique_cues.tsv: id, name, cues, context
+  // words the document must hold, phrases that cancel the cues; lists |-separated).
+  // A cue for a technique ATT&CK does not have, or that cannot match, is reported and skipped.
+  void load_technique_cues(const KbSources& src) {
+    std::unordered_set<std::string> known;
+    for (const auto& t : kb.techniques) known.insert(t.id);
+    for (const auto& row : read_tsv(src.curated_dir + "/technique_cues.tsv")) {
+      if (row.size() < 3) continue;
+      std::string id = trim(row[0]);
+      for (int hops = 0; hops < 4 && !known.count(id) && kb.revoked.count(id); ++hops) id = kb.revoked.at(id);
+      if (!known.count(id)) {
+        if (warnings) warnings->push_back("technique_cues.tsv: " + id + " is not an ATT&CK technique");
+        continue;
+      }
+      auto add = [&](size_t col, TechniqueCue::Kind kind) {
+        if (row.size() <= col) return;
+        for (const auto& cue : split(row[col], '|')) {
+          auto c = parse_technique_cue(id, cue, kind);
+          if (!c.ok()) {
+            if (warnings) warnings->push_back("technique_cues.tsv: " + id + ": " + c.error());
+            continue;
+          }
+          kb.technique_model.cues.push_back(std::move(*c));
+        }
+      };
+      add(2, TechniqueCue::Kind::cue);
+      add(3, TechniqueCue::Kind::context);
+      add(4, TechniqueCue::Kind::unless);
+    }
+    kb.technique_model.build_index();
+  }
+
   // Origin country from ATT&CK's prose when no structured source gives one ("operating out of
   // China", "a North Korean state-sponsored group"): the first country or adjective named.
   void derive_countries_and_sponsors() {
@@ -834,6 +866,7 @@ Result<std::unique_ptr<KnowledgeBase>> build_kb(const KbSources& sources_in, std
   b.mark_ambiguous(src.dictionary_path);
   b.finish();
   b.kb.technique_model = train_technique_model(b.technique_examples);
+  b.load_technique_cues(src);
   // MISP warning lists (second-level-tlds repeats what the Public Suffix List already decides).
   std::error_code ec;
   std::vector<fs::path> lists;

@@ -131,9 +131,15 @@ template <typename A> void visit(A& a, Country& x) { a(x.code); a(x.code3); a(x.
 template <typename A> void visit(A& a, Agency& x) { a(x.id); a(x.name); a(x.acronyms); a(x.country); a(x.kind); a(x.aliases); }
 template <typename A> void visit(A& a, Sector& x) { a(x.id); a(x.name); a(x.parent); a(x.aliases); a(x.cues); a(x.name_words); }
 template <typename A> void visit(A& a, TechniquePosting& x) { a(x.technique); a(x.weight); }
+template <typename A> void visit(A& a, TechniqueCue& x) {
+  a(x.technique); a(x.slots);
+  auto kind = static_cast<uint8_t>(x.kind);
+  a(kind);
+  x.kind = static_cast<TechniqueCue::Kind>(kind);
+}
 template <typename A> void visit(A& a, TechniqueModel& x) {
   a(x.labels); a(x.vocab); a(x.idf); a(x.postings); a(x.threshold); a(x.heldout_precision); a(x.heldout_recall);
-  a(x.train_examples); a(x.heldout_examples);
+  a(x.train_examples); a(x.heldout_examples); a(x.cues); a(x.cue_score);
 }
 template <typename A> void visit(A& a, Warninglist& x) { a(x.name); a(x.type); a(x.values); }
 template <typename A> void visit(A& a, KbInfo& x) { a(x.format); a(x.built_at); a(x.attack_version); a(x.misp_versions); a(x.sources); }

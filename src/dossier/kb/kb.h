@@ -152,7 +152,7 @@ struct KbInfo {
 
 class KnowledgeBase {
  public:
-  static constexpr uint32_t kFormat = 5;  // 2: the technique model; 3: common words; 4: STIX ids, MISP clusters; 5: sector name words
+  static constexpr uint32_t kFormat = 6;  // 2: the technique model; 3: common words; 4: STIX ids, MISP clusters; 5: sector name words; 6: technique cues
 
   KbInfo info;
   // Names this KB's content (not stored in the file): a hash of the file it was loaded from and of

@@ -101,8 +101,150 @@ std::vector<uint64_t> technique_token_keys(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Marks among the cue tokens: a negation ("not", "no", "never", "without", "n't") cancels a phrase
+// shortly after it, a hedge ("could", "might", "should", "would", "if", "possibly") or advice
+// ("recommends", "urged", "treat ... as") or background ("known for", "typically", "a record of")
+// one within kHedgeReach words after it; an ATT&CK id written in the sentence (the id says it) silences every
+// cue of the sentence.
+constexpr uint64_t kNegation = 1, kHedge = 2, kExplicit = 3;
+constexpr uint64_t kAdjacent = 4;  // first of a slot's alternatives: the slot follows the previous one directly
+constexpr size_t kHedgeReach = 6;
+
+constexpr uint64_t kFor = 6;  // "known for" is background; either word alone is not
+
+// What one word is to cue matching (a mark, 0 when skipped, or the term key of its stem) and to the
+// model (the term key of its stem, or 0 as in technique_token_keys).
+struct WordKeys {
+  uint64_t cue = 0, model = 0;
+};
+
+WordKeys word_keys(const std::string& w) {
+  static const std::unordered_set<std::string> negations = {"not", "no", "none", "never", "without", "nor", "neither", "t"};
+  // A supposition or advice, or background rather than this incident ("typically", "a record of").
+  static const std::unordered_set<std::string> hedges = {
+      "could", "might", "should", "would", "if", "possibly", "perhaps", "whether", "unless", "treat", "assume", "consider",
+      "recommend", "recommends", "recommended", "urged", "urges", "advised", "advises", "typically", "usually", "often",
+      "frequently", "notorious", "record", "history", "reputation", "previously"};
+  auto digits = [](auto b, auto e) { return std::all_of(b, e, [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)); }); };
+  WordKeys k;
+  if (w.size() >= 2 && !stop_words().count(w) && !digits(w.begin(), w.end())) k.model = stem_key(w);
+  if (negations.count(w)) k.cue = kNegation;
+  else if (hedges.count(w)) k.cue = kHedge;
+  else if (w == "for") k.cue = kFor;
+  else if (w.size() == 5 && w[0] == 't' && digits(w.begin() + 1, w.end())) k.cue = kExplicit;
+  else k.cue = k.model;
+  return k;
+}
+
+// The words of a text as cue matching and the model see them, in one pass with the tokenizer of
+// technique_token_keys (words remembered by hash, so each is looked at once per thread).
+void text_keys(std::string_view text, std::vector<uint64_t>* cue_out, std::vector<uint64_t>* model_out) {
+  if (cue_out) cue_out->clear();
+  if (model_out) model_out->clear();
+  thread_local absl::flat_hash_map<uint64_t, WordKeys> memo;
+  if (memo.size() > 200000) memo.clear();
+  thread_local std::string low;
+  low.resize(text.size());
+  for (size_t i = 0; i < text.size(); ++i) low[i] = static_cast<char>(ascii::to_lower(static_cast<unsigned char>(text[i])));
+  auto in_token = [](unsigned char c) { return ascii::is_alnum(c) || c >= 0x80; };
+  static const uint64_t known = stem_key("known");
+  const size_t n = low.size();
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && !in_token(static_cast<unsigned char>(low[i]))) ++i;
+    size_t j = i;
+    while (j < n && in_token(static_cast<unsigned char>(low[j]))) ++j;
+    if (j == i) break;
+    std::string_view tok(low.data() + i, j - i);
+    i = j;
+    const uint64_t h = hash64(tok, 0x637565);
+    auto it = memo.find(h);
+    if (it == memo.end()) it = memo.emplace(h, word_keys(std::string(tok))).first;
+    const WordKeys k = it->second;
+    if (model_out && k.model) model_out->push_back(k.model);
+    if (!cue_out) continue;
+    if (k.cue == kFor) {
+      if (!cue_out->empty() && cue_out->back() == known) cue_out->back() = kHedge;
+    } else if (k.cue) {
+      cue_out->push_back(k.cue);
+    }
+  }
+}
+
+void cue_token_keys(std::string_view text, std::vector<uint64_t>& out) { text_keys(text, &out, nullptr); }
+
+}  // namespace
+
+bool CueDocument::contains(std::string_view stem) const {
+  if (!built_) {
+    lower_.resize(text_.size());
+    for (size_t i = 0; i < text_.size(); ++i) lower_[i] = static_cast<char>(ascii::to_lower(static_cast<unsigned char>(text_[i])));
+    built_ = true;
+  }
+  // A word that begins with the stem ("ransom" in "ransomware", "vulner" in "vulnerabilities").
+  for (size_t at = lower_.find(stem); at != std::string::npos; at = lower_.find(stem, at + 1))
+    if (at == 0 || !(ascii::is_alnum(static_cast<unsigned char>(lower_[at - 1])) || static_cast<unsigned char>(lower_[at - 1]) >= 0x80))
+      return true;
+  return false;
+}
+
+Result<TechniqueCue> parse_technique_cue(std::string_view technique, std::string_view cue, TechniqueCue::Kind kind) {
+  TechniqueCue c;
+  c.technique = std::string(technique);
+  c.kind = kind;
+  std::string slot;
+  auto add_slot = [&](std::string text) -> Status {
+    std::vector<std::string> alts;
+    if (!text.empty() && text[0] == '+') {  // "+word": right after the previous slot
+      if (c.slots.empty()) return Error{"cue \"" + std::string(cue) + "\" starts with a \"+\" slot"};
+      alts.push_back("+");
+      text.erase(0, 1);
+    }
+    size_t start = 0;
+    while (start <= text.size()) {
+      size_t end = text.find('/', start);
+      if (end == std::string::npos) end = text.size();
+      std::string word = ascii_lower(text.substr(start, end - start));
+      start = end + 1;
+      if (word.empty()) continue;
+      auto toks = technique_tokens(word);
+      if (word_tokens(word).size() != 1 || toks.size() != 1)
+        return Error{"cue \"" + std::string(cue) + "\": \"" + word + "\" is not one content word"};
+      if (std::find(alts.begin(), alts.end(), toks[0]) == alts.end()) alts.push_back(toks[0]);
+    }
+    if (alts.empty() || alts.back() == "+") return Error{"cue \"" + std::string(cue) + "\" has an empty slot"};
+    c.slots.push_back(std::move(alts));
+    return {};
+  };
+  // A context requirement is one slot of alternatives, written with "/" or with spaces.
+  for (char ch : cue) {
+    if (ch == ' ' && kind != TechniqueCue::Kind::context) {
+      if (!slot.empty())
+        if (auto st = add_slot(slot); !st.ok()) return Error{st.error()};
+      slot.clear();
+    } else {
+      slot += ch == ' ' ? '/' : ch;
+    }
+  }
+  if (!slot.empty())
+    if (auto st = add_slot(slot); !st.ok()) return Error{st.error()};
+  if (c.slots.empty()) return Error{"empty cue for " + c.technique};
+  return c;
+}
+
 struct TechniqueModel::Index {
   absl::flat_hash_map<uint64_t, uint32_t> features;
+  struct Cue {
+    uint32_t label;  // index into cue_labels
+    bool unless;
+    std::vector<std::vector<uint64_t>> slots;
+  };
+  std::vector<std::string> cue_labels;
+  std::vector<std::vector<std::string>> context;  // by cue label: stems one of which begins a word of the document
+  std::vector<Cue> cues;
+  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> cues_by_first;  // first slot's stem -> cues
 };
 
 void TechniqueModel::build_index() {
@@ -114,13 +256,110 @@ void TechniqueModel::build_index() {
     uint64_t key = space == std::string::npos ? term_key(f) : pair_key(term_key(f.substr(0, space)), term_key(f.substr(space + 1)));
     index->features.emplace(key, i);
   }
+  std::map<std::string, uint32_t> cue_label_ids;
+  for (const auto& c : cues) {
+    auto [it, fresh] = cue_label_ids.emplace(c.technique, static_cast<uint32_t>(index->cue_labels.size()));
+    if (fresh) {
+      index->cue_labels.push_back(c.technique);
+      index->context.emplace_back();
+    }
+    std::vector<std::vector<uint64_t>> slots;
+    for (const auto& slot : c.slots) {
+      std::vector<uint64_t> alts;
+      for (const auto& stem : slot) alts.push_back(stem == "+" ? kAdjacent : term_key(stem));
+      slots.push_back(std::move(alts));
+    }
+    if (slots.empty()) continue;
+    if (c.kind == TechniqueCue::Kind::context) {
+      auto& r = index->context[it->second];
+      r.insert(r.end(), c.slots[0].begin(), c.slots[0].end());
+      continue;
+    }
+    for (uint64_t first : slots[0]) index->cues_by_first[first].push_back(static_cast<uint32_t>(index->cues.size()));
+    index->cues.push_back(Index::Cue{it->second, c.kind == TechniqueCue::Kind::unless, std::move(slots)});
+  }
   index_ = std::move(index);
 }
 
-std::vector<std::pair<std::string, float>> TechniqueModel::classify(std::string_view text, size_t top) const {
+std::vector<std::pair<std::string, float>> TechniqueModel::cue_matches(std::string_view text, const CueDocument* document) const {
+  std::vector<uint64_t> toks;
+  cue_token_keys(text, toks);
+  return cue_matches_of(toks, document);
+}
+
+std::vector<std::pair<std::string, float>> TechniqueModel::cue_matches_of(const std::vector<uint64_t>& toks,
+                                                                         const CueDocument* document) const {
+  std::vector<std::pair<std::string, float>> out;
+  if (!index_ || index_->cues.empty()) return out;
+  if (std::find(toks.begin(), toks.end(), kExplicit) != toks.end()) return out;
+  auto in = [](const std::vector<uint64_t>& alts, uint64_t k) { return std::find(alts.begin(), alts.end(), k) != alts.end(); };
+  thread_local std::vector<uint32_t> found, cancelled;  // cue labels
+  found.clear();
+  cancelled.clear();
+  for (size_t i = 0; i < toks.size(); ++i) {
+    auto it = index_->cues_by_first.find(toks[i]);
+    if (it == index_->cues_by_first.end()) continue;
+    // A negation shortly before the phrase denies it; a hedge before it makes it a supposition.
+    bool negated = false;
+    for (size_t b = i > kCueGap ? i - kCueGap : 0; b < i; ++b) negated |= toks[b] == kNegation;
+    for (size_t b = i > kHedgeReach ? i - kHedgeReach : 0; b < i; ++b) negated |= toks[b] == kHedge;
+    for (uint32_t ci : it->second) {
+      const auto& cue = index_->cues[ci];
+      if (negated && !cue.unless) continue;
+      size_t pos = i;
+      bool ok = true;
+      for (size_t s = 1; s < cue.slots.size() && ok; ++s) {
+        ok = false;
+        const size_t reach = cue.slots[s][0] == kAdjacent ? 0 : kCueGap;
+        for (size_t j = pos + 1; j < toks.size() && j <= pos + 1 + reach; ++j) {
+          if (toks[j] == kNegation) break;
+          if (in(cue.slots[s], toks[j])) {
+            pos = j;
+            ok = true;
+            break;
+          }
+        }
+      }
+      if (ok) (cue.unless ? cancelled : found).push_back(cue.label);
+    }
+  }
+  for (uint32_t label : found) {
+    if (std::find(cancelled.begin(), cancelled.end(), label) != cancelled.end()) continue;
+    const auto& need = index_->context[label];
+    if (!need.empty()) {
+      bool present = false;
+      for (const auto& stem : need) present = present || (document ? document->contains(stem) : in(toks, term_key(stem)));
+      if (!present) continue;
+    }
+    const std::string& id = index_->cue_labels[label];
+    if (std::none_of(out.begin(), out.end(), [&](const auto& p) { return p.first == id; })) out.emplace_back(id, cue_score);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, float>> TechniqueModel::classify(std::string_view text, size_t top, const CueDocument* document) const {
   if (empty() || !index_) return {};
+  thread_local std::vector<uint64_t> cue_toks, model_toks;
+  text_keys(text, &cue_toks, &model_toks);
+  auto out = model_scores_of(model_toks, top);
+  for (auto& [id, score] : cue_matches_of(cue_toks, document)) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == id; });
+    if (it == out.end()) out.emplace_back(id, score);
+    else it->second = std::max(it->second, score);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); });
+  return out;
+}
+
+std::vector<std::pair<std::string, float>> TechniqueModel::model_scores(std::string_view text, size_t top) const {
+  std::vector<uint64_t> toks;
+  text_keys(text, nullptr, &toks);
+  return model_scores_of(toks, top);
+}
+
+std::vector<std::pair<std::string, float>> TechniqueModel::model_scores_of(const std::vector<uint64_t>& toks, size_t top) const {
+  if (labels.empty() || !index_) return {};
   // Feature counts of the text (unigrams and bigrams of stems), in feature order.
-  auto toks = technique_token_keys(text);
   thread_local std::vector<uint32_t> ids;
   ids.clear();
   auto find = [&](uint64_t key) {

@@ -28,7 +28,37 @@ struct TechniquePosting {
   float weight = 0;
 };
 
+// A phrase that names a technique in the wording of news ("encrypted the company's files" -> T1486),
+// written for dossier (data/curated/technique_cues.tsv): slots of alternative words (Snowball stems),
+// matched in order on a sentence's words with at most kCueGap other content words between two slots
+// (none before a slot written "+word"),
+// and never within kCueGap words after a negation ("no evidence that files were encrypted") or six
+// after a hedge ("could", "should", "if", ...); no cue fires in a sentence that writes an ATT&CK id. An
+// `unless` phrase matched in the sentence cancels the technique's cues there ("Known Exploited
+// Vulnerabilities" is a catalogue); a `context` entry (one slot) names words one of which the
+// document must hold (encryption is ransomware's only when the story speaks of ransom).
+struct TechniqueCue {
+  enum class Kind : uint8_t { cue, unless, context };
+  std::string technique;
+  std::vector<std::vector<std::string>> slots;
+  Kind kind = Kind::cue;
+};
+
+// A whole document, for cues that require context: whether a word of it begins with a stem
+// (lower-cased on first use).
+class CueDocument {
+ public:
+  explicit CueDocument(std::string_view text) : text_(text) {}
+  bool contains(std::string_view stem) const;
+
+ private:
+  std::string_view text_;
+  mutable std::string lower_;
+  mutable bool built_ = false;
+};
+
 struct TechniqueModel {
+  static constexpr size_t kCueGap = 3;
   std::vector<std::string> labels;  // technique ids
   std::vector<std::string> vocab;   // feature strings ("spearphish", "malici attach")
   std::vector<float> idf;
@@ -36,14 +66,24 @@ struct TechniqueModel {
   float threshold = 0.3f;
   float heldout_precision = 0, heldout_recall = 0;
   uint32_t train_examples = 0, heldout_examples = 0;
+  std::vector<TechniqueCue> cues;
+  float cue_score = 0.6f;  // the score of a technique a cue names (above the dossier's 0.40)
 
-  bool empty() const { return labels.empty(); }
-  // The techniques whose score reaches the threshold, best first, at most `top`.
-  std::vector<std::pair<std::string, float>> classify(std::string_view text, size_t top = 2) const;
+  bool empty() const { return labels.empty() && cues.empty(); }
+  // The techniques whose score reaches the threshold, best first: at most `top` from the model, and
+  // every technique a cue names (its score at least cue_score).
+  std::vector<std::pair<std::string, float>> classify(std::string_view text, size_t top = 2, const CueDocument* document = nullptr) const;
+  // The model's part alone (centroids at or above the threshold, at most `top`), and the cues' part.
+  std::vector<std::pair<std::string, float>> model_scores(std::string_view text, size_t top = 2) const;
+  // A cue's context requirement is checked in `document`, or in `text` when there is none.
+  std::vector<std::pair<std::string, float>> cue_matches(std::string_view text, const CueDocument* document = nullptr) const;
 
   void build_index();  // after loading: feature keys -> ids
 
  private:
+  // The same from the words' keys (text_keys in technique_model.cc).
+  std::vector<std::pair<std::string, float>> model_scores_of(const std::vector<uint64_t>& toks, size_t top) const;
+  std::vector<std::pair<std::string, float>> cue_matches_of(const std::vector<uint64_t>& toks, const CueDocument* document) const;
   struct Index;
   std::shared_ptr<const Index> index_;  // feature key (term or pair of terms) -> feature id
 };
@@ -57,6 +97,11 @@ struct LabelledText {
 // Removes ATT&CK markup from a description: "(Citation: ...)" markers, and Markdown links to
 // groups, software and campaigns (entity names must not teach the model), keeping other link text.
 std::string clean_attack_text(std::string_view description);
+
+// Parses one cue ("encrypt/encrypted file/files/server") into slots of stems; an error names a
+// word that cannot match (a stop word, a number).
+Result<TechniqueCue> parse_technique_cue(std::string_view technique, std::string_view cue,
+                                         TechniqueCue::Kind kind = TechniqueCue::Kind::cue);
 
 // Stemmed, stop-word-free tokens of a text (Snowball English).
 std::vector<std::string> technique_tokens(std::string_view text);

@@ -294,7 +294,13 @@ Result<ExtractionEval> evaluate_extraction(const std::string& gold_path, const E
       for (const auto& [type, values] : g["iocs"].items())
         for (const auto& v : strings_of(values)) iocs.push_back(type + ":" + ascii_lower(v));
     field("indicators", iocs, p.indicators, same_indicator, as_is);
-    field("techniques", strings_of(g.value("attack_techniques", json())), p.techniques,
+    // Gold labelled with an older ATT&CK: a revoked id stands for its replacement.
+    std::vector<std::string> gold_techniques;
+    for (const auto& t : strings_of(g.value("attack_techniques", json()))) {
+      const Technique* known = kb.technique(t);
+      gold_techniques.push_back(known ? known->id : t);
+    }
+    field("techniques", gold_techniques, p.techniques,
           [](const std::string& t, const std::string& id) { return t == id || parent_technique(t) == parent_technique(id); }, as_is);
     scorer.finish();
   }
