@@ -221,6 +221,49 @@ TEST(Responsibility, AProductNameIsNoMalware) {
   for (const auto& n : names(e.responsible)) EXPECT_NE(fold_name(n), "orion");
 }
 
+TEST(Responsibility, ABrandInsideALongerNameIsNotTheBrand) {
+  // "Royal" is a ransomware brand; "Royal Mail", "Hive Systems" are organisations.
+  auto brands = [](const std::string& text) {
+    Article a;
+    a.id = "n";
+    a.text = text;
+    std::vector<std::string> out;
+    for (const auto& m : extractor().extract(a).mentions)
+      if (m.kind == EntityKind::Software || m.kind == EntityKind::Actor) out.push_back(fold_name(m.text));
+    return out;
+  };
+  auto has_name = [](const std::vector<std::string>& v, const char* n) { return std::find(v.begin(), v.end(), n) != v.end(); };
+  EXPECT_FALSE(has_name(brands("Royal Mail said its overseas parcel service was halted by the ransomware attack."), "royal"));
+  EXPECT_TRUE(has_name(brands("The Royal ransomware gang claimed the attack on the city's servers."), "royal"));
+  EXPECT_TRUE(has_name(brands("The city was hit by Royal Ransomware last week, officials said."), "royal"));
+}
+
+TEST(Responsibility, ADateBeforeTheGangIsNoVendorAndTheOnlyGangNamedIsHeldResponsible) {
+  // A capitalised word before the name usually names a vendor ("SolarWinds Orion"); a month does not.
+  Events e = events_of(
+      "The parcel carrier Bexley Post refused to pay the ransom. On 3 March LockBit offered a discount, the transcripts show. "
+      "The negotiator told LockBit that the carrier would not pay.");
+  auto held = names(e.responsible);
+  EXPECT_TRUE(std::any_of(held.begin(), held.end(), [](const std::string& n) { return fold_name(n).rfind("lockbit", 0) == 0; }))
+      << ::testing::PrintToString(held);
+  // The only group named, in a sentence about the attack, without an attributing word.
+  Events sole = events_of("Investigators said the intrusion at the grid operator combined Sandworm's tooling with new wipers.");
+  EXPECT_FALSE(sole.responsible.empty());
+}
+
+TEST(Responsibility, SoftwareTheTextCallsRansomwareIsABrand) {
+  // Khonsari is malware to the KB; the text calls it ransomware, so it counts as a brand.
+  Events e = events_of("Researchers said Khonsari ransomware was deployed through the flaw against the school's servers.");
+  auto held = names(e.responsible);
+  EXPECT_TRUE(std::any_of(held.begin(), held.end(), [](const std::string& n) { return fold_name(n).rfind("khonsari", 0) == 0; }))
+      << ::testing::PrintToString(held);
+  // A common noun is not a program, even listed beside one.
+  Article a;
+  a.id = "p";
+  a.text = "The attackers combined an industrial payload, Industroyer2, with wipers for Windows.";
+  for (const auto& m : extractor().extract(a).mentions) EXPECT_NE(fold_name(m.text), "payload");
+}
+
 // The victims' sectors: the words of their names, the text's words for them where it names them,
 // the vendor whose product was abused, and the sectors the text says were targeted.
 std::vector<std::string> victim_sectors(const std::string& text) {

@@ -5,7 +5,7 @@
 namespace dossier {
 namespace {
 
-constexpr uint8_t kFormat = 2;  // 2: the article's kind
+constexpr uint8_t kFormat = 3;  // 2: the article's kind; 3: software the text calls ransomware
 
 // One function per struct, shared by the writer and the reader (as the KB file does), so the two
 // cannot drift. `Io` is Out or In below.
@@ -113,6 +113,7 @@ void visit(Io& io, EntityMention& m) {
   check_span(io, m.begin, m.end);
   io(m.sentence);
   io(m.ambiguous);
+  io(m.called_ransomware);
 }
 
 template <typename Io>

@@ -21,7 +21,7 @@
 namespace dossier {
 
 // Raised whenever a change to extraction changes what it finds.
-constexpr int kExtractionRules = 7;  // 2: asserted special-range values; 3: organisations as victims; 4: responsibility; 5: defang styles; 6: article kinds, victims and states in more wordings; 7: victims' sectors
+constexpr int kExtractionRules = 8;  // 2: asserted special-range values; 3: organisations as victims; 4: responsibility; 5: defang styles; 6: article kinds, victims and states in more wordings; 7: victims' sectors; 8: technique cues, names inside longer names, software called ransomware
 
 // "r<rules>-<kb fingerprint>".
 std::string extractor_version(const KnowledgeBase& kb);

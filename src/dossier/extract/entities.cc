@@ -47,20 +47,62 @@ bool short_acronym(const std::string& name) {
   return upper;
 }
 
-// Whether a word naming a kind of threat stands beside the name at [b, e): within two words after
-// it ("Play ransomware", "Lazarus hackers") or just before it ("ransomware Locker", "the group
-// Callisto").
-bool kind_beside(std::string_view text, size_t b, size_t e) {
+// A word that names a kind of threat ("ransomware", "group", "botnet").
+bool is_kind_word(std::string_view w) {
   static const char* const kinds[] = {"ransomware", "malware", "group", "gang", "apt", "actor", "actors", "hackers", "hacker",
                                       "operators", "operator", "affiliate", "affiliates", "backdoor", "trojan", "loader",
                                       "implant", "botnet", "wiper", "variant", "strain", "family", "crew", "team", "campaign",
                                       "rat", "stealer", "infostealer", "worm", "spyware", "payload", "cartel", "syndicate",
                                       "locker", "encryptor", "decryptor", "threat", "brand", "operation", "ransom", "groups",
                                       "gangs", "families", "botnets", "miners", "miner", "trojans", "backdoors"};
-  auto is_kind = [&](std::string_view w) {
-    std::string l = ascii_lower(w);
-    return std::any_of(std::begin(kinds), std::end(kinds), [&](const char* k) { return l == k; });
+  std::string l = ascii_lower(w);
+  return std::any_of(std::begin(kinds), std::end(kinds), [&](const char* k) { return l == k; });
+}
+
+// "Khonsari ransomware", "a new ransomware family, Khonsari", "ransomware Khonsari": the word
+// just after the name, or just before it (past a comma, "family", "strain" or "variant").
+bool ransomware_beside(std::string_view text, size_t b, size_t e) {
+  auto word_at = [&](size_t from) {
+    size_t w = from;
+    while (w < text.size() && ascii::is_alnum(static_cast<unsigned char>(text[w]))) ++w;
+    return ascii_lower(text.substr(from, w - from));
   };
+  size_t k = e;
+  while (k < text.size() && (text[k] == ' ' || text[k] == '-')) ++k;
+  if (word_at(k) == "ransomware") return true;
+  size_t j = b;
+  for (int n = 0; n < 2; ++n) {
+    while (j > 0 && (text[j - 1] == ' ' || text[j - 1] == ',' || text[j - 1] == '-')) --j;
+    size_t w = j;
+    while (w > 0 && ascii::is_alnum(static_cast<unsigned char>(text[w - 1]))) --w;
+    if (w == j) return false;
+    std::string before = ascii_lower(text.substr(w, j - w));
+    if (before == "ransomware") return true;
+    if (before != "family" && before != "strain" && before != "variant") return false;
+    j = w;
+  }
+  return false;
+}
+
+// A one-word name of a program or group that opens a longer proper name in running text ("Royal
+// Mail", "Hive Systems", "Akira Bank") names something else; a kind word after it ("Royal
+// Ransomware", "Conti Team") keeps it, and so does a heading, where every word is capitalised.
+bool part_of_longer_name(std::string_view text, const std::vector<Sentence>& sentences, const EntityMention& m) {
+  if (m.text.find(' ') != std::string::npos || m.text.empty() || !ascii::is_upper(static_cast<unsigned char>(m.text[0]))) return false;
+  if (std::none_of(m.text.begin(), m.text.end(), [](char c) { return ascii::is_lower(static_cast<unsigned char>(c)); })) return false;
+  if (sentences.empty() || m.sentence >= sentences.size() || sentences[m.sentence].heading) return false;
+  if (m.end + 2 > text.size() || text[m.end] != ' ' || !ascii::is_upper(static_cast<unsigned char>(text[m.end + 1]))) return false;
+  size_t w = m.end + 1;
+  while (w < text.size() && ascii::is_alnum(static_cast<unsigned char>(text[w]))) ++w;
+  if (w < m.end + 3) return false;  // "Royal A" (an initial) tells nothing
+  return !is_kind_word(text.substr(m.end + 1, w - m.end - 1));
+}
+
+// Whether a word naming a kind of threat stands beside the name at [b, e): within two words after
+// it ("Play ransomware", "Lazarus hackers") or just before it ("ransomware Locker", "the group
+// Callisto").
+bool kind_beside(std::string_view text, size_t b, size_t e) {
+  auto is_kind = [&](std::string_view w) { return is_kind_word(w); };
   // Words after the name.
   size_t k = e;
   for (int n = 0; n < 2; ++n) {
@@ -239,6 +281,8 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
       m.end = e;
       m.sentence = sentence_index(sentences, b);
       m.ambiguous = ambiguous;
+      if ((kind == EntityKind::Software || kind == EntityKind::Actor) && part_of_longer_name(text, sentences, m)) continue;
+      if (kind == EntityKind::Software) m.called_ransomware = ransomware_beside(text, b, e);
       bool context = false;
       // A single-word name of a program or group is a proper noun: written all in lower case in
       // running text ("one incident responder said") it is an ordinary word unless the sentence is
@@ -284,6 +328,7 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
   for (size_t i = 0; i < pending.size(); ++i) {
     auto& p = pending[i];
     if (!p.needs_context || p.has_context || (p.m.kind != EntityKind::Actor && p.m.kind != EntityKind::Software)) continue;
+    if (!ascii::is_upper(static_cast<unsigned char>(p.m.text[0]))) continue;  // "a payload, Industroyer2": a common noun
     auto listed_with = [&](const Pending& o, size_t from, size_t to) {
       if ((o.needs_context && !o.has_context) || o.m.sentence != p.m.sentence || (o.m.kind != EntityKind::Actor && o.m.kind != EntityKind::Software) ||
           from > to)
@@ -318,6 +363,13 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
     out.push_back(std::move(p.m));
   }
   return out;
+}
+
+bool names_ransomware(const EntityMention& m, const KnowledgeBase& kb) {
+  if (m.kind != EntityKind::Software || m.ids.size() != 1) return false;
+  if (m.called_ransomware) return true;
+  const Software* sw = kb.software_by_id(m.ids.front());
+  return sw && sw->kind == "ransomware";
 }
 
 const Actor* named_actor(const EntityMention& m, const KnowledgeBase& kb) {

@@ -34,7 +34,12 @@ struct EntityMention {
   size_t begin = 0, end = 0;     // byte offsets in the text
   size_t sentence = 0;
   bool ambiguous = false;        // the KB marks this name ambiguous (context accepted it)
+  bool called_ransomware = false;  // software the text calls ransomware ("Khonsari ransomware")
 };
+
+// Whether a software mention names a ransomware brand (an actor as well as software): one the KB
+// knows as ransomware, or one the text calls so.
+bool names_ransomware(const EntityMention& m, const KnowledgeBase& kb);
 
 // The actor an actor mention names: a name several actors share counts when exactly one of them
 // is an ATT&CK group; otherwise none.

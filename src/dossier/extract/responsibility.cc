@@ -47,9 +47,16 @@ bool written_as_product(std::string_view text, const EntityMention& m) {
   while (k > 0 && text[k - 1] == ' ') --k;
   size_t w = k;
   while (w > 0 && ascii::is_alpha(static_cast<unsigned char>(text[w - 1]))) --w;
+  // A month or a weekday before it is a date ("On 1 February LockBit offered").
+  static const char* const calendar[] = {"january", "february", "march", "april", "may", "june", "july", "august",
+                                         "september", "october", "november", "december", "monday", "tuesday", "wednesday",
+                                         "thursday", "friday", "saturday", "sunday", "jan", "feb", "mar", "apr", "jun",
+                                         "jul", "aug", "sep", "sept", "oct", "nov", "dec"};
+  const std::string before_word = ascii_lower(text.substr(w, k - w));
+  bool date_before = std::any_of(std::begin(calendar), std::end(calendar), [&](const char* c) { return before_word == c; });
   bool vendor_before = w < k && k < m.begin && ascii::is_upper(static_cast<unsigned char>(text[w])) &&
                        !(w >= 2 && (text[w - 2] == '.' || text[w - 1] == '\n')) && w > 0 &&
-                       !is_stop_word(ascii_lower(text.substr(w, k - w)));
+                       !is_stop_word(before_word) && !date_before;
   return product_after || possessive_before || vendor_before;
 }
 
@@ -61,7 +68,7 @@ std::string actor_id(const EntityMention& m, const KnowledgeBase& kb) {
     return a ? a->id : std::string();
   }
   if (m.kind == EntityKind::Software && m.ids.size() == 1)
-    if (const Software* sw = kb.software_by_id(m.ids.front()); sw && sw->kind == "ransomware") return sw->id;
+    if (names_ransomware(m, kb)) return m.ids.front();
   return {};
 }
 
@@ -164,9 +171,13 @@ void find_responsibility(std::string_view text, const std::vector<Sentence>& sen
   }
   double best = 0;
   for (const auto& [id, s] : score) best = std::max(best, s);
+  // The only actor the article names outside background, in a sentence about the attack, is the
+  // one it reports as responsible even without an attributing word.
+  const size_t named = std::count_if(score.begin(), score.end(), [](const auto& e) { return e.second > 0; });
+  const double needed = named == 1 ? 2 : 3;
   std::vector<std::string> responsible;
   for (const auto& id : order)
-    if (score[id] >= 3 && score[id] >= 0.4 * best) responsible.push_back(id);
+    if (score[id] >= needed && score[id] >= 0.4 * best) responsible.push_back(id);
   std::stable_sort(responsible.begin(), responsible.end(), [&](const std::string& a, const std::string& b) { return score[a] > score[b]; });
   events.responsible = responsible;
 

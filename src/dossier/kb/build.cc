@@ -422,7 +422,7 @@ struct Builder {
       }
       misp_versions.push_back(file + " " + std::to_string((*j).value("version", 0)));
       for (const auto& c : (*j)["values"]) {
-        std::string value = str(c, "value");
+        std::string value = trim(str(c, "value"));  // "Payload " in malpedia
         if (value.empty()) continue;
         std::vector<std::string> all{value};
         const json meta = c.value("meta", json::object());

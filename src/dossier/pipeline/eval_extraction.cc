@@ -189,7 +189,7 @@ Predicted predictions(const Extraction& x, const KnowledgeBase& kb) {
     if (m.ids.empty()) continue;
     if (m.kind == EntityKind::Actor) add_unique(p.named, m.ids.front());
     if (m.kind == EntityKind::Software)
-      if (const Software* s = kb.software_by_id(m.ids.front()); s && s->kind == "ransomware") add_unique(p.named, s->id);
+      if (names_ransomware(m, kb)) add_unique(p.named, m.ids.front());
 
     if (m.kind == EntityKind::Country) add_unique(p.countries, m.ids.front());
   }

@@ -54,7 +54,7 @@ void gather_mentions(Gathered& g, const SourceView& s, const KnowledgeBase& kb) 
       if (!a->sponsor_state.empty()) g.actor_countries.insert(a->sponsor_state);
     } else if (m.kind == EntityKind::Software && m.ids.size() == 1) {
       const Software* sw = kb.software_by_id(m.ids.front());
-      if (sw && sw->kind == "ransomware") note_named(g.ransomware, *sw, m, ref);
+      if (sw && names_ransomware(m, kb)) note_named(g.ransomware, *sw, m, ref);
     } else if (m.kind == EntityKind::Country && m.ids.size() == 1) {
       g.geography.add(m.ids.front(), ref);
     }
