@@ -67,6 +67,22 @@ TEST_F(Entities, CountriesInOtherLanguagesAndTheirDeclinedAdjectives) {
   }
 }
 
+TEST_F(Entities, CountriesInsideBodiesNamesCurrenciesAndNations) {
+  auto countries = [&](const char* text) { return ids(match(text), EntityKind::Country); };
+  using V = std::vector<std::string>;
+  // A body's name that holds its country's name names the country too, at the country's words.
+  EXPECT_EQ(countries("Charges were filed by the US Department of Justice on Tuesday."), V{"US"});
+  auto ms = match("The Australian Federal Police opened an inquiry.");
+  auto it = std::find_if(ms.begin(), ms.end(), [](const EntityMention& m) { return m.kind == EntityKind::Country; });
+  ASSERT_NE(it, ms.end());
+  EXPECT_EQ(it->text, "Australian");
+  EXPECT_TRUE(std::is_sorted(ms.begin(), ms.end(), [](const EntityMention& a, const EntityMention& b) { return a.begin < b.begin; }));
+  // A currency is no country; a nation of the United Kingdom is the United Kingdom.
+  EXPECT_EQ(countries("The gang asked for US$2 million in bitcoin."), V{});
+  EXPECT_EQ(countries("The depot in Northern Ireland printed the ransom note."), V{"GB"});
+  EXPECT_EQ(countries("A hospital trust in New South Wales was hit."), V{});  // a place, not Wales
+}
+
 TEST_F(Entities, FoldingKeepsOriginalSpellingAndOffsets) {
   std::string t = "The agency N\xC3\x9AKIB issued a warning.";
   auto ms = match(t);

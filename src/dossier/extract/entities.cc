@@ -283,6 +283,7 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
       m.ambiguous = ambiguous;
       if ((kind == EntityKind::Software || kind == EntityKind::Actor) && part_of_longer_name(text, sentences, m)) continue;
       if (kind == EntityKind::Software) m.called_ransomware = ransomware_beside(text, b, e);
+      if (kind == EntityKind::Country && e < text.size() && text[e] == '$') continue;  // "US$1 million" is a currency
       bool context = false;
       // A single-word name of a program or group is a proper noun: written all in lower case in
       // running text ("one incident responder said") it is an ordinary word unless the sentence is
@@ -318,6 +319,37 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
         sure.insert(m.ids[0]);
       }
       pending.push_back(Pending{std::move(m), ambiguous, context});
+    }
+  }
+  // A body's name that holds its country's name ("the US Department of Justice", "the Australian
+  // Federal Police") names the country too.
+  if (kb_) {
+    const size_t n = pending.size();
+    for (size_t i = 0; i < n; ++i) {
+      if (pending[i].m.kind != EntityKind::Agency || pending[i].m.ids.size() != 1) continue;
+      const Agency* g = kb_->agency(pending[i].m.ids.front());
+      const Country* c = g ? kb_->country(g->country) : nullptr;
+      if (!c) continue;
+      const std::string& name = pending[i].m.text;
+      auto word_at = [&](size_t at, size_t len) {
+        bool start = at == 0 || !ascii::is_alnum(static_cast<unsigned char>(name[at - 1]));
+        bool end = at + len == name.size() || !ascii::is_alnum(static_cast<unsigned char>(name[at + len]));
+        return start && end;
+      };
+      for (const auto& al : c->aliases) {
+        if (al.ambiguous || al.name.size() < 2) continue;
+        size_t at = name.find(al.name);
+        if (at == std::string::npos || !word_at(at, al.name.size())) continue;
+        Pending country = pending[i];
+        country.m.kind = EntityKind::Country;
+        country.m.ids = {c->code};
+        country.m.text = al.name;
+        country.m.begin = pending[i].m.begin + at;
+        country.m.end = country.m.begin + al.name.size();
+        country.needs_context = country.has_context = false;
+        pending.push_back(std::move(country));
+        break;
+      }
     }
   }
   // Countries named in each sentence, read before any pending mention is moved to the output.
@@ -362,6 +394,7 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
     }
     out.push_back(std::move(p.m));
   }
+  std::stable_sort(out.begin(), out.end(), [](const EntityMention& x, const EntityMention& y) { return x.begin < y.begin; });
   return out;
 }
 
