@@ -127,7 +127,7 @@ void find_victim_sectors(std::string_view text, const std::vector<Sentence>& sen
         }
       }
     // A vendor: the text speaks of its app, software, patch or build ("3CX's desktop apps",
-    // "Kaseya ships its patch", "Kaseya VSA servers").
+    // "Kaseya ships its patch", "Kaseya VSA servers", "the 3CX supply-chain attack").
     bool vendor = false;
     for (const auto& form : forms_of(v.name)) {
       for (size_t at : occurrences(text, form)) {
@@ -147,7 +147,8 @@ void find_victim_sectors(std::string_view text, const std::vector<Sentence>& sen
         static const std::set<std::string> kVendorWords = {"app", "apps", "application", "applications", "software", "softphone",
                                                            "patch", "patches", "firmware", "appliance", "appliances", "product",
                                                            "products", "platform", "build", "builds", "installer", "client",
-                                                           "update", "updates", "hotfix", "sdk", "api"};
+                                                           "update", "updates", "hotfix", "sdk", "api", "supply-chain",
+                                                           "desktop", "gateway", "gateways", "plugin", "extension"};
         for (size_t i = 0; i < ws.size() && i < 4; ++i)
           if (kVendorWords.count(ws[i]) && !(i == 0 && ws[i] == "s")) vendor = true;
         if (vendor) break;
