@@ -26,9 +26,10 @@ using Shared = SharedExtraction;
 const Shared& shared() { return shared_extraction(); }
 
 // Ingests `paths` (in this order) with extraction and clustering, as one run.
-void ingest_and_cluster(Store& store, const std::vector<std::string>& paths) {
+void ingest_and_cluster(Store& store, const std::vector<std::string>& paths, const ClusterOptions& clustering = {}) {
   const Shared& s = shared();
   PipelineOptions opts;
+  opts.clustering = clustering;
   opts.fetch_linked_pages = false;
   opts.extractor = s.extractor.get();
   PipelineEvents ev;
@@ -113,6 +114,48 @@ TEST_F(ClusterTest, GoldenCases) {
     ++cases;
   }
   EXPECT_GE(cases, 5u);
+}
+
+// The same victim (the headline's, and the incident's principal one) and the same actor join at
+// any distance in time, whatever the other evidence: with a threshold no similarity reaches, the
+// sanctions story 15 months on still joins the breach; the same gang against another victim, and
+// the victim without the gang, stay apart.
+TEST_F(ClusterTest, SameVictimAndActorJoinsWhateverTheOtherEvidence) {
+  ClusterOptions strict;
+  strict.join_threshold = 0.9;
+  strict.undated_margin = 0.0;
+  strict.bridge_threshold = 0;
+  const fs::path dir = golden_dir() / "cluster" / "sanctions-months-later";
+  TempDir d;
+  auto store = SqliteStore::open((d / "db").string());
+  ASSERT_TRUE(store.ok());
+  ingest_and_cluster(**store, {(dir / "1" / "attack.txt").string()}, strict);
+  ingest_and_cluster(**store, {(dir / "2" / "sanctions.txt").string()}, strict);
+  auto got = incidents_by_source(**store);
+  std::set<std::string> incidents;
+  for (const auto& [source, incident] : got) incidents.insert(incident);
+  EXPECT_EQ(incidents.size(), 1u);
+
+  strict.same_victim_and_actor_joins = false;
+  TempDir d2;
+  auto off = SqliteStore::open((d2 / "db").string());
+  ASSERT_TRUE(off.ok());
+  ingest_and_cluster(**off, {(dir / "1" / "attack.txt").string()}, strict);
+  ingest_and_cluster(**off, {(dir / "2" / "sanctions.txt").string()}, strict);
+  incidents.clear();
+  for (const auto& [source, incident] : incidents_by_source(**off)) incidents.insert(incident);
+  EXPECT_EQ(incidents.size(), 2u);  // the rule, not the threshold, joined them above
+
+  // The same gang against other victims (the golden case of two FIN7 victims) stays apart.
+  strict.same_victim_and_actor_joins = true;
+  TempDir d3;
+  auto other = SqliteStore::open((d3 / "db").string());
+  ASSERT_TRUE(other.ok());
+  const fs::path two = golden_dir() / "cluster" / "same-actor-different-victims";
+  ingest_and_cluster(**other, {(two / "a1.txt").string(), (two / "b1.txt").string()}, strict);
+  incidents.clear();
+  for (const auto& [source, incident] : incidents_by_source(**other)) incidents.insert(incident);
+  EXPECT_EQ(incidents.size(), 2u);
 }
 
 TEST_F(ClusterTest, SyndicatedCopiesCountOnceAsSources) {

@@ -66,6 +66,7 @@ struct ClusterOptions {
   double subject_support_entities = 0.25;  // ... or this entity agreement (half otherwise)
   double content_alone = 1.0;      // the text alone counts at this weight when that is the stronger evidence
   double conflict_penalty = 0.5;   // factor applied when the article's subjects are foreign to the incident
+  bool same_victim_and_actor_joins = true;  // a follow-up sharing the incident's victim and actor joins it at any distance
   double bridge_threshold = 0.3;   // an article this similar to two incidents shows they are one: they merge (0: never)
   double bridge_entities = 0.3;    // ... when it also shares this much of each one's core entities
   size_t batch = 2000;             // articles queued before clustering runs

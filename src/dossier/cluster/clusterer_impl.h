@@ -49,6 +49,7 @@ struct Incident {
     bool subject = false;  // named in a headline, or a victim
     bool lexical = false;  // only ever a capitalised word of a language that capitalises nouns
     bool far = false;      // a key incidents are looked up by beyond the window (far_lookup_key)
+    bool headline = false; // a victim a headline of the incident names
   };
   std::string id;
   int32_t window_first = 0, window_last = 0;       // every member's day (anchors of undated ones included)
@@ -247,6 +248,8 @@ struct Clusterer::Impl {
     bool cves_shared = false;     // a CVE of the article is one of the incident's
     bool specific_shared = false; // an actor, victim, CVE, indicator or malware of the article is the incident's
     int names_shared = 0;         // salient keys of the article the incident names too
+    bool victim_shared = false;   // a victim of the article is one of the incident's
+    bool actor_shared = false;    // an actor or ransomware brand of the article is one of the incident's
   };
 
   // Entity agreement: how much of each side's core the other names, weighted by kind and rarity,

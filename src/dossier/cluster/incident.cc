@@ -25,7 +25,8 @@ std::string serialize(const Incident& in) {
   w.varint(in.entities.size());
   for (const auto& e : in.entities) {
     w.u64(e.hash);
-    w.u8(static_cast<uint8_t>(e.kind) | (e.subject ? 0x80 : 0) | (e.lexical ? 0x40 : 0) | (e.far ? 0x20 : 0));
+    w.u8(static_cast<uint8_t>(e.kind) | (e.subject ? 0x80 : 0) | (e.lexical ? 0x40 : 0) | (e.far ? 0x20 : 0) |
+         (e.headline ? 0x10 : 0));
     w.f32(e.support);
   }
   w.varint(in.actors.size());
@@ -65,7 +66,8 @@ bool deserialize(std::string_view blob, Incident& in) {
     Incident::Entity e;
     e.hash = r.u64();
     uint8_t kind = r.u8();
-    e.kind = static_cast<KeyKind>(kind & 0x1F);
+    e.kind = static_cast<KeyKind>(kind & 0x0F);
+    e.headline = (kind & 0x10) != 0;
     e.lexical = (kind & 0x40) != 0;
     e.far = (kind & 0x20) != 0;
     e.subject = (kind & 0x80) != 0;

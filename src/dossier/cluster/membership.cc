@@ -65,6 +65,7 @@ void Clusterer::Impl::add_member(Incident& in, const ArticleProfile& p, const Sp
     e.kind = k.key->kind;
     e.support += salient(*k.key) ? 1.0f : kSideMention;
     e.subject |= k.key->in_title || k.key->kind == KeyKind::Victim;
+    e.headline |= k.key->headline_victim;
     e.weight = static_cast<float>(k.weight);
     ents.push_back(e);
   }
@@ -123,6 +124,7 @@ size_t Clusterer::Impl::merge_slots(size_t x, size_t y) {
       const Incident::Entity& o = b.entities[j++];
       e.support += o.support;
       e.subject |= o.subject;
+      e.headline |= o.headline;
       e.lexical &= o.lexical;
       ents.push_back(e);
     }

@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "dossier/extract/entities.h"
+#include "dossier/extract/victims.h"
 #include "dossier/util/ascii.h"
 #include "dossier/util/fold.h"
 #include "dossier/util/terms.h"
@@ -108,7 +110,11 @@ ArticleProfile profile_article(const Article& a, const Extraction& x, const Know
           add(KeyKind::Actor, "actor:" + id, share, m.text);
           if (m.ids.size() == 1 && std::find(p.actors.begin(), p.actors.end(), id) == p.actors.end()) p.actors.push_back(id);
           break;
-        case EntityKind::Software: add(KeyKind::Software, "software:" + id, share, m.text); break;
+        case EntityKind::Software:
+          add(KeyKind::Software, "software:" + id, share, m.text);
+          // A ransomware brand is the actor of its attacks as well as their software.
+          if (names_ransomware(m, kb)) keys.at("software:" + id).brand = true;
+          break;
         case EntityKind::Agency: add(KeyKind::Agency, "agency:" + id, share, m.text); break;
         case EntityKind::Country: add(KeyKind::Country, "country:" + id, share, m.text); break;
         default: break;
@@ -125,8 +131,15 @@ ArticleProfile profile_article(const Article& a, const Extraction& x, const Know
     if (listed || i.role == "reference" || i.role == "example") continue;
     if (i.malicious || i.confidence >= 0.6) add(KeyKind::Indicator, "indicator:" + i.value, 1, {});
   }
-  for (const auto& v : x.events.victims)
-    add(KeyKind::Victim, "victim:" + ascii_lower(v.country) + ":" + without_corporate_suffix(fold_name(v.name)), 1, {});
+  // One key per organisation whichever form the story uses: "Medibank Private" is "Medibank".
+  for (const auto& v : x.events.victims) {
+    std::string_view short_form = victim_short_name(v.name, kb);
+    std::string name = without_corporate_suffix(fold_name(short_form.empty() ? std::string_view(v.name) : short_form));
+    const std::string key = "victim:" + ascii_lower(v.country) + ":" + name;
+    add(KeyKind::Victim, key, 1, {});
+    for (std::string_view form : {std::string_view(v.name), short_form})
+      if (!form.empty() && folded_title.find(" " + fold_name(form) + " ") != std::string::npos) keys.at(key).headline_victim = true;
+  }
   for (const auto& o : x.events.organizations) {
     if (o.kind == "government") continue;  // "the government" is every country's
     add(KeyKind::Organization, "organization:" + ascii_lower(o.country) + ":" + fold_name(o.name) + (o.located.empty() ? "" : "@" + ascii_lower(o.located)), 1, {});

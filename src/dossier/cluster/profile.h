@@ -38,6 +38,8 @@ struct ProfileKey {
   KeyKind kind;
   float strength = 1;    // mentions (sublinear) and headline presence
   bool in_title = false;
+  bool brand = false;    // software that is a ransomware brand: the actor of its attacks
+  bool headline_victim = false;  // a victim the headline names (by its full or short name)
 };
 
 struct ArticleProfile {

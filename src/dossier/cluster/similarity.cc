@@ -51,6 +51,7 @@ Clusterer::Impl::Agreement Clusterer::Impl::agreement(const EntityVec& ev, const
   double a_core = 0, a_hit = 0, a_all = 0, a_all_hit = 0, i_core = 0, i_hit = 0, subj_total = 0, subj_hit = 0;
   bool article_subjects = false, article_shared = false, incident_subjects = false, incident_shared = false;
   bool article_cves = false, incident_cves = false, cves_shared = false;
+  double headline_victim_share = 0, principal_victim_share = 0;
   const auto& ak = ev.keys;
   const auto& ie = in.entities;
   size_t i = 0, j = 0;
@@ -83,6 +84,12 @@ Clusterer::Impl::Agreement Clusterer::Impl::agreement(const EntityVec& ev, const
                 k.kind == KeyKind::Indicator || k.kind == KeyKind::Software))
         out.specific_shared = true;
       if (e && salient(k)) ++out.names_shared;
+      // The victim the article's headline is about is one the incident's headlines are about too,
+      // named by half its articles or more and by no fewer than any other of its victims (its
+      // principal victim, below); the actor is one both name.
+      if (e && k.kind == KeyKind::Victim && k.headline_victim && e->headline && in.share(*e) >= 0.5)
+        headline_victim_share = std::max(headline_victim_share, in.share(*e));
+      if (e && (k.kind == KeyKind::Actor || k.brand)) out.actor_shared = true;
       a_all += a->weight;
       a_all_hit += a->weight * hit;
       if (salient(k)) {
@@ -102,6 +109,7 @@ Clusterer::Impl::Agreement Clusterer::Impl::agreement(const EntityVec& ev, const
     }
     if (e) {
       double share = in.share(*e);
+      if (e->kind == KeyKind::Victim) principal_victim_share = std::max(principal_victim_share, share);
       double w = e->weight * share;
       i_core += w;
       if (a) i_hit += w * (salient(*a->key) ? 1.0 : 0.6);
@@ -121,6 +129,9 @@ Clusterer::Impl::Agreement Clusterer::Impl::agreement(const EntityVec& ev, const
     out.entities = x + y > 0 ? 2 * x * y / (x + y) : 0;
   }
   out.subject = subj_total > 0 ? subj_hit / subj_total : 0;
+  // The victim the article's headline names is the incident's principal one (no other victim of
+  // the incident is named by more of its articles).
+  out.victim_shared = headline_victim_share > 0 && headline_victim_share >= principal_victim_share;
   out.conflict = article_subjects && !article_shared && incident_subjects && !incident_shared;
   // A vendor's name heads the coverage of each of its flaws: other flaws, another story.
   if (article_cves && incident_cves && !cves_shared) out.shared_subject = false;
@@ -179,6 +190,10 @@ ClusterDecision::Candidate Clusterer::Impl::score(const ArticleProfile& p, const
     c.conflict = true;
     c.score *= opt.conflict_penalty;
   }
+  // The same victim and the same actor, however long after (an indictment, sanctions, a review):
+  // the same incident. The same actor against another victim is not, nor the same victim alone.
+  if (follow_up && g.victim_shared && g.actor_shared && opt.same_victim_and_actor_joins)
+    c.score = std::max(c.score, opt.join_threshold + opt.undated_margin);
   return c;
 }
 

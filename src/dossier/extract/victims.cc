@@ -542,7 +542,9 @@ size_t count_words(std::string_view text, std::string_view name) {
 // The short form a story calls an organisation by after naming it in full: the name without its
 // corporate suffix ("Colonial Pipeline" for "Colonial Pipeline Company"), else its first word
 // when that is a name and no ordinary word ("Barracuda" for "Barracuda Networks"). Empty if none.
-std::string_view short_name(std::string_view name, const KnowledgeBase& kb) {
+}  // namespace
+
+std::string_view victim_short_name(std::string_view name, const KnowledgeBase& kb) {
   if (size_t last = name.rfind(' '); last != std::string_view::npos && is_corporate_suffix(fold_name(name.substr(last + 1))))
     return name.substr(0, last);
   size_t space = name.find(' ');
@@ -551,6 +553,8 @@ std::string_view short_name(std::string_view name, const KnowledgeBase& kb) {
   if (first.size() < 3 || kb.is_common_word(fold_name(first)) || kb.is_common_word(ascii_lower(first))) return {};
   return first;
 }
+
+namespace {
 
 struct Found {
   std::string name;
@@ -637,7 +641,7 @@ void add_story_subject(Analyser& an, std::string_view title, const std::set<std:
     if (products.count(folded)) continue;
     // Named again anywhere in the body, not only in the sentences read above, also in its short
     // form ("Barracuda" for "Barracuda Networks", "Colonial" for "Colonial Pipeline Company").
-    std::string_view short_form = short_name(x.name, kb);
+    std::string_view short_form = victim_short_name(x.name, kb);
     size_t named = std::max(count_words(text, x.name), short_form.empty() ? 0 : count_words(text, short_form));
     if (!in_title && !short_form.empty())
       in_title = folded_title.find(" " + fold_name(short_form) + " ") != std::string::npos;

@@ -41,4 +41,10 @@ void find_organization_victims(const Article& article, const std::vector<Sentenc
 void find_victim_sectors(std::string_view text, const std::vector<Sentence>& sentences, const std::vector<EntityMention>& mentions,
                          const KnowledgeBase& kb, Events& events);
 
+// The short form a story may also call an organisation by: its name without a corporate suffix
+// ("Colonial Pipeline" for "Colonial Pipeline Company"), or its first word when that word is no
+// ordinary one ("Medibank" for "Medibank Private", "Barracuda" stays "Barracuda Networks"); empty
+// when there is none.
+std::string_view victim_short_name(std::string_view name, const KnowledgeBase& kb);
+
 }  // namespace dossier
