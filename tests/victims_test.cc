@@ -192,17 +192,20 @@ TEST(Responsibility, TheStateHeldResponsibleInTheTextsOwnWords) {
   EXPECT_TRUE(events_of("The Russia-based ransomware crew encrypted the clinic's servers.").sponsor_states.empty());
 }
 
+// The programs and groups a text names, folded.
+std::vector<std::string> programs_named(const std::string& text) {
+  Article a;
+  a.id = "n";
+  a.text = text;
+  std::vector<std::string> out;
+  for (const auto& m : extractor().extract(a).mentions)
+    if (m.kind == EntityKind::Software || m.kind == EntityKind::Actor) out.push_back(fold_name(m.text));
+  return out;
+}
+
 TEST(Responsibility, AProgramNamedLikeAWordNeedsItsKindBesideIt) {
   // "Play" is a ransomware brand and an ordinary word: only "the Play ransomware gang" names it.
-  auto named = [](const std::string& text) {
-    Article a;
-    a.id = "n";
-    a.text = text;
-    std::vector<std::string> out;
-    for (const auto& m : extractor().extract(a).mentions)
-      if (m.kind == EntityKind::Software || m.kind == EntityKind::Actor) out.push_back(fold_name(m.text));
-    return out;
-  };
+  auto named = programs_named;
   auto play = [](const std::vector<std::string>& v) {
     return std::any_of(v.begin(), v.end(), [](const std::string& n) { return n.rfind("play", 0) == 0; });
   };
@@ -223,19 +226,10 @@ TEST(Responsibility, AProductNameIsNoMalware) {
 
 TEST(Responsibility, ABrandInsideALongerNameIsNotTheBrand) {
   // "Royal" is a ransomware brand; "Royal Mail", "Hive Systems" are organisations.
-  auto brands = [](const std::string& text) {
-    Article a;
-    a.id = "n";
-    a.text = text;
-    std::vector<std::string> out;
-    for (const auto& m : extractor().extract(a).mentions)
-      if (m.kind == EntityKind::Software || m.kind == EntityKind::Actor) out.push_back(fold_name(m.text));
-    return out;
-  };
-  auto has_name = [](const std::vector<std::string>& v, const char* n) { return std::find(v.begin(), v.end(), n) != v.end(); };
-  EXPECT_FALSE(has_name(brands("Royal Mail said its overseas parcel service was halted by the ransomware attack."), "royal"));
-  EXPECT_TRUE(has_name(brands("The Royal ransomware gang claimed the attack on the city's servers."), "royal"));
-  EXPECT_TRUE(has_name(brands("The city was hit by Royal Ransomware last week, officials said."), "royal"));
+  const char* const cases[][2] = {{"Royal Mail said its overseas parcel service was halted by the ransomware attack.", "no"},
+                                  {"The Royal ransomware gang claimed the attack on the city's servers.", "yes"},
+                                  {"The city was hit by Royal Ransomware last week, officials said.", "yes"}};
+  for (const auto& [text, named] : cases) EXPECT_EQ(has(programs_named(text), "royal"), std::string(named) == "yes") << text;
 }
 
 TEST(Responsibility, ADateBeforeTheGangIsNoVendorAndTheOnlyGangNamedIsHeldResponsible) {
@@ -258,10 +252,8 @@ TEST(Responsibility, SoftwareTheTextCallsRansomwareIsABrand) {
   EXPECT_TRUE(std::any_of(held.begin(), held.end(), [](const std::string& n) { return fold_name(n).rfind("khonsari", 0) == 0; }))
       << ::testing::PrintToString(held);
   // A common noun is not a program, even listed beside one.
-  Article a;
-  a.id = "p";
-  a.text = "The attackers combined an industrial payload, Industroyer2, with wipers for Windows.";
-  for (const auto& m : extractor().extract(a).mentions) EXPECT_NE(fold_name(m.text), "payload");
+  for (const auto& n : programs_named("The attackers combined an industrial payload, Industroyer2, with wipers for Windows."))
+    EXPECT_NE(n, "payload");
 }
 
 // The victims' sectors: the words of their names, the text's words for them where it names them,

@@ -65,49 +65,13 @@ std::vector<std::string> technique_tokens(std::string_view text) {
   return out;
 }
 
-std::vector<uint64_t> technique_token_keys(std::string_view text) {
-  std::vector<uint64_t> out;
-  // Each distinct token's key, 0 for a token that is not a feature (short, a stop word, digits),
-  // by a 64-bit hash of the token.
-  thread_local absl::flat_hash_map<uint64_t, uint64_t> memo;
-  if (memo.size() > 200000) memo.clear();
-  // The tokenizer of word_tokens(): letters and digits (bytes of non-ASCII characters kept),
-  // lower-cased. The text is lower-cased once; tokens are views into that copy.
-  thread_local std::string low;
-  low.resize(text.size());
-  for (size_t i = 0; i < text.size(); ++i) low[i] = static_cast<char>(ascii::to_lower(static_cast<unsigned char>(text[i])));
-  auto in_token = [](unsigned char c) { return ascii::is_alnum(c) || c >= 0x80; };
-  const size_t n = low.size();
-  size_t i = 0;
-  while (i < n) {
-    while (i < n && !in_token(static_cast<unsigned char>(low[i]))) ++i;
-    size_t j = i;
-    while (j < n && in_token(static_cast<unsigned char>(low[j]))) ++j;
-    if (j == i) break;
-    std::string_view tok(low.data() + i, j - i);
-    i = j;
-    const uint64_t h = hash64(tok, 0x746f6b);
-    auto it = memo.find(h);
-    if (it == memo.end()) {
-      uint64_t key = 0;
-      std::string word(tok);
-      if (word.size() >= 2 && !stop_words().count(word) &&
-          !std::all_of(word.begin(), word.end(), [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)); }))
-        key = stem_key(word);
-      it = memo.emplace(h, key).first;
-    }
-    if (it->second) out.push_back(it->second);
-  }
-  return out;
-}
-
 namespace {
 
 // Marks among the cue tokens: a negation ("not", "no", "never", "without", "n't") cancels a phrase
 // shortly after it, a hedge ("could", "might", "should", "would", "if", "possibly") or advice
 // ("recommends", "urged", "treat ... as") or background ("known for", "typically", "a record of")
-// one within kHedgeReach words after it; an ATT&CK id written in the sentence (the id says it) silences every
-// cue of the sentence.
+// one within kHedgeReach words after it; an ATT&CK id written in the sentence (the id says it)
+// silences every cue of the sentence.
 constexpr uint64_t kNegation = 1, kHedge = 2, kExplicit = 3;
 constexpr uint64_t kAdjacent = 4;  // first of a slot's alternatives: the slot follows the previous one directly
 constexpr size_t kHedgeReach = 6;
@@ -115,7 +79,7 @@ constexpr size_t kHedgeReach = 6;
 constexpr uint64_t kFor = 6;  // "known for" is background; either word alone is not
 
 // What one word is to cue matching (a mark, 0 when skipped, or the term key of its stem) and to the
-// model (the term key of its stem, or 0 as in technique_token_keys).
+// model (the term key of its stem, or 0 for a word that is no feature: short, a stop word, digits).
 struct WordKeys {
   uint64_t cue = 0, model = 0;
 };
@@ -139,7 +103,9 @@ WordKeys word_keys(const std::string& w) {
 }
 
 // The words of a text as cue matching and the model see them, in one pass with the tokenizer of
-// technique_token_keys (words remembered by hash, so each is looked at once per thread).
+// word_tokens() (letters and digits, bytes of non-ASCII characters kept, lower-cased once; tokens
+// are views into that copy), each word remembered by a 64-bit hash so it is looked at once per
+// thread.
 void text_keys(std::string_view text, std::vector<uint64_t>* cue_out, std::vector<uint64_t>* model_out) {
   if (cue_out) cue_out->clear();
   if (model_out) model_out->clear();
@@ -176,6 +142,12 @@ void text_keys(std::string_view text, std::vector<uint64_t>* cue_out, std::vecto
 void cue_token_keys(std::string_view text, std::vector<uint64_t>& out) { text_keys(text, &out, nullptr); }
 
 }  // namespace
+
+std::vector<uint64_t> technique_token_keys(std::string_view text) {
+  std::vector<uint64_t> out;
+  text_keys(text, nullptr, &out);
+  return out;
+}
 
 bool CueDocument::contains(std::string_view stem) const {
   if (!built_) {
