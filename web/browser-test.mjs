@@ -50,6 +50,11 @@ try {
   await marker.click();
   const popover = page.locator("#key-points .popover").first();
   await popover.waitFor({ timeout: 5000 });
+  // The box opens at once and is filled when the cited sentence arrives.
+  await page.waitForFunction(() => {
+    const box = document.querySelector("#key-points .popover");
+    return box && box.innerText.trim().length > 0;
+  }, null, { timeout: 5000 }).catch(() => {});
   const cited = await popover.innerText();
   check(cited.length > 40 && /\[\d+\]/.test(cited), "a citation marker opens the cited sentence with its source");
   check((await page.locator(".matrix .technique").count()) >= 0, "the technique matrix renders");
