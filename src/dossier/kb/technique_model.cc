@@ -314,10 +314,10 @@ std::vector<std::pair<std::string, float>> TechniqueModel::classify(std::string_
   thread_local std::vector<uint64_t> cue_toks, model_toks;
   text_keys(text, &cue_toks, &model_toks);
   auto out = model_scores_of(model_toks, top);
-  for (auto& [id, score] : cue_matches_of(cue_toks, document)) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == id; });
-    if (it == out.end()) out.emplace_back(id, score);
-    else it->second = std::max(it->second, score);
+  for (const auto& match : cue_matches_of(cue_toks, document)) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == match.first; });
+    if (it == out.end()) out.push_back(match);
+    else it->second = std::max(it->second, match.second);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); });
   return out;
