@@ -102,7 +102,6 @@ bool part_of_longer_name(std::string_view text, const std::vector<Sentence>& sen
 // it ("Play ransomware", "Lazarus hackers") or just before it ("ransomware Locker", "the group
 // Callisto").
 bool kind_beside(std::string_view text, size_t b, size_t e) {
-  auto is_kind = [&](std::string_view w) { return is_kind_word(w); };
   // Words after the name.
   size_t k = e;
   for (int n = 0; n < 2; ++n) {
@@ -110,7 +109,7 @@ bool kind_beside(std::string_view text, size_t b, size_t e) {
     size_t w = k;
     while (w < text.size() && ascii::is_alnum(static_cast<unsigned char>(text[w]))) ++w;
     if (w == k) break;
-    if (is_kind(text.substr(k, w - k))) return true;
+    if (is_kind_word(text.substr(k, w - k))) return true;
     k = w;
   }
   // Words before it.
@@ -120,7 +119,7 @@ bool kind_beside(std::string_view text, size_t b, size_t e) {
     size_t w = j;
     while (w > 0 && ascii::is_alnum(static_cast<unsigned char>(text[w - 1]))) --w;
     if (w == j) break;
-    if (is_kind(text.substr(w, j - w))) return true;
+    if (is_kind_word(text.substr(w, j - w))) return true;
     j = w;
   }
   return false;
@@ -323,6 +322,7 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
   }
   // A body's name that holds its country's name ("the US Department of Justice", "the Australian
   // Federal Police") names the country too.
+  bool appended = false;  // such country mentions follow the others: sorted back into place below
   if (kb_) {
     const size_t n = pending.size();
     for (size_t i = 0; i < n; ++i) {
@@ -348,6 +348,7 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
         country.m.end = country.m.begin + al.name.size();
         country.needs_context = country.has_context = false;
         pending.push_back(std::move(country));
+        appended = true;
         break;
       }
     }
@@ -394,7 +395,8 @@ std::vector<EntityMention> EntityMatcher::match(std::string_view text, const std
     }
     out.push_back(std::move(p.m));
   }
-  std::stable_sort(out.begin(), out.end(), [](const EntityMention& x, const EntityMention& y) { return x.begin < y.begin; });
+  if (appended)
+    std::stable_sort(out.begin(), out.end(), [](const EntityMention& x, const EntityMention& y) { return x.begin < y.begin; });
   return out;
 }
 
